@@ -1,0 +1,135 @@
+"""Benchmarks, printed as ratios against a baseline measured side by side on the same data.
+
+    .venv/bin/python benchmarks/run.py                      # province scale on SQLite (var/bench.sqlite3)
+    DATABASE_URL=postgres://postgres@127.0.0.1/bench .venv/bin/python benchmarks/run.py --scale national
+    .venv/bin/python benchmarks/run.py --only overview,grid
+
+Synthetic data (合成数据) comes from `generate_load`; it is generated once per database and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skills_admin.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from benchmarks import scenarios  # noqa: E402
+
+RESULTS: list[tuple[str, str, str, str]] = []
+
+
+def timed(fn, repeat: int = 7) -> float:
+    """Median wall time of `fn` in milliseconds (after one warm-up call)."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def report(name: str, ours_ms: float, baseline_name: str, baseline_ms: float | None) -> None:
+    ratio = f"{ours_ms / baseline_ms:.2f}×" if baseline_ms else "—"
+    base = f"{baseline_ms:.1f} ms ({baseline_name})" if baseline_ms else baseline_name
+    RESULTS.append((name, f"{ours_ms:.1f} ms", base, ratio))
+    print(f"  {name:<44} {ours_ms:>9.1f} ms   baseline {base:<48} ratio {ratio}", flush=True)
+
+
+def bench_overview(ctx) -> None:
+    queries = CaptureQueriesContext(connection)
+    with queries:
+        ctx.progress()
+    report(
+        f"progress engine ({len(queries)} queries)", timed(ctx.progress), "raw SQL GROUP BY", timed(ctx.raw_group_by)
+    )
+    report(
+        "overview page, server time", timed(ctx.overview_page, repeat=5), "raw SQL GROUP BY", timed(ctx.raw_group_by)
+    )
+    fresh = ctx.freshness()
+    print(f"  a figure saved shows on the next request: {fresh}", flush=True)
+
+
+def bench_grid(ctx) -> None:
+    report(f"grid save, {ctx.grid_rows()} targets, audited", timed(ctx.grid_save), "target", 100.0)
+
+
+def bench_upload(ctx) -> None:
+    rows, data = ctx.upload_file()
+    report(f"Excel upload, {rows} figures, all-or-nothing", timed(lambda: ctx.upload(data), repeat=3), "target", 5000.0)
+
+
+def bench_circular(ctx) -> None:
+    tracemalloc.start()
+    ms = timed(ctx.circular, repeat=3)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    report(f"circular xlsx+docx (peak {peak / 1e6:.1f} MB)", ms, "target", 2000.0)
+
+
+def bench_throughput(ctx) -> None:
+    result = scenarios.throughput(ctx, users=50, seconds=8)
+    if result is None:
+        print("  throughput: skipped (gunicorn did not start)")
+        return
+    overview_rps, trivial_rps, errors = result
+    RESULTS.append(
+        (
+            "overview req/s under gunicorn, 50 users",
+            f"{overview_rps:.0f}/s",
+            f"{trivial_rps:.0f}/s (/healthz)",
+            f"{overview_rps / trivial_rps:.2f}×",
+        )
+    )
+    print(
+        f"  overview under gunicorn, 50 concurrent users: {overview_rps:.0f} req/s; trivial view {trivial_rps:.0f} "
+        f"req/s; ratio {overview_rps / trivial_rps:.2f}×; errors {errors}",
+        flush=True,
+    )
+
+
+BENCHES = {
+    "overview": bench_overview,
+    "grid": bench_grid,
+    "upload": bench_upload,
+    "circular": bench_circular,
+    "throughput": bench_throughput,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="province", choices=["province", "national", "tiny"])
+    parser.add_argument("--only", default=",".join(BENCHES))
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor} · scale: {args.scale}", flush=True)
+    ctx = scenarios.Context.prepare(args.scale)
+    print(f"data: {ctx.describe()}", flush=True)
+    for name in args.only.split(","):
+        BENCHES[name](ctx)
+    print("\n| benchmark | ours | baseline | ratio |\n|---|---|---|---|")
+    for row in RESULTS:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

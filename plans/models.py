@@ -1,0 +1,302 @@
+"""Regions, departments, plans, key tasks and measures: the words of the plan documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class RegionQuerySet(models.QuerySet):
+    def subtree_of(self, region: Region) -> RegionQuerySet:
+        return self.filter(Q(pk=region.pk) | Q(path__startswith=region.path + "/"))
+
+    def children_of(self, region: Region) -> RegionQuerySet:
+        return self.filter(parent=region)
+
+
+class Region(models.Model):
+    """A node of the administrative tree: province → city → county/district, plus functional zones."""
+
+    class Level(models.TextChoices):
+        COUNTRY = "country", "全国"
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        COUNTY = "county", "县(区)"
+        ZONE = "zone", "功能区"
+        TOWNSHIP = "township", "乡(街道)"
+
+    code = models.CharField("区划代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path of codes ("210000/210100"): subtree queries without recursion.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_synthetic = models.BooleanField("合成数据", default=False)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "地区"
+        verbose_name_plural = "地区"
+        ordering = ["path", "sort_order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def build_path(self) -> str:
+        return f"{self.parent.path}/{self.code}" if self.parent_id else self.code
+
+    def is_within(self, other: Region) -> bool:
+        return self.path == other.path or self.path.startswith(other.path + "/")
+
+
+class Department(models.Model):
+    """A responsible body (责任部门 / 牵头单位 / 参加单位)."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属地区",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="departments",
+    )
+
+    class Meta:
+        verbose_name = "责任部门"
+        verbose_name_plural = "责任部门"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlanQuerySet:
+        from plans.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_global:
+            return self
+        if scope.region is None:
+            return self.none()
+        # A plan is visible where its region contains the user's region or lies inside it.
+        ancestors = scope.region.path.split("/")
+        return self.filter(
+            Q(region__code__in=ancestors) | Q(region__path__startswith=scope.region.path + "/")
+        )
+
+
+class Plan(models.Model):
+    """An action plan (行动方案 / 实施方案 / 行动计划)."""
+
+    slug = models.SlugField("标识", max_length=60, unique=True)
+    title = models.CharField("名称", max_length=200)
+    short_title = models.CharField(
+        "简称", max_length=60, blank=True, help_text="用于通报标题，如“技能辽宁行动”"
+    )
+    document_number = models.CharField("文号", max_length=60, blank=True)
+    issuers = models.CharField("发文单位", max_length=300, blank=True)
+    issue_date = models.DateField("发文日期", null=True, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="覆盖地区", on_delete=models.PROTECT, related_name="plans"
+    )
+    start_date = models.DateField("起始日期")
+    end_date = models.DateField("截止日期")
+    overall_goals = models.TextField("总体目标", blank=True)
+    summary = models.TextField("方案要点", blank=True)
+    source = models.CharField("来源文件", max_length=200, blank=True)
+    next_steps = models.TextField(
+        "下步工作要求", blank=True, help_text="月度通报第四部分的文字，由省级管理员维护"
+    )
+    reporting_deadline_day = models.PositiveSmallIntegerField(
+        "填报截止日", default=10, help_text="次月几日前报送上月数据，逾期自动锁定"
+    )
+    lag_threshold_points = models.DecimalField(
+        "滞后阈值(百分点)",
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        help_text="低于序时进度不超过该百分点为“滞后”，超过为“严重滞后”",
+    )
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行动方案"
+        verbose_name_plural = "行动方案"
+        ordering = ["-start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_date.year, self.end_date.year + 1))
+
+    def covers_month(self, year: int, month: int) -> bool:
+        first = dt.date(year, month, 1)
+        return dt.date(self.start_date.year, self.start_date.month, 1) <= first <= self.end_date
+
+    @property
+    def display_short_title(self) -> str:
+        return self.short_title or self.title
+
+
+class KeyTask(models.Model):
+    """A key task (重点任务) of a plan, with its deadline as written and the due dates read from it."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name="行动方案", on_delete=models.CASCADE, related_name="key_tasks"
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    section = models.CharField("所属部分", max_length=200, blank=True)
+    title = models.CharField("重点任务", max_length=300)
+    description = models.TextField("说明", blank=True)
+    deadline_text = models.CharField("完成时限", max_length=200, blank=True)
+    due_dates = models.JSONField("到期日", default=list, blank=True, help_text="ISO 日期列表，由完成时限解析")
+    is_ongoing = models.BooleanField("长期推进", default=False)
+    departments = models.ManyToManyField(
+        Department, through="KeyTaskDepartment", verbose_name="责任部门", related_name="key_tasks"
+    )
+
+    class Meta:
+        verbose_name = "重点任务"
+        verbose_name_plural = "重点任务"
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_key_task_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def due_date_list(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(d) for d in self.due_dates]
+
+    def next_due_date(self, today: dt.date) -> dt.date | None:
+        upcoming = [d for d in self.due_date_list() if d >= today]
+        return min(upcoming) if upcoming else None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        dates = self.due_date_list()
+        return bool(dates) and not self.is_ongoing and max(dates) < today
+
+
+class KeyTaskDepartment(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "牵头单位"
+        PARTICIPANT = "participant", "参加单位"
+
+    key_task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="department_links")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="task_links")
+    role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.LEAD)
+    note = models.CharField("分工", max_length=100, blank=True, help_text="如“1000人次”")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "任务责任部门"
+        verbose_name_plural = "任务责任部门"
+        ordering = ["key_task", "role", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_task", "department", "role"], name="unique_task_department_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}({self.get_role_display()})"
+
+
+class Measure(models.Model):
+    """A work measure (工作措施) under a key task."""
+
+    key_task = models.ForeignKey(
+        KeyTask, verbose_name="重点任务", on_delete=models.CASCADE, related_name="measures"
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    text = models.TextField("工作措施")
+
+    class Meta:
+        verbose_name = "工作措施"
+        verbose_name_plural = "工作措施"
+        ordering = ["key_task", "number"]
+        constraints = [models.UniqueConstraint(fields=["key_task", "number"], name="unique_measure_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:40]}"
+
+
+class Profile(models.Model):
+    """A user's role and region: the single source of what they may see and change."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "省级管理员"
+        REPORTER = "reporter", "填报员"
+        VIEWER = "viewer", "查看"
+        LEADER = "leader", "领导"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="profiles",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="profiles",
+    )
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region or '全部'}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the read API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} · {self.prefix}…"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+        """Create a token; the clear key is returned once and never stored."""
+        import secrets
+
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        return token, key

@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from reports.models import Circular, CircularJob
+
+
+@admin.register(Circular)
+class CircularAdmin(admin.ModelAdmin):
+    list_display = ["title", "region", "year", "month", "version", "created_by", "created_at", "is_automatic"]
+    list_filter = ["plan", "year", "month"]
+
+
+@admin.register(CircularJob)
+class CircularJobAdmin(admin.ModelAdmin):
+    list_display = ["plan", "region", "year", "month", "status", "progress", "attempts", "created_at", "error"]
+    list_filter = ["status", "plan"]

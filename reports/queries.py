@@ -1,0 +1,313 @@
+"""Reads for the dashboards: plain dicts and lists, materialised before a template or a table sees them.
+
+Every figure comes from the progress engine: each page calls `targets.queries.progress_report` once (about
+6 queries, constant in regions and targets) plus a constant few of its own, noted per function. Monthly
+trends re-evaluate the figures the report already loaded (`Cell.monthly`) with `evaluate_target`: no query
+per month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.http import Http404
+
+from plans.models import Plan, Region
+from targets.progress import Status
+from targets.queries import Cell, ProgressReport, TargetRow, completeness, evaluate_target, progress_report
+
+LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
+HEADLINE_LABELS = ("已完成", "正常", "滞后", "严重滞后")
+NO_DEPARTMENT = "未注明牵头单位"
+
+
+def progress_row(target: TargetRow, cell: Cell, region_name: str = "") -> dict:
+    """One target for one holder, as the charts and tables read it."""
+    p = cell.progress
+    return {
+        "target_id": target.id,
+        "code": target.code,
+        "name": target.name,
+        "unit": target.unit,
+        "kind": target.kind,
+        "kind_label": target.kind_label,
+        "key_task": target.key_task_title,
+        "department": target.lead_department or NO_DEPARTMENT,
+        "region_id": cell.region_id,
+        "region_name": region_name,
+        "target_value": p.target,
+        "this_month": p.this_month,
+        "cumulative": p.cumulative,
+        "completion_rate": p.completion_rate,
+        "schedule_rate": p.schedule_rate,
+        "schedule_gap": p.schedule_gap,
+        "schedule_target": p.schedule_target,
+        "status": p.status.value,
+        "status_label": p.status.label,
+        "status_css": p.status.css,
+        "severity": p.status.severity,
+        "reported": p.reported,
+        "rank": cell.rank,
+        "previous_rank": cell.previous_rank,
+        "rank_change": cell.rank_change,
+        "remark": cell.remark,
+    }
+
+
+def _target(report: ProgressReport, target_id: int | None) -> TargetRow:
+    """The requested target, or the first that has a number to rank; 404 for one outside the plan."""
+    if target_id is None:
+        numeric = [t for t in report.targets if t.kind != "milestone"]
+        if not (numeric or report.targets):
+            raise Http404("该方案没有工作目标")
+        return (numeric or report.targets)[0]
+    found = next((t for t in report.targets if t.id == target_id), None)
+    if found is None:
+        raise Http404("没有该工作目标")
+    return found
+
+
+def target_choices(report: ProgressReport) -> list[dict]:
+    return [{"id": t.id, "label": f"{t.code} {t.name}", "kind": t.kind} for t in report.targets]
+
+
+def comparison_region(plan: Plan, region: Region) -> Region:
+    """Whose children a region is ranked among: its parent's (the plan region ranks its own children)."""
+    if region.id == plan.region_id or region.parent_id is None:
+        return region
+    return region.parent  # 1 query
+
+
+def _headline(report: ProgressReport, rows: list[dict]) -> list[dict]:
+    by_label: dict[str, int] = defaultdict(int)
+    for status, n in report.status_counts().items():
+        by_label[Status(status).label] += n
+    cards = [{"label": "指标总数", "value": len(rows), "css": "dark"}]
+    css = dict(zip(HEADLINE_LABELS, ("success", "primary", "warning", "danger"), strict=True))
+    cards += [{"label": label, "value": by_label.get(label, 0), "css": css[label]} for label in HEADLINE_LABELS]
+    return cards
+
+
+def overview(plan: Plan, year: int, month: int, region: Region, *, user, today: dt.date) -> dict:
+    """The province (or a region) at a glance. Queries: progress_report (~6) + completeness (3)."""
+    report = progress_report(plan, year, month, region=region, today=today)
+    names = {r.id: r.name for r in report.regions}
+    totals = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
+    cells = {
+        (t.id, c.region_id): progress_row(t, c, names[c.region_id])
+        for t in report.targets
+        for c in report.target_cells(t.id)
+    }
+    lagging = sorted(
+        (row for row in cells.values() if row["status"] in LAGGING),
+        key=lambda row: (row["schedule_gap"] is None, row["schedule_gap"] or 0, row["code"]),
+    )
+    regions = [{"id": r.id, "name": r.name, "code": r.code} for r in report.regions]
+    reporting = completeness(plan, year, month, user)
+    return {
+        "targets": totals,
+        "cells": cells,
+        "regions": regions,
+        "matrix": matrix_rows(totals, regions, cells),
+        "lagging": lagging,
+        "lagging_targets": [row for row in totals if row["status"] in LAGGING],
+        "headline": _headline(report, totals),
+        "completeness": reporting,
+        "has_figures": any(row["reported"] for row in [*totals, *cells.values()]),
+    }
+
+
+def matrix_rows(targets: list[dict], regions: list[dict], cells: dict) -> list[dict]:
+    """The heat map as table rows: one per target, one key per region ("r<id>") holding that cell's row."""
+    rows = []
+    for t in targets:
+        row = {"code": t["code"], "name": t["name"], "unit": t["unit"]}
+        row.update({f"r{r['id']}": cells.get((t["target_id"], r["id"])) for r in regions})
+        rows.append(row)
+    return rows
+
+
+def monthly_points(report: ProgressReport, target: TargetRow, cell: Cell, today: dt.date) -> list[dict]:
+    """Where `cell` stood at the end of each month up to the report's, from the figures already loaded."""
+    plan, year = report.plan, report.year
+    start = plan.start_date.month if plan.start_date.year == year else 1
+    points = []
+    for m in range(start, report.month + 1):
+        p = evaluate_target(plan, year, m, target, cell.progress.target, cell.monthly, None, today)
+        points.append(
+            {
+                "month": m,
+                "label": f"{m}月",
+                "this_month": p.this_month,
+                "cumulative": p.cumulative,
+                "schedule_target": p.schedule_target,
+                "completion_rate": p.completion_rate,
+                "schedule_rate": p.schedule_rate,
+                "schedule_gap": p.schedule_gap,
+                "status": p.status.value,
+                "status_label": p.status.label,
+                "status_css": p.status.css,
+                "severity": p.status.severity,
+                "unit": target.unit,
+            }
+        )
+    return points
+
+
+def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None, today: dt.date) -> dict:
+    """One target's regions in rank order, `region` highlighted. Queries: progress_report + at most 1."""
+    parent = comparison_region(plan, region)
+    report = progress_report(plan, year, month, region=parent, today=today)
+    target = _target(report, target_id)
+    names = {r.id: r.name for r in report.regions}
+    rows = [progress_row(target, c, names[c.region_id]) for c in report.target_cells(target.id)]
+    ranked = {row["region_id"] for row in rows}
+    no_task = [r.name for r in report.regions if r.id not in ranked]
+    for row in rows:
+        row["is_self"] = row["region_id"] == region.id
+    total = progress_row(target, report.totals[target.id], parent.name)
+    return {
+        "target": target,
+        "targets": target_choices(report),
+        "rows": rows,
+        "no_task": no_task,
+        "total": total,
+        "parent": parent,
+        "highlight_id": region.id,
+    }
+
+
+def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None, today: dt.date) -> dict:
+    """One target for one region as a whole (the province by default), month by month. Queries: progress_report."""
+    report = progress_report(plan, year, month, region=region, today=today)
+    target = _target(report, target_id)
+    cell = report.totals[target.id]
+    points = [] if target.kind == "milestone" else monthly_points(report, target, cell, today)
+    return {
+        "target": target,
+        "targets": target_choices(report),
+        "current": progress_row(target, cell, region.name),
+        "points": points,
+    }
+
+
+def _peer_context(ranked: list[Cell], region_id: int, names: dict[int, str]) -> list[dict]:
+    """Top, bottom and the region's neighbours in one target's ranking."""
+    ranked = [c for c in ranked if c.rank is not None]
+    index = next((i for i, c in enumerate(ranked) if c.region_id == region_id), None)
+    if index is None:
+        return []
+    keep = sorted({0, len(ranked) - 1, index - 1, index, index + 1} & set(range(len(ranked))))
+    return [
+        {
+            "rank": ranked[i].rank,
+            "region_name": names[ranked[i].region_id],
+            "completion_rate": ranked[i].progress.completion_rate,
+            "is_self": i == index,
+            "gap_before": i > 0 and keep[keep.index(i) - 1] != i - 1,
+        }
+        for i in keep
+    ]
+
+
+def my_region(plan: Plan, year: int, month: int, region: Region, *, user, today: dt.date) -> dict:
+    """A region's own targets, its place among its peers, trends and what is still to report.
+
+    Queries: progress_report (~6) + completeness (3) + the parent region (1).
+    """
+    parent = comparison_region(plan, region)
+    report = progress_report(plan, year, month, region=parent, today=today)
+    names = {r.id: r.name for r in report.regions}
+    is_peer = parent.id != region.id and region.id in names
+    rows = []
+    for t in report.targets:
+        cell = report.cell(t.id, region.id) if is_peer else report.totals[t.id]
+        if cell is None:
+            continue
+        row = progress_row(t, cell, region.name)
+        row["peers"] = _peer_context(report.target_cells(t.id), region.id, names) if is_peer else []
+        row["peer_count"] = len(report.target_cells(t.id)) if is_peer else 0
+        row["sparkline"] = [] if t.kind == "milestone" else monthly_points(report, t, cell, today)
+        rows.append(row)
+    to_report = [row for row in rows if not row["reported"] and row["status"] != Status.NO_TASK.value]
+    return {
+        "rows": rows,
+        "to_report": to_report,
+        "completeness": completeness(plan, year, month, user),
+        "parent": parent,
+        "is_peer": is_peer,
+        "peer_total": len(report.regions),
+    }
+
+
+def by_department(plan: Plan, year: int, month: int, region: Region, *, department: str, today: dt.date) -> dict:
+    """Targets grouped by their lead department (牵头单位). Queries: progress_report."""
+    report = progress_report(plan, year, month, region=region, today=today)
+    rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["department"], []).append(row)
+    departments = list(groups)
+    if department:
+        groups = {department: groups[department]} if department in groups else {}
+    shown = [row for group in groups.values() for row in group]
+    return {"groups": groups, "departments": departments, "department": department, "rows": shown}
+
+
+def _task_state(task, target_rows: list[dict], today: dt.date) -> tuple[str, str]:
+    """已完成 when every target of the task is done; else 逾期 past its last due date; else 推进中."""
+    done = (Status.DONE.value, Status.MILESTONE_DONE.value)
+    if target_rows and all(r["status"] in done for r in target_rows):
+        return "已完成", "success"
+    if task.is_overdue(today):
+        return "逾期", "danger"
+    if task.is_ongoing:
+        return "长期推进", "primary"
+    if not task.due_dates:
+        return "无明确时限", "secondary"
+    return "按期推进", "primary"
+
+
+def milestones(plan: Plan, year: int, month: int, region: Region, *, today: dt.date) -> dict:
+    """Key tasks against their deadlines and the targets due on a date. Queries: progress_report + 1."""
+    report = progress_report(plan, year, month, region=region, today=today)
+    rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
+    by_task: dict[int, list[dict]] = defaultdict(list)
+    for t, row in zip(report.targets, rows, strict=True):
+        by_task[t.key_task_number].append(row)
+    tasks = []
+    for task in plan.key_tasks.order_by("number"):
+        state, css = _task_state(task, by_task[task.number], today)
+        next_due = task.next_due_date(today)
+        tasks.append(
+            {
+                "number": task.number,
+                "title": task.title,
+                "deadline_text": task.deadline_text or "—",
+                "due_dates": "、".join(d.strftime("%Y-%m-%d") for d in task.due_date_list()) or "—",
+                "next_due": next_due,
+                "state": state,
+                "state_css": css,
+                "target_count": len(by_task[task.number]),
+            }
+        )
+    dated = [_with_due(t, row, year) for t, row in zip(report.targets, rows, strict=True) if _is_dated(t)]
+    return {"tasks": tasks, "targets": dated, "counts": _state_counts(tasks, dated)}
+
+
+def _is_dated(target: TargetRow) -> bool:
+    return target.kind == "milestone" or target.due_month is not None
+
+
+def _with_due(target: TargetRow, row: dict, year: int) -> dict:
+    return {**row, "due": f"{year}年{target.due_month or 12}月底前"}
+
+
+def _state_counts(tasks: list[dict], targets: list[dict]) -> list[tuple[str, int, str]]:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for task in tasks:
+        counts[(f"重点任务·{task['state']}", task["state_css"])] += 1
+    for row in targets:
+        counts[(f"目标·{row['status_label']}", row["status_css"])] += 1
+    return [(label, n, css) for (label, css), n in counts.items()]

@@ -1,0 +1,23 @@
+"""Writes of the reports app that are not circular building itself."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from reports.models import CircularJob
+
+
+def jobs_fail_stuck(*, max_minutes: int = 30) -> int:
+    """A job left running by a killed worker ends as failed (retryable), never running for ever."""
+    cutoff = timezone.now() - dt.timedelta(minutes=max_minutes)
+    return CircularJob.objects.filter(status=CircularJob.Status.RUNNING, started_at__lt=cutoff).update(
+        status=CircularJob.Status.FAILED,
+        error="生成过程中断（工作进程退出），请点击“重试”",
+        finished_at=timezone.now(),
+    )
+
+
+def job_retry(*, job: CircularJob, user) -> CircularJob:
+    from reports.circulars import circular_request
+
+    return circular_request(plan=job.plan, year=job.year, month=job.month, region=job.region, user=user)

@@ -1,0 +1,305 @@
+"""django-tables2 tables for the dashboards, over the plain dict rows of `reports/queries.py`.
+
+Columns format for the page (“3.2万”, “64.0%”, “+14.0”, a status badge) and give raw values for exports
+(`value()`): numbers stay numbers in xlsx and csv, percentages as percent numbers rounded to 0.1. No
+render method touches the database. `export_xlsx` / `export_csv` turn any of these tables into bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from reports.charts import rank_change_text
+from skills_admin.lib.xlsx import safe_text
+from targets.formatting import format_number, format_percent, format_points
+
+DASH = "—"
+ATTRS = {"class": "table table-sm table-striped table-hover align-middle small"}
+ONE_DECIMAL = Decimal("0.1")
+INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _rounded(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(ONE_DECIMAL)
+
+
+class AmountColumn(tables.Column):
+    """A quantity written with 万/亿 on the page and as the plain number in exports."""
+
+    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", self.attrs)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        return format_number(value, record.get("unit", ""))
+
+    def value(self, value, record):
+        return value
+
+
+class PercentColumn(AmountColumn):
+    export_suffix = "(%)"
+
+    def render(self, value, record):
+        return format_percent(value)
+
+    def value(self, value, record):
+        return _rounded(value)
+
+
+class PointsColumn(PercentColumn):
+    export_suffix = "(百分点)"
+
+    def render(self, value, record):
+        return format_points(value)
+
+
+class StatusColumn(tables.Column):
+    """The status as a badge with a marker shape and its Chinese label: colour never carries it alone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", "状态")
+        kwargs.setdefault("accessor", "status_label")
+        kwargs.setdefault("order_by", ("severity", "status_label"))
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        return format_html(
+            '<span class="badge status-badge {} text-bg-{}">{}</span>',
+            record.get("status", ""),
+            record.get("status_css", "secondary"),
+            value,
+        )
+
+    def value(self, value, record):
+        return value
+
+
+class RankChangeColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", "位次变化")
+        kwargs.setdefault("accessor", "rank_change")
+        kwargs.setdefault("attrs", {"td": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        return rank_change_text(value)
+
+    def value(self, value, record):
+        return rank_change_text(value)
+
+
+class BaseTable(tables.Table):
+    """Bootstrap look, “—” for missing values. (Set here: a subclass without its own Meta inherits none.)"""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", ATTRS)
+        kwargs.setdefault("template_name", "django_tables2/bootstrap5-responsive.html")
+        kwargs.setdefault("default", DASH)
+        kwargs.setdefault("empty_text", "暂无数据")
+        super().__init__(*args, **kwargs)
+
+
+class TargetProgressTable(BaseTable):
+    """Targets over the whole selected region (overview, departments)."""
+
+    code = tables.Column("序号")
+    name = tables.Column("指标")
+    unit = tables.Column("单位")
+    target_value = AmountColumn("年度目标")
+    this_month = AmountColumn("本月")
+    cumulative = AmountColumn("累计")
+    completion_rate = PercentColumn("完成率")
+    schedule_rate = PercentColumn("序时进度")
+    schedule_gap = PointsColumn("序时差")
+    status = StatusColumn()
+
+
+class DepartmentTable(TargetProgressTable):
+    department = tables.Column("牵头单位")
+
+    class Meta:
+        sequence = ("department", "...")
+
+
+class RegionCellTable(BaseTable):
+    """Region × target cells (the lagging list)."""
+
+    region_name = tables.Column("地区")
+    code = tables.Column("序号")
+    name = tables.Column("指标")
+    unit = tables.Column("单位")
+    target_value = AmountColumn("目标")
+    cumulative = AmountColumn("累计")
+    completion_rate = PercentColumn("完成率")
+    schedule_rate = PercentColumn("序时进度")
+    schedule_gap = PointsColumn("序时差")
+    rank = tables.Column("排名", attrs={"td": {"class": "num"}})
+    status = StatusColumn()
+
+
+class RankingTable(BaseTable):
+    rank = tables.Column("排名", attrs={"td": {"class": "num"}})
+    rank_change = RankChangeColumn()
+    region_name = tables.Column("地区")
+    target_value = AmountColumn("目标")
+    this_month = AmountColumn("本月")
+    cumulative = AmountColumn("累计")
+    completion_rate = PercentColumn("完成率")
+    schedule_rate = PercentColumn("序时进度")
+    schedule_gap = PointsColumn("序时差")
+    status = StatusColumn()
+    remark = tables.Column("备注", orderable=False)
+
+    class Meta:
+        row_attrs = {"class": lambda record: "table-primary fw-bold" if record.get("is_self") else ""}
+
+
+class TrendTable(BaseTable):
+    label = tables.Column("月份", order_by=("month",))
+    this_month = AmountColumn("本月完成")
+    cumulative = AmountColumn("累计完成")
+    schedule_target = AmountColumn("序时目标")
+    completion_rate = PercentColumn("完成率")
+    schedule_rate = PercentColumn("序时进度")
+    schedule_gap = PointsColumn("序时差")
+    status = StatusColumn()
+
+
+class PeersColumn(tables.Column):
+    """Top, bottom and neighbours in the ranking: “1.沈阳 85.0% … 4.大连 70.1%”."""
+
+    def render(self, value, record):
+        return format_html_join(" ", '{}<span class="{}">{}.{} {}</span>', self._parts(value))
+
+    def value(self, value, record):
+        return " ".join(
+            f"{'… ' if p['gap_before'] else ''}{p['rank']}.{p['region_name']} {format_percent(p['completion_rate'])}"
+            for p in value
+        )
+
+    @staticmethod
+    def _parts(peers):
+        for p in peers:
+            yield (
+                "… " if p["gap_before"] else "",
+                "fw-bold text-decoration-underline" if p["is_self"] else "text-muted",
+                p["rank"],
+                p["region_name"],
+                format_percent(p["completion_rate"]),
+            )
+
+
+class MyRegionTable(BaseTable):
+    code = tables.Column("序号")
+    name = tables.Column("指标")
+    unit = tables.Column("单位")
+    target_value = AmountColumn("目标")
+    this_month = AmountColumn("本月")
+    cumulative = AmountColumn("累计")
+    completion_rate = PercentColumn("完成率")
+    schedule_gap = PointsColumn("序时差")
+    status = StatusColumn()
+    rank = tables.Column("排名", attrs={"td": {"class": "num"}})
+    rank_change = RankChangeColumn()
+    peers = PeersColumn("同级对比", orderable=False)
+
+
+class KeyTaskTable(BaseTable):
+    number = tables.Column("序号")
+    title = tables.Column("重点任务")
+    deadline_text = tables.Column("完成时限", orderable=False)
+    due_dates = tables.Column("到期日")
+    state = tables.Column("状态")
+    target_count = tables.Column("目标数", attrs={"td": {"class": "num"}})
+
+    def render_state(self, value, record):
+        return format_html('<span class="badge text-bg-{}">{}</span>', record["state_css"], value)
+
+    def value_state(self, value):
+        return value
+
+
+class DatedTargetTable(BaseTable):
+    code = tables.Column("序号")
+    name = tables.Column("指标")
+    kind_label = tables.Column("类型")
+    due = tables.Column("完成时限")
+    completion_rate = PercentColumn("完成率")
+    status = StatusColumn()
+    remark = tables.Column("备注", orderable=False)
+
+
+class GapCellColumn(tables.Column):
+    """One region's cell in the heat-map table: 序时差 and the status in words."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("default", "无任务")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        gap = value["schedule_gap"]
+        text = value["status_label"] if gap is None else f"{format_points(gap)} {value['status_label']}"
+        return format_html('<span class="status-{}">{}</span>', value["status"], text)
+
+    def value(self, value, record):
+        return _rounded(value["schedule_gap"]) if value["schedule_gap"] is not None else value["status_label"]
+
+
+class MatrixTable(BaseTable):
+    code = tables.Column("序号", orderable=False, attrs={"td": {"class": "text-nowrap"}})
+    name = tables.Column("指标", orderable=False, attrs={"td": {"style": "min-width: 14rem"}})
+
+
+def matrix_table(rows: list[dict], regions: list[dict], **kwargs) -> MatrixTable:
+    extra = [(f"r{r['id']}", GapCellColumn(verbose_name=r["name"], accessor=f"r{r['id']}")) for r in regions]
+    return MatrixTable(rows, extra_columns=extra, **kwargs)
+
+
+# --- Exports ----------------------------------------------------------------------------------------------
+
+
+def export_values(table: tables.Table) -> list[list]:
+    """Header and rows with raw values (numbers stay numbers); percent columns say so in the header."""
+    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
+    header = [f"{c.header}{getattr(c.column, 'export_suffix', '')}" for c in columns]
+    body = [[row.get_cell_value(c.name) for c in columns] for row in table.rows]
+    return [header, *body]
+
+
+def export_csv(table: tables.Table) -> bytes:
+    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in export_values(table):
+        writer.writerow(["" if v is None else safe_text(v) if isinstance(v, str) else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(table: tables.Table, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = INVALID_SHEET_CHARS.sub("", title)[:31] or "数据"
+    for row in export_values(table):
+        sheet.append([safe_text(v) if isinstance(v, str) else v for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for column in sheet.iter_cols(min_row=1, max_row=1):
+        header = column[0]
+        sheet.column_dimensions[header.column_letter].width = 30 if header.value == "指标" else 12
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,39 @@
+"""Celery tasks: thin wrappers that take ids and call services."""
+
+import time
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import OperationalError
+from django.utils import timezone
+
+from skills_admin.lib.health import HEARTBEAT_KEY
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def build_circular(self, job_id: int) -> int:
+    from reports.circulars import circular_build
+
+    return circular_build(job_id=job_id).pk
+
+
+@shared_task
+def generate_due_circulars() -> int:
+    from reports.circulars import circular_request, due_circulars
+
+    due = due_circulars(timezone.now())
+    for plan, year, month in due:
+        circular_request(plan=plan, year=year, month=month, region=plan.region, automatic=True)
+    return len(due)
+
+
+@shared_task
+def recover_stuck_jobs(max_minutes: int = 30) -> int:
+    from reports.services import jobs_fail_stuck
+
+    return jobs_fail_stuck(max_minutes=max_minutes)
+
+
+@shared_task
+def worker_heartbeat() -> None:
+    cache.set(HEARTBEAT_KEY, str(time.time()), 600)

@@ -1,0 +1,325 @@
+"""The circular as a Word document laid out after GB/T 9704 (党政机关公文格式).
+
+Pure: `CircularContent` in, bytes out. A4 with the standard margins; title in 方正小标宋简体 二号, body in
+仿宋_GB2312 三号 with a two-character first-line indent, 一级标题 in 黑体, 二级标题 in 楷体_GB2312; one ranking
+table per target whose header row repeats on every page; “— N —” page numbers. Every run names its East-Asian
+font (w:eastAsia), and so do the Normal style and the document defaults, so Word does not fall back to a Latin
+font for Chinese text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from io import BytesIO
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary, status_colour
+from targets.formatting import DASH, format_number, format_percent, format_points
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+FOOTER_FONT = "宋体"
+TITLE_SIZE = Pt(22)  # 二号
+BODY_SIZE = Pt(16)  # 三号
+TABLE_SIZE = Pt(10.5)  # 五号
+FOOTER_SIZE = Pt(14)  # 四号
+LINE_SPACING = Pt(28)
+TITLE_LINE_SPACING = Pt(36)
+INDENT = Pt(32)  # two characters of 三号
+
+TABLE_HEADERS = ("排名", "地区", "年度目标", "累计", "完成率", "序时进度", "序时差", "状态")
+COLUMN_WIDTHS_CM = (1.3, 2.7, 2.2, 2.2, 1.8, 1.8, 1.6, 2.0)  # 15.6 cm: the text block of A4 under GB/T 9704
+NO_TASK_SPAN = (2, 6)  # 年度目标 … 序时差, merged into one “无任务” cell
+SHADES = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "grey": "E7E6E6"}
+HEADER_SHADE = "DDEBF7"
+DEMO_HEADER = "演示数据（仅供演示，非正式通报）"
+DIGITS = "〇一二三四五六七八九"
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+SHD_SUCCESSORS = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def build_circular_docx(content: CircularContent) -> bytes:
+    """The circular as the bytes of a .docx file."""
+    document = Document()
+    _page_setup(document.sections[0])
+    _base_fonts(document)
+    _title_block(document, content)
+    _body(document, content.opening)
+    _overview(document, content)
+    _regions(document, content)
+    _problems(document, content)
+    _next_steps(document, content)
+    _signature(document, content)
+    _footer(document.sections[0])
+    if content.is_demo:
+        _demo_header(document.sections[0])
+    document.core_properties.title = _clean(content.title)
+    document.core_properties.author = _clean(content.issuer)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1—99; larger numbers stay Arabic)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return DIGITS[ones]
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026-11-22 → 2026年11月22日 (GB/T 9704-2012 writes dates in Arabic numerals)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- sections of the text ------------------------------------------------------------------------------------
+
+
+def _title_block(document, content: CircularContent) -> None:
+    title = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=TITLE_LINE_SPACING)
+    _run(title, content.title, TITLE_FONT, TITLE_SIZE)
+    meta = f"{content.issuer}　{chinese_date(content.issue_date)}"
+    if content.version > 1:
+        meta += f"（第{content.version}版）"
+    _run(_paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False), meta, SUBHEADING_FONT, BODY_SIZE)
+    if content.document_number:
+        line = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        _run(line, f"依据文件：{content.document_number}", SUBHEADING_FONT, BODY_SIZE)
+    _paragraph(document, indent=False)
+
+
+def _overview(document, content: CircularContent) -> None:
+    _heading(document, 1, "总体情况")
+    for text in content.overview_paragraphs:
+        _body(document, text)
+
+
+def _regions(document, content: CircularContent) -> None:
+    _heading(document, 2, "各地完成情况")
+    for index, target in enumerate(content.targets, 1):
+        heading = f"（{chinese_number(index)}）{target.code} {target.name}（单位：{target.unit}）"
+        _run(_keep_with_next(_paragraph(document)), heading, SUBHEADING_FONT, BODY_SIZE)
+        if target.ranking:
+            _ranking_table(document, target)
+        else:
+            _body(document, "该指标未分解到各地。")
+
+
+def _problems(document, content: CircularContent) -> None:
+    _heading(document, 3, "存在问题")
+    numbered = len(content.problems) > 1
+    for index, text in enumerate(content.problems, 1):
+        _body(document, f"{index}.{text}" if numbered else text)
+
+
+def _next_steps(document, content: CircularContent) -> None:
+    _heading(document, 4, "下步工作要求")
+    for text in content.next_steps.splitlines():
+        if text.strip():
+            _body(document, text.strip())
+
+
+def _signature(document, content: CircularContent) -> None:
+    _paragraph(document, indent=False)
+    for text in (content.issuer, chinese_date(content.issue_date)):
+        line = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        line.paragraph_format.right_indent = INDENT
+        _run(line, text, BODY_FONT, BODY_SIZE)
+
+
+# --- the ranking table ---------------------------------------------------------------------------------------
+
+
+def _ranking_table(document, target: TargetSummary) -> None:
+    table = document.add_table(rows=1, cols=len(TABLE_HEADERS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fill_row(table.rows[0], TABLE_HEADERS, bold=True)
+    for cell in table.rows[0].cells:
+        _shade(cell, HEADER_SHADE)
+    _row_flags(table.rows[0], header=True)
+    for entry in target.ranking:
+        _ranking_row(table, entry, target.unit)
+    for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
+        column.width = Cm(width)
+
+
+def _ranking_row(table, entry: RankingRow, unit: str) -> None:
+    row = table.add_row()
+    _fill_row(row, ranking_texts(entry, unit))
+    _shade(row.cells[-1], SHADES[status_colour(entry.status_code)])
+    _row_flags(row)
+    if not entry.has_task:
+        first, last = NO_TASK_SPAN
+        row.cells[first].merge(row.cells[last])
+
+
+def ranking_texts(entry: RankingRow, unit: str) -> list[str]:
+    """The cells of a ranking row as printed; a region without a task shows “无任务” over the figures."""
+    rank = DASH if entry.rank is None else str(entry.rank)
+    if not entry.has_task:
+        return [rank, entry.region_name, NO_TASK_LABEL, "", "", "", "", entry.status_label]
+    return [
+        rank,
+        entry.region_name,
+        format_number(entry.target_value, unit),
+        format_number(entry.cumulative, unit),
+        format_percent(entry.completion_rate),
+        format_percent(entry.schedule_rate),
+        format_points(entry.schedule_gap),
+        entry.status_label,
+    ]
+
+
+def _fill_row(row, texts, bold: bool = False) -> None:
+    for cell, width, text in zip(row.cells, COLUMN_WIDTHS_CM, texts, strict=True):
+        cell.width = Cm(width)
+        paragraph = cell.paragraphs[0]
+        _format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
+        if text:
+            _run(paragraph, text, BODY_FONT, TABLE_SIZE, bold=bold)
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *SHD_SUCCESSORS)
+
+
+def _row_flags(row, header: bool = False) -> None:
+    """Rows never split across pages; the header row repeats at the top of every page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:jc")
+    if header:
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        properties.insert_element_before(repeat, "w:tblCellSpacing", "w:jc", "w:hidden")
+
+
+# --- paragraphs, runs and fonts ------------------------------------------------------------------------------
+
+
+def _heading(document, number: int, text: str) -> None:
+    paragraph = _keep_with_next(_paragraph(document))
+    _run(paragraph, f"{chinese_number(number)}、{text}", HEADING_FONT, BODY_SIZE)
+
+
+def _body(document, text: str) -> None:
+    _run(_paragraph(document), text, BODY_FONT, BODY_SIZE)
+
+
+def _paragraph(document, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, spacing=LINE_SPACING):
+    paragraph = document.add_paragraph()
+    _format(paragraph, alignment, indent, spacing)
+    return paragraph
+
+
+def _format(paragraph, alignment, indent: bool, spacing) -> None:
+    layout = paragraph.paragraph_format
+    paragraph.alignment = alignment
+    layout.first_line_indent = INDENT if indent else Pt(0)
+    layout.space_before = Pt(0)
+    layout.space_after = Pt(0)
+    layout.line_spacing = spacing if spacing is not None else 1.0
+
+
+def _keep_with_next(paragraph):
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _run(paragraph, text: str, font: str, size, bold: bool = False):
+    run = paragraph.add_run(_clean(text))
+    run.font.name = font
+    run.font.size = size
+    run.font.bold = bold
+    run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    return run
+
+
+def _clean(text: str) -> str:
+    """Drop characters XML cannot carry (a stray control character would make the file unreadable)."""
+    return XML_ILLEGAL.sub("", str(text))
+
+
+def _base_fonts(document) -> None:
+    """仿宋_GB2312 三号 for the Normal style and the document defaults, without theme fonts that override it."""
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}") if defaults is not None else None
+    if fonts is None:
+        return
+    for attribute in THEME_FONT_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(attribute), BODY_FONT)
+
+
+# --- page, header and footer ---------------------------------------------------------------------------------
+
+
+def _page_setup(section) -> None:
+    """A4 portrait with the GB/T 9704 margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm)."""
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.header_distance, section.footer_distance = Cm(1.5), Cm(2.5)
+
+
+def _footer(section) -> None:
+    """“— N —” centred, N being a PAGE field."""
+    paragraph = section.footer.paragraphs[0]
+    _format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
+    _run(paragraph, "— ", FOOTER_FONT, FOOTER_SIZE)
+    _field_part(paragraph, _field_char("begin"))
+    _field_part(paragraph, _instruction(" PAGE "))
+    _field_part(paragraph, _field_char("separate"))
+    _run(paragraph, "1", FOOTER_FONT, FOOTER_SIZE)
+    _field_part(paragraph, _field_char("end"))
+    _run(paragraph, " —", FOOTER_FONT, FOOTER_SIZE)
+
+
+def _field_part(paragraph, element) -> None:
+    _run(paragraph, "", FOOTER_FONT, FOOTER_SIZE)._r.append(element)
+
+
+def _field_char(kind: str):
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def _instruction(code: str):
+    element = OxmlElement("w:instrText")
+    element.set(qn("xml:space"), "preserve")
+    element.text = code
+    return element
+
+
+def _demo_header(section) -> None:
+    paragraph = section.header.paragraphs[0]
+    _format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
+    run = _run(paragraph, DEMO_HEADER, HEADING_FONT, Pt(12), bold=True)
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)

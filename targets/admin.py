@@ -1,0 +1,84 @@
+from django.contrib import admin
+
+from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "key_task",
+        "value",
+        "upper",
+        "unit",
+        "qualifier",
+        "kind",
+        "period",
+        "needs_review",
+    ]
+    list_filter = ["key_task__plan", "kind", "needs_review"]
+    search_fields = ["name", "source_text"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):
+    list_display = ["target", "region", "department", "year", "value", "is_demo"]
+    list_filter = ["target__key_task__plan", "year", "is_demo"]
+    search_fields = ["target__name", "region__name", "department__name"]
+    raw_id_fields = ["target"]
+
+    def save_model(self, request, obj, form, change):
+        from targets.services import audit_admin_change
+
+        super().save_model(request, obj, form, change)
+        audit_admin_change(obj=obj, changed=form.changed_data, initial=form.initial, user=request.user)
+
+
+@admin.register(MonthlyFigure)
+class MonthlyFigureAdmin(admin.ModelAdmin):
+    list_display = ["allocation", "month", "value", "milestone_status", "updated_by", "updated_at"]
+    list_filter = ["allocation__target__key_task__plan", "month"]
+    raw_id_fields = ["allocation"]
+    readonly_fields = ["version", "updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        obj.version += 1 if change else 0
+        from targets.services import audit_admin_change
+
+        super().save_model(request, obj, form, change)
+        audit_admin_change(obj=obj, changed=form.changed_data, initial=form.initial, user=request.user)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["plan", "region", "year", "month", "status", "submitted_at", "reopened_until"]
+    list_filter = ["plan", "status", "year", "month"]
+    readonly_fields = ["version"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "at",
+        "user",
+        "subject",
+        "region",
+        "target",
+        "month",
+        "field",
+        "old_value",
+        "new_value",
+        "via",
+    ]
+    list_filter = ["subject", "via", "plan"]
+    search_fields = ["remark", "target__name", "region__name"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,47 @@
+"""Plausibility warnings on a monthly figure: they do not block, but ask the reporter for a remark."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+UNUSUAL_FACTOR = Decimal(3)
+OVERSHOOT_FACTOR = Decimal("1.5")
+MIN_HISTORY = 2
+
+
+def figure_warnings(
+    *,
+    kind: str,
+    value: Decimal | None,
+    history: list[Decimal],
+    target: Decimal | None,
+    cumulative_before: Decimal | None,
+) -> list[str]:
+    """Warnings for one figure. `history` holds the region's earlier monthly values of the same year."""
+    if value is None:
+        return []
+    warnings = []
+    if kind in ("flow", "count"):
+        warnings += _unusual(value, history) + _overshoot(value, target, cumulative_before)
+    if kind == "stock" and history and value < history[-1]:
+        warnings.append(f"期末存量由{history[-1].normalize():f}下降为{value.normalize():f}")
+    return warnings
+
+
+def _unusual(value: Decimal, history: list[Decimal]) -> list[str]:
+    past = [h for h in history if h is not None]
+    if len(past) < MIN_HISTORY:
+        return []
+    average = sum(past) / len(past)
+    if average > 0 and value > average * UNUSUAL_FACTOR:
+        return [f"本月数远高于以往月均值({average:.0f})的{UNUSUAL_FACTOR}倍"]
+    return []
+
+
+def _overshoot(value: Decimal, target: Decimal | None, cumulative_before: Decimal | None) -> list[str]:
+    if not target:
+        return []
+    remaining = max(target - (cumulative_before or 0), Decimal(0))
+    if value > max(remaining * OVERSHOOT_FACTOR, target * Decimal("0.2")):
+        return [f"本月数大幅超过剩余目标({remaining.normalize():f})"]
+    return []

@@ -1,0 +1,232 @@
+"""演示数据: allocations and monthly figures the plan documents do not give, clearly flagged as demo.
+
+The documents give targets, not who does how much each month. To show a living product, this module splits
+each numeric target among the plan region's children with fixed weights and invents monthly figures with a
+seeded random generator, so every install shows the same demo. Everything it creates is `is_demo=True`
+(allocations) or hangs off such an allocation, and an audit entry says "演示数据".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from plans.models import Plan, Profile, Region
+from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
+from targets.rollups import rollups_rebuild
+
+DEMO_PASSWORD = "Jineng-demo-2022"
+WHOLE_UNITS = {"人", "人次", "名", "个", "场次", "场", "家", "所", "张", "项", "次", "户"}
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    plan_slug: str
+    year: int
+    complete_months: int  # months every region has reported and had approved
+    open_month_submitters: int  # in the month after, how many regions have submitted so far
+
+
+DEMO_PLANS = [
+    DemoConfig("liaoning-2022", 2022, complete_months=10, open_month_submitters=9),
+    DemoConfig("suqian-2022", 2022, complete_months=8, open_month_submitters=5),
+    DemoConfig("jilin-2022", 2023, complete_months=5, open_month_submitters=4),
+    DemoConfig("hubin-2019", 2020, complete_months=11, open_month_submitters=0),
+]
+
+# (username, role, region code, full name)
+DEMO_USERS = [
+    ("admin", Profile.Role.ADMIN, "210000", "省人社厅管理员"),
+    ("province_reporter", Profile.Role.REPORTER, "210000", "省厅填报员"),
+    ("shenyang", Profile.Role.REPORTER, "210100", "沈阳市填报员"),
+    ("dalian", Profile.Role.VIEWER, "210200", "大连市查看员"),
+    ("leader", Profile.Role.LEADER, "210000", "省厅领导"),
+    ("suqian", Profile.Role.REPORTER, "321300", "宿迁市填报员"),
+]
+
+# Seasonality of monthly work: slow in January/February (Spring Festival), busier in spring and autumn.
+SEASON = [0.45, 0.55, 1.0, 1.1, 1.15, 1.1, 0.95, 0.9, 1.1, 1.15, 1.05, 0.9]
+
+
+def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
+    """Create (or reset) one demo user per role; returns (username, role label, region) for printing."""
+    User = get_user_model()
+    created = []
+    for username, role, code, full_name in DEMO_USERS:
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            continue
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.is_staff = full_name, role == Profile.Role.ADMIN
+        user.set_password(password)
+        user.save()
+        Profile.objects.update_or_create(user=user, defaults={"role": role, "region": region})
+        created.append((username, Profile.Role(role).label, region.name))
+    return created
+
+
+@transaction.atomic
+def demo_load(*, today: dt.date | None = None, seed: int = 2022) -> dict[str, int]:
+    """Load demo allocations and figures for every seed plan present; idempotent (replaces earlier demo)."""
+    today = today or timezone.localdate()
+    counts = {}
+    for config in DEMO_PLANS:
+        plan = Plan.objects.filter(slug=config.plan_slug).first()
+        if plan is not None:
+            counts[plan.slug] = _load_plan(plan, config, random.Random(f"{seed}-{plan.slug}"), today)
+    return counts
+
+
+def _load_plan(plan: Plan, config: DemoConfig, rng: random.Random, today: dt.date) -> int:
+    Allocation.objects.filter(target__key_task__plan=plan, is_demo=True).delete()
+    MonthlyFigure.objects.filter(
+        allocation__target__key_task__plan=plan, allocation__year=config.year
+    ).delete()
+    Submission.objects.filter(plan=plan, year=config.year).delete()
+    regions = list(Region.objects.filter(parent=plan.region).order_by("sort_order", "code")) or [plan.region]
+    weights = _weights(regions, rng)
+    paces = {r.id: Decimal(str(rng.uniform(0.78, 1.22))) for r in regions}
+    allocations = _allocations(plan, config.year, regions, weights)
+    figures = _figures(allocations, config, paces, rng)
+    MonthlyFigure.objects.bulk_create(figures, batch_size=2000)
+    rollups_rebuild(plan=plan, year=config.year)
+    _submissions(plan, config, regions, rng, today)
+    _audit_load(plan, config, len(figures))
+    return len(figures)
+
+
+def _weights(regions: list[Region], rng: random.Random) -> dict[int, Decimal]:
+    raw = {r.id: rng.uniform(0.4, 1.6) for r in regions}
+    # The first two cities of a province (provincial capital and sub-provincial city) carry more weight.
+    for r in regions[:2]:
+        raw[r.id] *= 2.5
+    total = sum(raw.values())
+    return {k: Decimal(str(v / total)) for k, v in raw.items()}
+
+
+def _allocations(plan: Plan, year: int, regions: list[Region], weights: dict) -> list[Allocation]:
+    years = len(plan.years)
+    targets = Target.objects.filter(key_task__plan=plan, is_reported=True)
+    existing = set(
+        Allocation.objects.filter(target__key_task__plan=plan, year=year).values_list(
+            "target_id", "region_id", "department_id"
+        )
+    )
+    created = []
+    for target in targets:
+        if any(t == target.id for t, _, _ in existing):
+            continue  # the document gives this target's own split (a real allocation): keep it
+        created += [_allocation(target, year, r, weights[r.id], years) for r in regions]
+    Allocation.objects.bulk_create(created)
+    return list(Allocation.objects.filter(target__key_task__plan=plan, year=year).select_related("target"))
+
+
+def _allocation(target: Target, year: int, region: Region, weight: Decimal, years: int) -> Allocation:
+    yearly = target.yearly_share(years)
+    if target.kind in ("ratio", "milestone") or yearly is None:
+        value = yearly
+    else:
+        value = _round(yearly * weight, target.unit)
+    return Allocation(target=target, year=year, region=region, value=value, is_demo=True, note="演示数据")
+
+
+def _round(value: Decimal, unit: str) -> Decimal:
+    quantum = Decimal(1) if unit in WHOLE_UNITS else Decimal("0.01")
+    return max(value.quantize(quantum, rounding=ROUND_HALF_UP), quantum)
+
+
+def _figures(allocations, config: DemoConfig, paces, rng: random.Random) -> list[MonthlyFigure]:
+    figures = []
+    for a in allocations:
+        pace = paces.get(a.region_id, Decimal(1))
+        last = config.complete_months + (1 if rng.random() < 0.6 else 0)
+        for month in range(1, last + 1):
+            figure = _figure(a, month, pace, rng)
+            if figure is not None:
+                figures.append(figure)
+    return figures
+
+
+def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> MonthlyFigure | None:
+    kind, unit = a.target.kind, a.target.unit
+    if kind == "milestone":
+        status = (
+            "done" if month >= 9 and rng.random() < 0.5 else ("in_progress" if month >= 3 else "not_started")
+        )
+        return MonthlyFigure(allocation=a, month=month, milestone_status=status, remark="演示数据")
+    if a.value is None:
+        return None
+    noise = Decimal(str(rng.uniform(0.85, 1.15)))
+    if kind in ("stock", "ratio"):
+        level = a.value * (Decimal("0.8") + Decimal("0.02") * month) * (pace if pace < 1 else Decimal(1))
+        return MonthlyFigure(allocation=a, month=month, value=_round(level, unit if kind == "stock" else "%"))
+    per_month = a.value / (3 if a.target.period == "quarter" else 12)
+    value = per_month * pace * noise * Decimal(str(SEASON[month - 1]))
+    return MonthlyFigure(allocation=a, month=month, value=_round(value, unit) if value >= 1 else Decimal(0))
+
+
+def _submissions(plan: Plan, config: DemoConfig, regions, rng: random.Random, today: dt.date) -> None:
+    from targets.periods import reporting_deadline
+
+    subs = []
+    for month in range(1, config.complete_months + 1):
+        deadline = reporting_deadline(plan, config.year, month)
+        for r in regions:
+            day = deadline - dt.timedelta(days=rng.randint(-3, 6))
+            subs.append(_submission(plan, r, config.year, month, Submission.Status.APPROVED, day))
+    open_month = config.complete_months + 1
+    if open_month <= 12:
+        subs += _open_month(plan, config, regions, open_month, today)
+    Submission.objects.bulk_create(subs)
+
+
+def _open_month(plan, config, regions, month, today) -> list[Submission]:
+    """The month being reported now: some regions have submitted; it stays open for the demo."""
+    from targets.periods import reporting_deadline
+
+    until = today + dt.timedelta(days=120)
+    deadline = reporting_deadline(plan, config.year, month)
+    subs = []
+    # The plan region's first child (沈阳) is left to report during the demo journey.
+    for index, r in enumerate(regions):
+        submitted = 0 < index <= config.open_month_submitters
+        status = Submission.Status.SUBMITTED if submitted else Submission.Status.DRAFT
+        sub = _submission(
+            plan, r, config.year, month, status, deadline - dt.timedelta(days=1) if submitted else None
+        )
+        sub.reopened_until = until
+        subs.append(sub)
+    return subs
+
+
+def _submission(plan, region, year, month, status, day: dt.date | None) -> Submission:
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(16, 30))) if day else None
+    return Submission(
+        plan=plan,
+        region=region,
+        year=year,
+        month=month,
+        status=status,
+        submitted_at=at,
+        reviewed_at=at if status == Submission.Status.APPROVED else None,
+        version=1,
+    )
+
+
+def _audit_load(plan: Plan, config: DemoConfig, count: int) -> None:
+    AuditEntry.objects.create(
+        subject=AuditEntry.Subject.FIGURE,
+        plan=plan,
+        year=config.year,
+        field="demo_load",
+        old_value="",
+        new_value=f"{count}条",
+        via=AuditEntry.Via.SYSTEM,
+        remark="演示数据载入（非真实数据）",
+    )

@@ -1,0 +1,69 @@
+"""Rows for the Excel entry template: every allocation of a region's subtree that the user may report on."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from plans.models import Plan, Region
+from plans.scope import scope_for
+from targets.excel import TemplateRow
+from targets.models import Allocation, MonthlyFigure, Submission
+from targets.periods import month_state
+from targets.queries import evaluate_target, targets_of
+
+
+def template_rows(plan: Plan, year: int, month: int, region: Region, user) -> list[TemplateRow]:
+    """Rows for `region` and the regions below it (5 queries, whatever their number)."""
+    scope = scope_for(user)
+    holders = Q(region__path__startswith=region.path)
+    if region.pk == plan.region_id:
+        holders |= Q(region__isnull=True)
+    allocations = [
+        a
+        for a in Allocation.objects.for_plan(plan)
+        .for_year(year)
+        .filter(holders)
+        .select_related("region", "department")
+        if scope.covers(a.region or plan.region)
+    ]
+    targets = {t.id: t for t in targets_of(plan)}
+    figures: dict[int, dict[int, MonthlyFigure]] = {}
+    for f in MonthlyFigure.objects.filter(allocation__in=allocations, month__lte=month):
+        figures.setdefault(f.allocation_id, {})[f.month] = f
+    submissions = {s.region_id: s for s in Submission.objects.filter(plan=plan, year=year, month=month)}
+    today = timezone.localdate()
+    rows = [
+        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), submissions, today)
+        for a in allocations
+        if a.target_id in targets
+    ]
+    return sorted(rows, key=lambda r: (r.region_code, r.task_number, r.target_number))
+
+
+def _row(plan, year, month, allocation, target, figures, submissions, today) -> TemplateRow:
+    holder_region = allocation.region or plan.region
+    monthly = {m: f.value for m, f in figures.items()}
+    before = (
+        evaluate_target(plan, year, month - 1, target, allocation.value, monthly, None, today)
+        if month > 1
+        else None
+    )
+    current = figures.get(month)
+    state = month_state(plan, year, month, submissions.get(holder_region.id), today)
+    return TemplateRow(
+        allocation_id=allocation.id,
+        region_code=holder_region.code,
+        region_name=allocation.holder_name,
+        task_number=target.key_task_number,
+        target_number=target.number,
+        target_name=target.name,
+        unit=target.unit,
+        kind=target.kind,
+        target_value=allocation.value,
+        cumulative_before=before.cumulative if before else None,
+        value=current.value if current else None,
+        milestone_status=current.milestone_status if current else "",
+        remark=current.remark if current else "",
+        locked=not state.editable,
+    )

@@ -1,0 +1,128 @@
+"""The entry grid: one (plan, year, month, region) with every allocation that region reports on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from plans.models import Plan, Region
+from targets import checks, progress
+from targets.models import Allocation, MonthlyFigure, Submission
+from targets.periods import MonthState, month_state
+from targets.queries import TargetRow, evaluate_target, targets_of
+
+
+@dataclass
+class GridRow:
+    allocation_id: int
+    holder: str  # region or department name
+    target: TargetRow
+    target_value: Decimal | None
+    cumulative_before: Decimal | None
+    value: Decimal | None
+    milestone_status: str
+    milestone_date: dt.date | None
+    remark: str
+    progress: progress.Progress
+    history: list[Decimal | None] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    is_demo: bool = False
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.target.kind == "milestone"
+
+
+@dataclass
+class Grid:
+    plan: Plan
+    year: int
+    month: int
+    region: Region
+    rows: list[GridRow]
+    submission: Submission | None
+    state: MonthState
+
+    @property
+    def version(self) -> int:
+        return self.submission.version if self.submission else 0
+
+    @property
+    def status_label(self) -> str:
+        return self.submission.get_status_display() if self.submission else "未填报"
+
+    def row(self, allocation_id: int) -> GridRow | None:
+        return next((r for r in self.rows if r.allocation_id == allocation_id), None)
+
+
+def held_allocations(plan: Plan, year: int, region: Region):
+    """Allocations a region reports on: its own, plus department shares when it is the plan's region."""
+    holder = Q(region=region)
+    if region.pk == plan.region_id:
+        holder |= Q(region__isnull=True)
+    return Allocation.objects.for_plan(plan).for_year(year).filter(holder)
+
+
+def grid_for(plan: Plan, year: int, month: int, region: Region, *, today: dt.date | None = None) -> Grid:
+    """Build the grid in 5 queries, whatever the number of targets."""
+    today = today or dt.date.today()
+    targets = {t.id: t for t in targets_of(plan)}
+    allocations = list(held_allocations(plan, year, region).select_related("department", "region"))
+    figures = _figures(allocations, month)
+    submission = Submission.objects.filter(plan=plan, region=region, year=year, month=month).first()
+    rows = [
+        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), today) for a in allocations
+    ]
+    rows.sort(key=lambda r: (r.target.key_task_number, r.target.number, r.holder))
+    return Grid(
+        plan, year, month, region, rows, submission, month_state(plan, year, month, submission, today)
+    )
+
+
+def _figures(allocations: list[Allocation], month: int) -> dict[int, dict[int, MonthlyFigure]]:
+    result: dict[int, dict[int, MonthlyFigure]] = {}
+    for f in MonthlyFigure.objects.filter(allocation__in=allocations, month__lte=month):
+        result.setdefault(f.allocation_id, {})[f.month] = f
+    return result
+
+
+def _row(
+    plan, year, month, allocation, target: TargetRow, figures: dict[int, MonthlyFigure], today
+) -> GridRow:
+    current = figures.get(month)
+    monthly = {m: f.value for m, f in figures.items()}
+    milestone = (
+        (current.milestone_status, current.milestone_date) if current and current.milestone_status else None
+    )
+    result = evaluate_target(plan, year, month, target, allocation.value, monthly, milestone, today)
+    before = (
+        evaluate_target(plan, year, month - 1, target, allocation.value, monthly, None, today)
+        if month > 1
+        else None
+    )
+    history = [monthly[m] for m in sorted(monthly) if m < month]
+    row = GridRow(
+        allocation_id=allocation.id,
+        holder=allocation.holder_name,
+        target=target,
+        target_value=allocation.value,
+        cumulative_before=before.cumulative if before else None,
+        value=current.value if current else None,
+        milestone_status=current.milestone_status if current else "",
+        milestone_date=current.milestone_date if current else None,
+        remark=current.remark if current else "",
+        progress=result,
+        history=history,
+        is_demo=allocation.is_demo,
+    )
+    row.warnings = checks.figure_warnings(
+        kind=target.kind,
+        value=row.value,
+        history=[h for h in history if h is not None],
+        target=allocation.value,
+        cumulative_before=row.cumulative_before,
+    )
+    return row

@@ -1,0 +1,338 @@
+"""Targets, their allocation to regions and departments, monthly figures, submissions and the audit trail."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from plans.models import Department, KeyTask, Plan, Region
+
+
+class Target(models.Model):
+    """A measurable goal (工作目标) under a key task."""
+
+    class Kind(models.TextChoices):
+        FLOW = "flow", "累计量"  # summed over months: 培训5万人次
+        COUNT = "count", "周期计数"  # per quarter: 每季度发布50个
+        STOCK = "stock", "期末存量"  # latest value: 技能人才总量100万人
+        RATIO = "ratio", "比例"  # 占比25%以上
+        MILESTONE = "milestone", "里程碑"  # no number
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "确定值"
+        AT_LEAST = "at_least", "以上"
+        ABOUT = "about", "左右"
+        AT_MOST = "at_most", "以内"
+        STRIVE = "strive", "力争"
+
+    class Period(models.TextChoices):
+        MONTH = "month", "每月"
+        QUARTER = "quarter", "每季度"
+        YEAR = "year", "每年"
+        PLAN = "plan", "方案期内"
+
+    key_task = models.ForeignKey(
+        KeyTask, verbose_name="重点任务", on_delete=models.CASCADE, related_name="targets"
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("指标", max_length=200)
+    source_text = models.TextField("原文")
+    value = models.DecimalField("目标值", max_digits=14, decimal_places=2, null=True, blank=True)
+    upper = models.DecimalField("上限", max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField("单位", max_length=10, blank=True)
+    qualifier = models.CharField("限定", max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.FLOW)
+    # null, not blank: "the text does not say" differs from any period.
+    period = models.CharField("周期", max_length=10, choices=Period.choices, null=True, blank=True)  # noqa: DJ001
+    higher_is_better = models.BooleanField("越高越好", default=True)
+    due_month = models.PositiveSmallIntegerField(
+        "年内完成月份", null=True, blank=True, help_text="如“10月底前”为10；空为12月"
+    )
+    needs_review = models.BooleanField("待复核", default=False, help_text="读不出数字的原文，需人工复核")
+    is_reported = models.BooleanField("按月填报", default=True)
+
+    class Meta:
+        verbose_name = "工作目标"
+        verbose_name_plural = "工作目标"
+        ordering = ["key_task__plan", "key_task__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["key_task", "number"], name="unique_target_number"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="target_value_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(upper__isnull=True) | Q(value__isnull=False, upper__gte=models.F("value")),
+                name="target_upper_above_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def plan(self) -> Plan:
+        return self.key_task.plan
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == self.Kind.MILESTONE
+
+    def display_value(self) -> str:
+        from targets.formatting import format_target_value
+
+        return format_target_value(self.value, self.upper, self.unit, self.qualifier)
+
+    def yearly_share(self, plan_years: int) -> Decimal | None:
+        """The part of the target that falls to one year: a whole-plan target is split evenly."""
+        if self.value is None:
+            return None
+        if (
+            self.period == self.Period.PLAN
+            and plan_years > 1
+            and self.kind in (self.Kind.FLOW, self.Kind.COUNT)
+        ):
+            return (self.value / plan_years).quantize(Decimal("0.01"))
+        return self.value
+
+
+class AllocationQuerySet(models.QuerySet):
+    def for_plan(self, plan: Plan) -> AllocationQuerySet:
+        return self.filter(target__key_task__plan=plan)
+
+    def for_year(self, year: int) -> AllocationQuerySet:
+        return self.filter(year=year)
+
+    def allocated_to(self, region: Region) -> AllocationQuerySet:
+        return self.filter(region=region)
+
+    def visible_to(self, user) -> AllocationQuerySet:
+        from plans.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_global:
+            return self
+        if scope.region is None:
+            return self.none()
+        return self.filter(
+            Q(region__path=scope.region.path)
+            | Q(region__path__startswith=scope.region.path + "/")
+            | Q(region__isnull=True, target__key_task__plan__region__path=scope.region.path)
+        )
+
+
+class Allocation(models.Model):
+    """A target's share (分解) for one region or one department, for one year."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="工作目标", on_delete=models.CASCADE, related_name="allocations"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("分解目标", max_digits=14, decimal_places=2, null=True, blank=True)
+    is_demo = models.BooleanField("演示数据", default=False)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "目标分解"
+        verbose_name_plural = "目标分解"
+        ordering = ["target", "year", "region__path", "department__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year", "region"],
+                condition=Q(department__isnull=True),
+                name="unique_region_allocation",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "year", "department"],
+                condition=Q(region__isnull=True),
+                name="unique_department_allocation",
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=False) | Q(department__isnull=False), name="allocation_has_holder"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="allocation_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.holder_name} · {self.year}"
+
+    @property
+    def holder_name(self) -> str:
+        return str(self.region or self.department)
+
+
+class MonthlyFigure(models.Model):
+    """What a region (or department) completed against an allocation in one month (本月完成)."""
+
+    class MilestoneStatus(models.TextChoices):
+        NOT_STARTED = "not_started", "未启动"
+        IN_PROGRESS = "in_progress", "推进中"
+        DONE = "done", "已完成"
+
+    allocation = models.ForeignKey(
+        Allocation, verbose_name="目标分解", on_delete=models.CASCADE, related_name="figures"
+    )
+    month = models.PositiveSmallIntegerField("月份")
+    # Flow and count: this month's amount; stock and ratio: the value at month end.
+    value = models.DecimalField("本月数", max_digits=14, decimal_places=2, null=True, blank=True)
+    milestone_status = models.CharField("进展", max_length=12, choices=MilestoneStatus.choices, blank=True)
+    milestone_date = models.DateField("完成日期", null=True, blank=True)
+    remark = models.CharField("备注", max_length=500, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "月度数据"
+        verbose_name_plural = "月度数据"
+        ordering = ["allocation", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "month"], name="unique_figure_per_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="figure_month_in_range"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="figure_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} · {self.month}月"
+
+
+class Submission(models.Model):
+    """The state of one region's monthly report for one plan (填报 / 报送 / 退回 / 审核)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已报送"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "已审核"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="submissions")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="submissions")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Bumped by every save of the grid: the optimistic lock that stops silent overwrites.
+    version = models.PositiveIntegerField("版本", default=0)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    reopened_until = models.DateField("重新开放至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "月度报送"
+        verbose_name_plural = "月度报送"
+        ordering = ["plan", "year", "month", "region__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "region", "year", "month"], name="unique_submission"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="submission_month_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.region} · {self.year}年{self.month}月"
+
+
+class AuditEntry(models.Model):
+    """One change to a figure, allocation or submission: who, when, old → new, how and why."""
+
+    class Via(models.TextChoices):
+        FORM = "form", "表单"
+        UPLOAD = "upload", "Excel上传"
+        ADMIN = "admin", "后台"
+        SYSTEM = "system", "系统"
+        API = "api", "接口"
+
+    class Subject(models.TextChoices):
+        FIGURE = "figure", "月度数据"
+        ALLOCATION = "allocation", "目标分解"
+        SUBMISSION = "submission", "报送状态"
+
+    subject = models.CharField("对象", max_length=12, choices=Subject.choices)
+    plan = models.ForeignKey(Plan, null=True, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    allocation = models.ForeignKey(
+        Allocation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    month = models.PositiveSmallIntegerField("月份", null=True, blank=True)
+    field = models.CharField("字段", max_length=30)
+    old_value = models.CharField("原值", max_length=500, blank=True)
+    new_value = models.CharField("新值", max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    via = models.CharField("方式", max_length=10, choices=Via.choices)
+    remark = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "修改记录"
+        verbose_name_plural = "修改记录"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["allocation", "month"]),
+            models.Index(fields=["plan", "year", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.field}: {self.old_value} → {self.new_value}"
+
+
+class Rollup(models.Model):
+    """Sums of the figures reported *below* a region (its strict descendants), kept current on every save.
+
+    With them the overview of a province or of the whole country reads one row per (peer region, target,
+    month) instead of every county's figures. Month 0 holds the sum of the allocations below (the target).
+    Maintained by targets.rollups in the same transaction as the figures; `rebuild_rollups` recomputes them.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()  # 0: allocations; 1–12: figures
+    value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    reported = models.IntegerField(default=0)  # how many figures (or allocations) are summed
+
+    class Meta:
+        verbose_name = "汇总"
+        verbose_name_plural = "汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["target", "region", "year", "month"], name="unique_rollup"),
+        ]
+        indexes = [models.Index(fields=["region", "year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.target_id} {self.year}-{self.month}: {self.value}"

@@ -1,0 +1,333 @@
+"""The arithmetic of progress: cumulative figures, completion and schedule rates, status and rank.
+
+Pure functions over numbers, no database and no models: `targets/queries.py` loads the figures and calls
+`evaluate()` for every cell the product shows. Rates are percentages kept at full precision; rounding happens
+only when they are formatted (`targets/formatting.py`).
+
+Formulas (see DOMAIN.md):
+- 完成率 = cumulative ÷ target * 100 (lower-is-better targets: target ÷ cumulative * 100).
+- 序时进度 = months elapsed ÷ months until the due month * 100, capped at 100.
+- 序时差 = 完成率 - 序时进度, in percentage points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+# The values of Target.Kind and Target.Period, repeated here so this module needs no Django.
+FLOW = "flow"
+COUNT = "count"
+STOCK = "stock"
+RATIO = "ratio"
+MILESTONE = "milestone"
+KINDS = (FLOW, COUNT, STOCK, RATIO, MILESTONE)
+QUARTER = "quarter"
+
+# The values of MonthlyFigure.MilestoneStatus.
+MILESTONE_STATUS_DONE = "done"
+MILESTONE_STATUS_IN_PROGRESS = "in_progress"
+
+HUNDRED = Decimal(100)
+DEFAULT_LAG_POINTS = Decimal(10)
+
+K = TypeVar("K")
+
+
+class Status(enum.StrEnum):
+    """Where a target stands; `label` is what people read, `css` the Bootstrap colour."""
+
+    DONE = "done"
+    ON_TRACK = "on_track"
+    LAGGING = "lagging"
+    SEVERE = "severe"
+    NOT_REPORTED = "not_reported"
+    NO_TASK = "no_task"
+    MILESTONE_DONE = "milestone_done"
+    MILESTONE_ON_TIME = "milestone_on_time"
+    MILESTONE_OVERDUE = "milestone_overdue"
+    MILESTONE_NOT_STARTED = "milestone_not_started"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def severity(self) -> int:
+        """0 = nothing to worry about … 3 = needs attention; sort descending to list the worst first."""
+        return _SEVERITY[self]
+
+    @property
+    def css(self) -> str:
+        return _CSS[self]
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.value.startswith("milestone_")
+
+    @property
+    def meets_schedule(self) -> bool:
+        """达到序时进度: done, on track, or a milestone done or still on time."""
+        return self in _MEETS_SCHEDULE
+
+
+_LABELS = {
+    Status.DONE: "已完成",
+    Status.ON_TRACK: "正常",
+    Status.LAGGING: "滞后",
+    Status.SEVERE: "严重滞后",
+    Status.NOT_REPORTED: "未报",
+    Status.NO_TASK: "无任务",
+    Status.MILESTONE_DONE: "已完成",
+    Status.MILESTONE_ON_TIME: "推进中",
+    Status.MILESTONE_OVERDUE: "逾期",
+    Status.MILESTONE_NOT_STARTED: "未启动",
+}
+
+_SEVERITY = {
+    Status.NO_TASK: 0,
+    Status.DONE: 0,
+    Status.MILESTONE_DONE: 0,
+    Status.ON_TRACK: 1,
+    Status.MILESTONE_ON_TIME: 1,
+    Status.MILESTONE_NOT_STARTED: 1,
+    Status.LAGGING: 2,
+    Status.SEVERE: 3,
+    Status.NOT_REPORTED: 3,
+    Status.MILESTONE_OVERDUE: 3,
+}
+
+_CSS = {
+    Status.DONE: "success",
+    Status.ON_TRACK: "primary",
+    Status.LAGGING: "warning",
+    Status.SEVERE: "danger",
+    Status.NOT_REPORTED: "secondary",
+    Status.NO_TASK: "light",
+    Status.MILESTONE_DONE: "success",
+    Status.MILESTONE_ON_TIME: "primary",
+    Status.MILESTONE_OVERDUE: "danger",
+    Status.MILESTONE_NOT_STARTED: "secondary",
+}
+
+_MEETS_SCHEDULE = frozenset({Status.DONE, Status.ON_TRACK, Status.MILESTONE_DONE, Status.MILESTONE_ON_TIME})
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One target for one holder at the end of one month."""
+
+    target: Decimal | None  # the target for the period evaluated (a quarter's for quarterly counts)
+    this_month: Decimal | None  # 本月完成 (or the month-end value of a stock or ratio)
+    cumulative: Decimal | None  # 累计完成; the latest value for stock and ratio targets
+    completion_rate: Decimal | None  # 完成率, percent
+    schedule_rate: Decimal | None  # 序时进度, percent
+    schedule_gap: Decimal | None  # 序时差 = completion_rate - schedule_rate, points
+    status: Status
+    reported: bool  # a figure exists for the month
+    schedule_target: Decimal | None = None  # 序时目标值 = target * schedule_rate
+
+    @property
+    def meets_schedule(self) -> bool:
+        return self.status.meets_schedule
+
+
+def schedule_rate(
+    *, kind: str, month: int, due_month: int | None = None, start_month: int = 1
+) -> Decimal | None:
+    """序时进度 in percent at the end of `month`, within [0, 100]; None for milestones.
+
+    `kind` COUNT here means a per-quarter count: `evaluate()` treats counts of other periods as flows.
+    """
+    _check_kind(kind)
+    _check_month(month)
+    if kind == MILESTONE:
+        return None
+    if kind in (STOCK, RATIO):
+        return HUNDRED
+    if kind == COUNT:
+        return _share(month - quarter_start(month) + 1, 3)
+    return _share(month - start_month + 1, (due_month or 12) - start_month + 1)
+
+
+def _share(elapsed: int, total: int) -> Decimal:
+    if total <= 0:
+        return HUNDRED
+    elapsed = min(max(elapsed, 0), total)
+    return Decimal(elapsed) * HUNDRED / Decimal(total)
+
+
+def quarter_start(month: int) -> int:
+    """The first month of the quarter `month` falls in: 1, 4, 7 or 10."""
+    return (month - 1) // 3 * 3 + 1
+
+
+def evaluate(
+    *,
+    kind: str,
+    period: str | None,
+    target: Decimal | None,
+    figures: Mapping[int, Decimal | None],
+    month: int,
+    due_month: int | None = None,
+    start_month: int = 1,
+    higher_is_better: bool = True,
+    lag_points: Decimal = DEFAULT_LAG_POINTS,
+    milestone_status: str = "",
+    milestone_date: dt.date | None = None,
+    due_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Progress:
+    """Where one target stands at the end of `month`.
+
+    `figures` maps month → that month's value; a missing month (or None) was not reported (未报).
+    """
+    if kind == MILESTONE:
+        return _evaluate_milestone(target, milestone_status, milestone_date, due_date, today)
+    kind = effective_kind(kind, period)
+    cumulative = cumulative_value(kind=kind, figures=figures, month=month, start_month=start_month)
+    schedule = schedule_rate(kind=kind, month=month, due_month=due_month, start_month=start_month)
+    completion = completion_rate(cumulative, target, higher_is_better=higher_is_better)
+    this_month = figures.get(month)
+    return Progress(
+        target=target,
+        this_month=this_month,
+        cumulative=cumulative,
+        completion_rate=completion,
+        schedule_rate=schedule,
+        schedule_gap=None if completion is None else completion - schedule,
+        status=_status(target, cumulative, completion, schedule, lag_points),
+        reported=this_month is not None,
+        schedule_target=None if target is None else target * schedule / HUNDRED,
+    )
+
+
+def effective_kind(kind: str, period: str | None) -> str:
+    """Counts are per quarter only when the period says so; other counts add up like flows."""
+    if kind == COUNT and period != QUARTER:
+        return FLOW
+    return kind
+
+
+def cumulative_value(
+    *, kind: str, figures: Mapping[int, Decimal | None], month: int, start_month: int = 1
+) -> Decimal | None:
+    """累计 at the end of `month`; None when nothing was reported in the window that counts."""
+    _check_kind(kind)
+    if kind in (STOCK, RATIO):
+        return latest_value(figures, month)
+    first = max(quarter_start(month), start_month) if kind == COUNT else start_month
+    return sum_or_none(figures.get(m) for m in range(first, month + 1))
+
+
+def latest_value(figures: Mapping[int, Decimal | None], month: int) -> Decimal | None:
+    """The value of `month`, or the latest reported before it."""
+    months = [m for m, value in figures.items() if m <= month and value is not None]
+    return figures[max(months)] if months else None
+
+
+def completion_rate(
+    cumulative: Decimal | None, target: Decimal | None, *, higher_is_better: bool = True
+) -> Decimal | None:
+    """完成率 in percent. None when there is nothing to divide: no figure, no target, a zero target
+    (nothing to do, so it counts as done) or a zero figure against a lower-is-better target (met)."""
+    if cumulative is None or target is None:
+        return None
+    if higher_is_better:
+        return None if target == 0 else cumulative * HUNDRED / target
+    return None if cumulative == 0 else target * HUNDRED / cumulative
+
+
+def classify_schedule(completion: Decimal, schedule: Decimal | None, lag_points: Decimal) -> Status:
+    """Met (≥ 100) → DONE; at or above schedule → ON_TRACK; ≤ `lag_points` below → LAGGING; else SEVERE."""
+    if completion >= HUNDRED:
+        return Status.DONE
+    gap = completion - (HUNDRED if schedule is None else schedule)
+    if gap >= 0:
+        return Status.ON_TRACK
+    if gap >= -lag_points:
+        return Status.LAGGING
+    return Status.SEVERE
+
+
+def _status(
+    target: Decimal | None,
+    cumulative: Decimal | None,
+    completion: Decimal | None,
+    schedule: Decimal | None,
+    lag_points: Decimal,
+) -> Status:
+    if target is None:
+        return Status.NO_TASK
+    if cumulative is None:
+        return Status.NOT_REPORTED
+    if completion is None:  # a zero target, or zero against a lower-is-better target: nothing left to do
+        return Status.DONE
+    return classify_schedule(completion, schedule, lag_points)
+
+
+def classify_milestone(milestone_status: str, due_date: dt.date | None, today: dt.date | None) -> Status:
+    """Done; otherwise overdue once `today` is past the due date; otherwise in progress or not started."""
+    if milestone_status == MILESTONE_STATUS_DONE:
+        return Status.MILESTONE_DONE
+    if due_date is not None and today is not None and today > due_date:
+        return Status.MILESTONE_OVERDUE
+    if milestone_status == MILESTONE_STATUS_IN_PROGRESS:
+        return Status.MILESTONE_ON_TIME
+    return Status.MILESTONE_NOT_STARTED
+
+
+def _evaluate_milestone(
+    target: Decimal | None,
+    milestone_status: str,
+    milestone_date: dt.date | None,
+    due_date: dt.date | None,
+    today: dt.date | None,
+) -> Progress:
+    return Progress(
+        target=target,
+        this_month=None,
+        cumulative=None,
+        completion_rate=None,
+        schedule_rate=None,
+        schedule_gap=None,
+        status=classify_milestone(milestone_status, due_date, today),
+        reported=bool(milestone_status) or milestone_date is not None,
+    )
+
+
+def rank(values: Mapping[K, Decimal | None]) -> dict[K, int | None]:
+    """Competition ranking, highest value first (1, 2, 2, 4); None is unranked and listed last."""
+    ordered = sorted((v for v in values.values() if v is not None), reverse=True)
+    first_position: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first_position.setdefault(value, position)
+    ranks = {key: None if value is None else first_position[value] for key, value in values.items()}
+    return dict(sorted(ranks.items(), key=lambda item: (item[1] is None, item[1] or 0)))
+
+
+def rank_change(previous: int | None, current: int | None) -> int | None:
+    """位次变化: positive when the holder moved up (5th → 3rd is +2); None when either rank is missing."""
+    if previous is None or current is None:
+        return None
+    return previous - current
+
+
+def sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the values present; None when none is."""
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown target kind: {kind!r}")
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise ValueError(f"month out of range: {month!r}")

@@ -1,0 +1,428 @@
+"""Reading the numeric targets (工作目标) out of plan text. Pure functions, no Django.
+
+    >>> [t.to_json_dict() for t in read_targets("发放职业培训券20万张以上,使用10万张以上。")]  # doctest: +SKIP
+    [{"name": "发放职业培训券", "value": "200000", "unit": "张", "qualifier": "at_least", ...},
+     {"name": "使用职业培训券", "value": "100000", "unit": "张", "qualifier": "at_least", ...}]
+
+A statement is cut into sentences (。), clauses (，；：其中 and parentheses holding a number) and pieces (、);
+every quantity (number + unit) in a piece is one target. Period and 力争 carry on from one clause to the next
+within a sentence. Text inside quotation marks is never read as a quantity. A statement without a quantity is
+one milestone; it needs review only when it still holds digits that could not be read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+EXACT, AT_LEAST, ABOUT, AT_MOST, STRIVE = "exact", "at_least", "about", "at_most", "strive"
+FLOW, COUNT, STOCK, RATIO, MILESTONE = "flow", "count", "stock", "ratio", "milestone"
+MONTH, QUARTER, YEAR, PLAN = "month", "quarter", "year", "plan"
+NAME_MAX = 200
+
+# Traditional → simplified, for the characters the seed plans use (one character each, so offsets stay put).
+_TRADITIONAL_PAIRS = (
+    "萬万 億亿 兩两 場场 個个 項项 級级 數数 訓训 練练 總总 縣县 區区 開开 發发 認认 證证 書书 專专 "
+    "業业 賽赛 學学 務务 職职 養养 員员 術术 達达 規规 於于 為为 對对 與与 動动 勞劳 戶户 張张 點点 "
+    "領领 備备 機机 構构 評评 價价 競竞 們们 際际 質质 產产 鄉乡 現现 隊队 劃划 訂订 單单 稱称 獎奖 "
+    "師师 擴扩 資资 會会 經经 濟济 濱滨 設设 將将 這这 來来 時时 間间 據据 關关 進进 標标 統统 傳传 "
+    "藝艺 優优 勢势 選选 勵励 體体 強强 處处 條条 鏈链 類类 電电 網网 絡络 貫贯 層层 應应 試试 驗验 "
+    "導导 創创 頭头 檢检 鑒鉴 補补 貼贴 繼继 續续 農农 紡纺 織织 釀酿 軍军 殘残 難难 畢毕 獲获 協协 "
+    "調调 聯联 廣广 範范 圍围 態态 舉举 辦办 組组 團团 題题 積积 極极 響响 較较 營营 帶带 環环 節节 "
+    "異异 績绩 驅驱 號号 議议 報报 計计 雙双 審审 論论 結结 幫帮 輔辅 雲云 軟软 崗岗 歷历 長长 門门 "
+    "興兴 貢贡 獻献 勝胜 樣样 護护 遷迁 實实 佔占 廳厅 屬属 歲岁 齡龄 額额 費费 預预 劑剂 紀纪 錄录 "
+    "詳详 細细 復复 讓让 參参 並并 夠够 隨随 轉转 變变 嚴严 屆届 義义 習习 黨党 國国 內内 眾众 狀状 "
+    "冊册 歸归 東东 雜杂 偉伟 傾倾 問问 園园 堅坚 塊块 壯壮 寫写 寬宽 寶宝 庫库 從从 徹彻 戰战 揚扬 "
+    "揮挥 撐撑 攬揽 斷断 晉晋 榮荣 樹树 橫横 況况 準准 溝沟 滿满 爭争 牽牵 當当 監监 確确 礎础 種种 "
+    "籌筹 納纳 終终 給给 緊紧 線线 縱纵 繞绕 聽听 臺台 蓋盖 蘇苏 視视 記记 課课 請请 識识 譜谱 譽誉 "
+    "讀读 豐丰 負负 財财 責责 貴贵 買买 購购 趨趋 踐践 載载 辯辩 運运 過过 遠远 適适 銜衔 靈灵 風风 "
+    "鮮鲜 齊齐 龍龙 醫医 療疗 衛卫 廠厂 鎮镇 權权 無无 後后 陽阳 漢汉 蘭兰 嶺岭 瀋沈 連连 寧宁 遼辽 "
+    "撫抚 錦锦 鐵铁 盤盘 島岛 蘆芦 順顺 "
+).split()
+_FULL_WIDTH = "".join(chr(0xFF10 + digit) for digit in range(10)) + "\uff0e\uff05\uff5e\uff0d\u2013\u2015-"
+_HALF_WIDTH = "0123456789.%~————"
+_NORMALISE = str.maketrans(
+    "".join(pair[0] for pair in _TRADITIONAL_PAIRS) + _FULL_WIDTH,
+    "".join(pair[1] for pair in _TRADITIONAL_PAIRS) + _HALF_WIDTH,
+)
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2, "兩": 2}
+_CN_DIGITS |= {c: i + 1 for i, c in enumerate("壹贰叁肆伍陆柒捌玖")}
+_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_WAN, _YI = Decimal(10_000), Decimal(100_000_000)
+
+_NUM = r"(?:\d+(?:\.\d+)?[十百千万亿]*|[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*)"
+_UNIT = (
+    r"(?:人次|场次|个百分点|万元|亿元|元|个(?!月|工作日)|所|张|家(?!庭)|场(?!地|所)|名(?!单)|项(?!目)"
+    r"|次(?!月)|户|人(?!民|口)|%)"
+)
+_PREFIX = r"(?:不少于|不低于|不小于|不超过|不高于|不多于|控制在|至少|突破|超过|多于|高于|低于|达到|累计|约|共|各|达)"
+_SUFFIX = r"(?:以上|以下|以内|左右)"
+_QUANTITY = re.compile(
+    rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?:(?P<unit1>{_UNIT})?[—~至到]+(?P<num2>{_NUM}))?"
+    rf"(?P<more>多|余)?\s?(?P<unit>{_UNIT})(?P<post>{_SUFFIX})?(?P<de>的)?"
+)
+_PRE_QUALIFIERS = {
+    "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
+    "超过": AT_LEAST, "多于": AT_LEAST, "高于": AT_LEAST, "不超过": AT_MOST, "不高于": AT_MOST,
+    "不多于": AT_MOST, "低于": AT_MOST, "控制在": AT_MOST, "约": ABOUT,
+}  # fmt: skip
+_POST_QUALIFIERS = {"以上": AT_LEAST, "以下": AT_MOST, "以内": AT_MOST, "左右": ABOUT}
+
+_STRIVE = re.compile(r"力争|争取")
+_BY_YEAR = r"(?:到|至|截至|截止)\d{4}年(?:底|末)?"
+_PERIODS = (
+    (QUARTER, re.compile(r"每季度?|季度|按季")),
+    (MONTH, re.compile(r"每月|按月|月度")),
+    (YEAR, re.compile(r"全年|每年|年度|年均|当年|本年|^年(?=[\u4e00-\u9fff])(?![底末内])")),
+    (PLAN, re.compile(rf"{_BY_YEAR}|(?<![\d—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])")),
+)
+_PERIOD_WORDS = re.compile(
+    rf"{_BY_YEAR}|全年|每年|年度|年均|每季度?|按季|每月|按月|(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年"
+    r"(?:行动)?(?:期间|内)?|^年"
+)
+_RATIO_WORDS = re.compile(r"占比|比例|比重|比率")
+_STOCK_WORDS = re.compile(r"总量|规模|存量|保有量|总数")
+_LEAD_WORDS = re.compile(r"^(?:[:：\s]|其中|按规定|开展|实现|完成)+")
+_VERBS = sorted(
+    "培训 培养 培育 评选 发放 使用 发布 建设 新增 开展 组织 支持 评价 遴选 推荐 举办 开设 建成 取得 打造 办好 "
+    "认定 创建 扶持 吸纳 帮助 招收 招生 引进 资助".split(),
+    key=len,
+    reverse=True,
+)
+_ORDINAL = re.compile(r"^\s*(?:\d+[.、](?!\d)|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*")
+_NOT_A_QUANTITY = re.compile(
+    r"\d+月\d+日|\d+月(?:底|末)?|(?:\d+—)?\d+(?:年|个月|个工作日|天|周岁|岁|小时)|〔\d+〕\d+号|^\s*\d+[.、](?!\d)"
+)
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"")
+_PAREN_WITH_NUMBER = re.compile(r"[(（]([^()（）]*\d[^()（）]*)[)）]")
+
+
+@dataclass(frozen=True)
+class ReadTarget:
+    """One target read out of a statement."""
+
+    name: str
+    value: Decimal | None
+    upper: Decimal | None
+    unit: str
+    qualifier: str
+    kind: str
+    period: str | None
+    needs_review: bool
+    source_text: str
+
+    def to_json_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": decimal_text(self.value),
+            "upper": decimal_text(self.upper),
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "kind": self.kind,
+            "period": self.period,
+        }
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """Decimal("5E+4") → "50000", Decimal("1.50") → "1.5"; None stays None."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def normalise(text: str) -> str:
+    """Traditional characters, full-width digits and the many dashes → the forms the reader expects."""
+    return text.translate(_NORMALISE)
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+
+def parse_number(text: str) -> Decimal:
+    """“1.35万” → 13500, “百万” → 1000000, “两千零五” → 2005, “１２３” → 123; ValueError when unreadable."""
+    cleaned = re.sub(r"(?<=\d),(?=\d{3})", "", normalise(text.strip()))
+    tokens = re.findall(r"\d+(?:\.\d+)?|\S", cleaned)
+    if not tokens:
+        raise ValueError(f"无法识别的数字：{text!r}")
+    return _clean(_sum_tokens(tokens, text))
+
+
+def _sum_tokens(tokens: list[str], text: str) -> Decimal:
+    """Chinese place-value reading: digits, 十百千 within a section, 万 and 亿 closing sections."""
+    total, below_yi, section, pending = Decimal(0), Decimal(0), Decimal(0), None
+    for token in tokens:
+        digit = _digit(token)
+        if digit is not None:
+            pending = digit if pending is None else pending * 10 + digit
+        elif token in _SMALL_UNITS:
+            section += (Decimal(1) if pending is None else pending) * _SMALL_UNITS[token]
+            pending = None
+        elif token == "万":
+            below_yi += _section_value(section, pending) * _WAN
+            section, pending = Decimal(0), None
+        elif token == "亿":
+            total += _section_value(below_yi + section, pending) * _YI
+            below_yi, section, pending = Decimal(0), Decimal(0), None
+        else:
+            raise ValueError(f"无法识别的数字：{text!r}")
+    return total + below_yi + section + (pending or 0)
+
+
+def _section_value(section: Decimal, pending: Decimal | None) -> Decimal:
+    """What stands before 万 or 亿: a bare “万” is one 万, “0万” is nothing."""
+    if pending is None:
+        return section or Decimal(1)
+    return section + pending
+
+
+def _digit(token: str) -> Decimal | None:
+    if token in _CN_DIGITS:
+        return Decimal(_CN_DIGITS[token])
+    try:
+        return Decimal(token) if token[0].isdigit() else None
+    except InvalidOperation:
+        return None
+
+
+def _clean(value: Decimal) -> Decimal:
+    """13500.00 → 13500, 1.50 → 1.5, never an exponent."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+# ------------------------------------------------------------------------------------------- fragments
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A stretch of normalised text and its mask (quoted text blanked out, same length)."""
+
+    text: str
+    mask: str
+
+    def split(self, pattern: str) -> list[_Fragment]:
+        """The non-blank parts between the matches of `pattern` in the mask."""
+        parts, start = [], 0
+        for match in re.finditer(pattern, self.mask):
+            parts.append(self.cut(start, match.start()))
+            start = match.end()
+        parts.append(self.cut(start, len(self.mask)))
+        return [part for part in parts if part.mask.strip()]
+
+    def cut(self, start: int, end: int) -> _Fragment:
+        return _Fragment(self.text[start:end], self.mask[start:end])
+
+    def joined(self, other: _Fragment, separator: str = "") -> _Fragment:
+        return _Fragment(self.text + separator + other.text, self.mask + separator + other.mask)
+
+    def drop(self, start: int, end: int) -> _Fragment:
+        return _Fragment(self.text[:start] + self.text[end:], self.mask[:start] + self.mask[end:])
+
+
+def _fragment(text: str) -> _Fragment:
+    return _Fragment(text, _QUOTED.sub(_blank_inside, text))
+
+
+def _blank_inside(quoted: re.Match) -> str:
+    """“辽宁工匠” → “□□□□”: the quotation marks stay, what they quote is never read."""
+    text = quoted.group()
+    return text[0] + "□" * (len(text) - 2) + text[-1]
+
+
+def _clauses(sentence: _Fragment) -> list[_Fragment]:
+    """Clauses at ，；： and 其中, each followed by its parenthetical asides that hold a number."""
+    clauses = []
+    for clause in sentence.split(r"[，,；;：:]|其中"):
+        clause = _without_ordinal(clause)
+        asides = [aside for aside in _PAREN_WITH_NUMBER.finditer(clause.mask) if _is_aside(aside.group(1))]
+        inner = [clause.cut(aside.start(1), aside.end(1)) for aside in asides]
+        for aside in reversed(asides):
+            clause = clause.drop(aside.start(), aside.end())
+        clauses += [clause, *inner]
+    return [clause for clause in clauses if clause.mask.strip()]
+
+
+def _is_aside(inner: str) -> bool:
+    """“(沈阳市、大连市重点办好3—5所)” is a target of its own; “(1000人次)” is a share of the clause's."""
+    return bool(_QUANTITY.search(inner)) and bool(_QUANTITY.sub("", inner).strip())
+
+
+def _without_ordinal(fragment: _Fragment) -> _Fragment:
+    match = _ORDINAL.match(fragment.mask)
+    return fragment.cut(match.end(), len(fragment.mask)) if match else fragment
+
+
+def _pieces(clause: _Fragment) -> list[_Fragment]:
+    """Pieces at 、; a piece without a quantity joins the next one (the last joins the previous one)."""
+    pieces: list[_Fragment] = []
+    waiting = None
+    for piece in clause.split("、"):
+        if waiting is not None:
+            piece = waiting.joined(piece, "、")
+        waiting = None if _QUANTITY.search(piece.mask) else piece
+        if waiting is None:
+            pieces.append(piece)
+    if waiting is not None and pieces:
+        pieces.append(pieces.pop().joined(waiting, "、"))
+    return pieces
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What earlier clauses of the same sentence said: the period, 力争, and a “到2024年” horizon."""
+
+    period: str | None = None
+    strive: bool = False
+    horizon: bool = False
+
+    def after(self, clause: str) -> _Context:
+        return _Context(
+            period=_period(clause) or self.period,
+            strive=self.strive or bool(_STRIVE.search(clause)),
+            horizon=self.horizon or bool(re.search(_BY_YEAR, clause)),
+        )
+
+
+def _period(text: str) -> str | None:
+    return next((period for period, pattern in _PERIODS if pattern.search(text)), None)
+
+
+def read_targets(text: str) -> list[ReadTarget]:
+    """Every target in a statement; a statement without a quantity is one milestone."""
+    source = text.strip()
+    targets: list[ReadTarget] = []
+    for sentence in _fragment(normalise(source)).split(r"[。！？!?\n]"):
+        targets += _read_sentence(sentence, source)
+    return targets or [_milestone(source)]
+
+
+def _read_sentence(sentence: _Fragment, source: str) -> list[ReadTarget]:
+    targets: list[ReadTarget] = []
+    context, lead = _Context(), None
+    for clause in _clauses(sentence):
+        context = context.after(clause.mask)
+        pieces = _pieces(clause)
+        if lead and pieces and not _name(pieces[0]):
+            pieces[0] = lead.joined(pieces[0])
+        lead = None if pieces else clause
+        found = [_target(piece, m, context, source) for piece in pieces for m in _quantities(piece)]
+        targets += _with_inherited_verbs(found, targets[-1].name if targets else "")
+    return targets
+
+
+def _quantities(piece: _Fragment) -> list[re.Match]:
+    """Quantities, except “每万名” (a denominator), “第一个” (an ordinal) and “百场”, “千校” (slogans)."""
+    return [match for match in _QUANTITY.finditer(piece.mask) if not _not_a_target(piece.mask, match)]
+
+
+def _not_a_target(mask: str, match: re.Match) -> bool:
+    start = match.start("num")
+    return (start > 0 and mask[start - 1] in "每第") or match["num"] in ("百", "千")
+
+
+def _target(piece: _Fragment, match: re.Match, context: _Context, source: str) -> ReadTarget:
+    try:
+        value, upper, unit = _amount(match)
+    except ValueError:  # never guess a number: leave it to a person
+        return replace(_milestone(source), name=_name(piece), needs_review=True)
+    return ReadTarget(
+        name=_name(piece),
+        value=value,
+        upper=upper,
+        unit=unit,
+        qualifier=STRIVE if context.strive else _qualifier(match),
+        kind=_kind(piece.mask, match, unit, context),
+        period=context.period,
+        needs_review=False,
+        source_text=source,
+    )
+
+
+def _amount(match: re.Match) -> tuple[Decimal, Decimal | None, str]:
+    """Value, upper bound and unit; “300万元” keeps 万元 as its unit, “2—3万人” is 20000 to 30000."""
+    number, upper, unit = match["num"], match["num2"], match["unit"] or match["unit1"]
+    if unit == "元" and number[-1] in "万亿" and not upper:
+        number, unit = number[:-1], number[-1] + unit
+    if upper and number[-1].isdigit() and number[0].isdigit():
+        number += re.search(r"[十百千万亿]*$", upper).group()
+    return parse_number(number), parse_number(upper) if upper else None, unit
+
+
+def _qualifier(match: re.Match) -> str:
+    if match["post"]:
+        return _POST_QUALIFIERS[match["post"]]
+    if match["pre"] in _PRE_QUALIFIERS:
+        return _PRE_QUALIFIERS[match["pre"]]
+    return AT_LEAST if match["more"] else EXACT
+
+
+def _kind(text: str, match: re.Match, unit: str, context: _Context) -> str:
+    """Ratio (占比, %), count (per quarter or month), stock (总量, 规模, “到2024年…达到”) or flow."""
+    if unit in ("%", "个百分点") or _RATIO_WORDS.search(text):
+        return RATIO
+    if context.period in (QUARTER, MONTH):
+        return COUNT
+    if _STOCK_WORDS.search(text) or (context.horizon and match["pre"] in ("达到", "达")):
+        return STOCK
+    return FLOW
+
+
+def _name(piece: _Fragment) -> str:
+    """The activity: the piece without its quantities, period words, 力争 and leading filler."""
+    text = piece.text
+    for other in reversed(_quantities(piece)):
+        text = text[: other.start()] + text[other.end() :]
+    text = _STRIVE.sub("", _PERIOD_WORDS.sub("", text.strip()))
+    text = _LEAD_WORDS.sub("", text.replace("()", "").replace("（）", ""))
+    return text.strip(" |，,；;。：:、")[:NAME_MAX]
+
+
+def _with_inherited_verbs(targets: list[ReadTarget], before: str) -> list[ReadTarget]:
+    """Names completed from their neighbours: the first target of a clause from the previous clause
+    (“发放职业培训券…,使用…” → 使用职业培训券), the others from the clause's first (“评选A 10人、B 20人” → 评选B)."""
+    result: list[ReadTarget] = []
+    for target in targets:
+        name = _object_inherited(target.name, before) if not result else _verb_inherited(target.name, result[0].name)
+        result.append(replace(target, name=name))
+    return result
+
+
+def _object_inherited(name: str, previous: str) -> str:
+    """A bare verb takes the previous target's object; an empty name takes the previous name."""
+    verb = _leading_verb(previous)
+    if verb and name in _VERBS and name != verb:
+        return name + previous[len(verb) :]
+    return name or previous
+
+
+def _verb_inherited(name: str, first: str) -> str:
+    verb = _leading_verb(first)
+    return name if not verb or _leading_verb(name) else verb + name
+
+
+def _leading_verb(name: str) -> str:
+    return next((verb for verb in _VERBS if name.startswith(verb)), "")
+
+
+def _milestone(source: str) -> ReadTarget:
+    text = normalise(source)
+    name = _ORDINAL.sub("", text).strip(" |，,；;。")
+    return ReadTarget(
+        name=name[:NAME_MAX],
+        value=None,
+        upper=None,
+        unit="",
+        qualifier=STRIVE if _STRIVE.search(text) else EXACT,
+        kind=MILESTONE,
+        period=_period(text),
+        needs_review=_looks_numeric(text),
+        source_text=source,
+    )
+
+
+def _looks_numeric(text: str) -> bool:
+    """Digits left over once years, dates, durations, document numbers, ordinals and quotations are gone."""
+    return bool(re.search(r"\d", _NOT_A_QUANTITY.sub("", _fragment(text).mask)))

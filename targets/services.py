@@ -1,0 +1,544 @@
+"""Writes of monthly reporting: saving a grid, submitting, returning, approving, reopening, allocating.
+
+Every write runs in one transaction, checks scope and the month's lock, and leaves an audit entry per change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from plans.models import Plan, Region
+from plans.scope import scope_for
+from targets import checks
+from targets.grid import held_allocations
+from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
+from targets.periods import month_state
+from targets.rollups import figure_delta, rollups_apply
+
+
+class ReportingError(Exception):
+    """A refused write; `messages` are Chinese and, for grids and uploads, name the row."""
+
+    def __init__(self, messages: list[str] | str):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("；".join(self.messages))
+
+
+class ConflictError(ReportingError):
+    """Someone else saved the same grid since it was opened; `changes` says what they changed."""
+
+    def __init__(self, changes: list[str]):
+        self.changes = changes
+        super().__init__(["保存冲突：您打开本表后，他人已修改并保存。为避免覆盖，本次未保存。", *changes])
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    allocation_id: int
+    value: Decimal | None = None
+    milestone_status: str = ""
+    milestone_date: dt.date | None = None
+    remark: str = ""
+    original_value: Decimal | None = None  # what the user saw when the grid was opened
+    original_remark: str = ""
+
+
+@dataclass
+class SaveResult:
+    submission: Submission
+    changed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _locked_submission(plan: Plan, region: Region, year: int, month: int) -> Submission:
+    submission, _ = Submission.objects.get_or_create(plan=plan, region=region, year=year, month=month)
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+def _check_can_enter(user, region: Region) -> None:
+    scope = scope_for(user)
+    if not (scope.can_enter_figures and scope.covers(region)):
+        raise PermissionDenied("您无权填报该地区的数据")
+
+
+def _check_editable(plan, year, month, submission, user, today) -> None:
+    state = month_state(plan, year, month, submission, today)
+    if not state.editable:
+        raise ReportingError(state.reason)
+    if submission.status == Submission.Status.SUBMITTED and not scope_for(user).is_admin:
+        raise ReportingError("本月数据已报送，等待审核；如需修改请联系省级管理员退回")
+
+
+@transaction.atomic
+def figures_save(
+    *,
+    plan: Plan,
+    region: Region,
+    year: int,
+    month: int,
+    entries: list[FigureEntry],
+    user,
+    expected_version: int | None,
+    via: str = AuditEntry.Via.FORM,
+    today: dt.date | None = None,
+) -> SaveResult:
+    """Save a grid. `expected_version` is the version the user opened (None: upload, checked row by row)."""
+    today = today or _today()
+    _check_can_enter(user, region)
+    submission = _locked_submission(plan, region, year, month)
+    _check_editable(plan, year, month, submission, user, today)
+    allocations = {a.id: a for a in held_allocations(plan, year, region).select_related("target")}
+    existing = {
+        f.allocation_id: f for f in MonthlyFigure.objects.filter(allocation__in=allocations, month=month)
+    }
+    _check_entries(entries, allocations)
+    if expected_version is not None and expected_version != submission.version:
+        raise ConflictError(_conflicts(entries, existing) or ["（他人修改了报送状态或其他行）"])
+    history = _history(allocations, month)
+    result = SaveResult(submission=submission)
+    deltas = []
+    for entry in entries:
+        allocation = allocations[entry.allocation_id]
+        figure = existing.get(allocation.id)
+        old_value = figure.value if figure else None
+        result.warnings += _warnings_for(entry, allocation, history.get(allocation.id, []))
+        changed = _apply(entry, allocation, figure, month, user, via, plan, region, year)
+        result.changed += changed
+        if changed and old_value != entry.value and allocation.region_id:
+            deltas.append(
+                (allocation.target_id, region.path, year, month, *figure_delta(old_value, entry.value))
+            )
+    rollups_apply(deltas)
+    if result.changed:
+        submission.version += 1
+        if submission.status == Submission.Status.RETURNED:
+            submission.status = Submission.Status.DRAFT
+        submission.save(update_fields=["version", "status"])
+    return result
+
+
+def _check_entries(entries: list[FigureEntry], allocations: dict[int, Allocation]) -> None:
+    errors = []
+    seen = set()
+    for n, entry in enumerate(entries, start=1):
+        if entry.allocation_id not in allocations:
+            errors.append(f"第{n}行：该指标不属于本表（编号{entry.allocation_id}）")
+        if entry.allocation_id in seen:
+            errors.append(f"第{n}行：指标重复填报")
+        seen.add(entry.allocation_id)
+        if entry.value is not None and entry.value < 0:
+            errors.append(f"第{n}行：数值不能为负数")
+    if errors:
+        raise ReportingError(errors)
+
+
+def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure]) -> list[str]:
+    changes = []
+    for entry in entries:
+        current = existing.get(entry.allocation_id)
+        now_value = current.value if current else None
+        now_remark = current.remark if current else ""
+        if now_value != entry.original_value or now_remark != entry.original_remark:
+            who = current.updated_by if current and current.updated_by else "他人"
+            changes.append(
+                f"“{current.allocation.target.name if current else entry.allocation_id}”："
+                f"您打开时为 {_text(entry.original_value)}，现为 {_text(now_value)}（{who} 修改）"
+            )
+    return changes
+
+
+def _history(allocations: dict[int, Allocation], month: int) -> dict[int, list[Decimal]]:
+    history: dict[int, list[Decimal]] = {}
+    rows = MonthlyFigure.objects.filter(allocation__in=allocations, month__lt=month, value__isnull=False)
+    for allocation_id, value in rows.order_by("month").values_list("allocation_id", "value"):
+        history.setdefault(allocation_id, []).append(value)
+    return history
+
+
+def _warnings_for(entry: FigureEntry, allocation: Allocation, history: list[Decimal]) -> list[str]:
+    cumulative = sum(history, Decimal(0)) if allocation.target.kind in ("flow", "count") else None
+    found = checks.figure_warnings(
+        kind=allocation.target.kind,
+        value=entry.value,
+        history=history,
+        target=allocation.value,
+        cumulative_before=cumulative,
+    )
+    if found and not entry.remark.strip():
+        raise ReportingError([f"“{allocation.target.name}”：{'；'.join(found)}，请在备注中说明原因后再保存"])
+    return [f"“{allocation.target.name}”：{w}" for w in found]
+
+
+def _apply(entry, allocation, figure, month, user, via, plan, region, year) -> int:
+    new = {
+        "value": entry.value,
+        "milestone_status": entry.milestone_status,
+        "milestone_date": entry.milestone_date,
+        "remark": entry.remark.strip(),
+    }
+    if figure is None:
+        if all(v in (None, "") for v in new.values()):
+            return 0
+        figure = MonthlyFigure(allocation=allocation, month=month, version=0)
+    old = {name: getattr(figure, name) for name in new}
+    changed = [name for name in new if old[name] != new[name]]
+    if not changed:
+        return 0
+    for name in changed:
+        setattr(figure, name, new[name])
+    figure.version += 1
+    figure.updated_by = user
+    figure.save()
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                subject=AuditEntry.Subject.FIGURE,
+                plan=plan,
+                region=region,
+                target=allocation.target,
+                allocation=allocation,
+                year=year,
+                month=month,
+                field=name,
+                old_value=_text(old[name]),
+                new_value=_text(new[name]),
+                user=user,
+                via=via,
+                remark=entry.remark.strip(),
+            )
+            for name in changed
+        ]
+    )
+    return 1
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _audit_submission(submission: Submission, old: str, user, remark: str = "") -> None:
+    AuditEntry.objects.create(
+        subject=AuditEntry.Subject.SUBMISSION,
+        plan=submission.plan,
+        region=submission.region,
+        year=submission.year,
+        month=submission.month,
+        field="status",
+        old_value=old,
+        new_value=submission.get_status_display(),
+        user=user,
+        via=AuditEntry.Via.FORM,
+        remark=remark,
+    )
+
+
+@transaction.atomic
+def submission_submit(
+    *,
+    plan: Plan,
+    region: Region,
+    year: int,
+    month: int,
+    user,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Submission:
+    today = today or _today()
+    _check_can_enter(user, region)
+    submission = _locked_submission(plan, region, year, month)
+    _check_editable(plan, year, month, submission, user, today)
+    if expected_version is not None and expected_version != submission.version:
+        raise ConflictError(["他人已修改本表，请刷新后核对再报送"])
+    old = submission.get_status_display()
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = user
+    submission.version += 1
+    submission.save()
+    _audit_submission(submission, old, user)
+    return submission
+
+
+def _review(submission_id: int, user, allowed: tuple[str, ...]) -> tuple[Submission, str]:
+    if not scope_for(user).can_review:
+        raise PermissionDenied("只有省级管理员可以审核")
+    submission = Submission.objects.select_for_update().select_related("plan", "region").get(pk=submission_id)
+    if submission.status not in allowed:
+        raise ReportingError(f"当前状态为“{submission.get_status_display()}”，不能进行此操作")
+    return submission, submission.get_status_display()
+
+
+@transaction.atomic
+def submission_return(*, submission_id: int, user, reason: str) -> Submission:
+    if not reason.strip():
+        raise ReportingError("退回时必须填写原因")
+    submission, old = _review(submission_id, user, (Submission.Status.SUBMITTED, Submission.Status.APPROVED))
+    submission.status = Submission.Status.RETURNED
+    submission.return_reason = reason.strip()
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.version += 1
+    submission.save()
+    _audit_submission(submission, old, user, reason.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, submission_id: int, user) -> Submission:
+    submission, old = _review(submission_id, user, (Submission.Status.SUBMITTED,))
+    submission.status = Submission.Status.APPROVED
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.version += 1
+    submission.save()
+    _audit_submission(submission, old, user)
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(
+    *, plan: Plan, region: Region, year: int, month: int, until: dt.date, user
+) -> Submission:
+    """Lift the deadline lock for one region and month until a date (an approved month goes back to draft)."""
+    if not scope_for(user).can_review:
+        raise PermissionDenied("只有省级管理员可以重新开放")
+    submission = _locked_submission(plan, region, year, month)
+    old = submission.get_status_display()
+    submission.reopened_until = until
+    if submission.status == Submission.Status.APPROVED:
+        submission.status = Submission.Status.RETURNED
+    submission.version += 1
+    submission.save()
+    _audit_submission(submission, old, user, f"重新开放至{until:%Y-%m-%d}")
+    return submission
+
+
+@dataclass
+class AllocationResult:
+    saved: int
+    warnings: list[str]
+
+
+@transaction.atomic
+def allocations_save(
+    *, target: Target, year: int, shares: dict[int, Decimal | None], user, via: str = AuditEntry.Via.FORM
+) -> AllocationResult:
+    """Set a target's per-region shares for a year; warn where they add up to less than the target."""
+    if not scope_for(user).is_admin:
+        raise PermissionDenied("只有省级管理员可以分解目标")
+    plan = target.key_task.plan
+    regions = {r.id: r for r in Region.objects.filter(pk__in=shares)}
+    existing = {
+        a.region_id: a for a in Allocation.objects.filter(target=target, year=year, region__in=regions)
+    }
+    saved = 0
+    for region_id, value in shares.items():
+        saved += _allocation_apply(
+            target, year, regions[region_id], existing.get(region_id), value, user, via, plan
+        )
+    return AllocationResult(saved, _allocation_warnings(target, year, plan))
+
+
+def _allocation_apply(target, year, region, allocation, value, user, via, plan) -> int:
+    if value is not None and value < 0:
+        raise ReportingError(f"{region.name}：分解目标不能为负数")
+    old = allocation.value if allocation else None
+    if allocation is None and value is None:
+        return 0
+    if allocation is not None and old == value and not allocation.is_demo:
+        return 0
+    allocation = allocation or Allocation(target=target, year=year, region=region)
+    allocation.value, allocation.is_demo = value, False
+    allocation.save()
+    rollups_apply([(target.id, region.path, year, 0, *figure_delta(old, value))])
+    AuditEntry.objects.create(
+        subject=AuditEntry.Subject.ALLOCATION,
+        plan=plan,
+        region=region,
+        target=target,
+        allocation=allocation,
+        year=year,
+        field="value",
+        old_value=_text(old),
+        new_value=_text(value),
+        user=user,
+        via=via,
+    )
+    return 1
+
+
+def _allocation_warnings(target: Target, year: int, plan: Plan) -> list[str]:
+    yearly = target.yearly_share(len(plan.years))
+    children = Allocation.objects.filter(target=target, year=year, region__parent=plan.region)
+    total = sum((a.value or 0 for a in children), Decimal(0))
+    if yearly is not None and total < yearly:
+        return [
+            f"各地分解合计{total.normalize():f}{target.unit}，少于年度目标{yearly.normalize():f}{target.unit}"
+        ]
+    return []
+
+
+@dataclass
+class UploadResult:
+    regions: int
+    rows: int
+    changed: int
+    warnings: list[str]
+
+
+def figures_upload(
+    *, plan: Plan, year: int, month: int, data: bytes, user, today: dt.date | None = None
+) -> UploadResult:
+    """Apply a filled-in entry template, all or nothing: any error in any row and nothing is written."""
+    from django.conf import settings
+
+    from targets.excel import parse_entry_upload
+
+    parsed = parse_entry_upload(data, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=settings.UPLOAD_MAX_ROWS)
+    errors = [_row_error(e.row_number, e.message) for e in parsed.errors]
+    if not errors:
+        errors = _upload_header_errors(parsed, plan, year, month)
+    if errors:
+        raise ReportingError(errors)
+    return _upload_apply(plan, year, month, parsed.rows, user, today or _today())
+
+
+def _row_error(row_number: int | None, message: str) -> str:
+    if row_number is None or message.startswith("第"):
+        return message
+    return f"第{row_number}行：{message}"
+
+
+def _upload_header_errors(parsed, plan: Plan, year: int, month: int) -> list[str]:
+    errors = []
+    if parsed.plan_slug != plan.slug:
+        errors.append(f"模板属于其他方案（{parsed.plan_slug or '未知'}），请下载本方案的模板")
+    if (parsed.year, parsed.month) != (year, month):
+        errors.append(f"模板月份为{parsed.year}年{parsed.month}月，与所选的{year}年{month}月不一致")
+    if not parsed.rows:
+        errors.append("模板中没有填写任何数据")
+    return errors
+
+
+def _upload_apply(plan, year, month, rows, user, today) -> UploadResult:
+    scope = scope_for(user)
+    allocations = Allocation.objects.for_plan(plan).for_year(year).select_related("region", "target")
+    by_id = {a.id: a for a in allocations.filter(pk__in=[r.allocation_id for r in rows])}
+    groups: dict[int, list] = {}
+    errors = []
+    for row in rows:
+        allocation = by_id.get(row.allocation_id)
+        region = _upload_region(allocation, plan)
+        if allocation is None:
+            errors.append(f"第{row.row_number}行：指标编号{row.allocation_id}不属于本方案{year}年度")
+        elif not (scope.can_enter_figures and scope.covers(region)):
+            errors.append(f"第{row.row_number}行：您无权填报“{region.name}”的数据")
+        else:
+            groups.setdefault(region.id, []).append(row)
+    if errors:
+        raise ReportingError(errors)
+    return _upload_save(plan, year, month, groups, user, today)
+
+
+def _upload_region(allocation: Allocation | None, plan: Plan) -> Region | None:
+    if allocation is None:
+        return None
+    return allocation.region or plan.region
+
+
+def _upload_save(plan, year, month, groups, user, today) -> UploadResult:
+    result = UploadResult(
+        regions=len(groups), rows=sum(len(g) for g in groups.values()), changed=0, warnings=[]
+    )
+    regions = Region.objects.in_bulk(list(groups))
+    errors = []
+    with transaction.atomic():
+        for region_id, rows in groups.items():
+            entries = [
+                FigureEntry(
+                    allocation_id=r.allocation_id,
+                    value=r.value,
+                    milestone_status=r.milestone_status,
+                    remark=r.remark,
+                )
+                for r in rows
+            ]
+            try:
+                with transaction.atomic():
+                    saved = figures_save(
+                        plan=plan,
+                        region=regions[region_id],
+                        year=year,
+                        month=month,
+                        entries=entries,
+                        user=user,
+                        expected_version=None,
+                        via=AuditEntry.Via.UPLOAD,
+                        today=today,
+                    )
+            except ReportingError as exc:
+                errors += [
+                    f"{regions[region_id].name}（第{rows[0].row_number}—{rows[-1].row_number}行）：{m}"
+                    for m in exc.messages
+                ]
+                continue
+            result.changed += saved.changed
+            result.warnings += saved.warnings
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ReportingError(errors)
+    return result
+
+
+def audit_admin_change(*, obj, changed: list[str], initial: dict, user) -> None:
+    """Record a change made in the Django admin to a figure or an allocation."""
+    audited = {"value", "milestone_status", "milestone_date", "remark"}
+    if isinstance(obj, MonthlyFigure):
+        allocation, month, subject = obj.allocation, obj.month, AuditEntry.Subject.FIGURE
+    else:
+        allocation, month, subject = obj, None, AuditEntry.Subject.ALLOCATION
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                subject=subject,
+                plan=allocation.target.key_task.plan,
+                region=allocation.region,
+                target=allocation.target,
+                allocation=allocation,
+                year=allocation.year,
+                month=month,
+                field=name,
+                old_value=_text(initial.get(name)),
+                new_value=_text(getattr(obj, name)),
+                user=user,
+                via=AuditEntry.Via.ADMIN,
+            )
+            for name in changed
+            if name in audited
+        ]
+    )
+    if "value" in changed and allocation.region_id:
+        rollups_apply(
+            [
+                (
+                    allocation.target_id,
+                    allocation.region.path,
+                    allocation.year,
+                    month or 0,
+                    *figure_delta(initial.get("value"), obj.value),
+                )
+            ]
+        )

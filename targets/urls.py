@@ -1,0 +1,17 @@
+from django.urls import path
+
+from targets import views
+
+app_name = "targets"
+urlpatterns = [
+    path("", views.entry, name="entry"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("history/<int:allocation_id>/<int:month>/", views.figure_history, name="figure_history"),
+    path("submissions/<int:pk>/<str:action>/", views.submission_review, name="submission_review"),
+    path("<slug:slug>/allocations/", views.allocations, name="allocations"),
+    path("<slug:slug>/<int:year>/<int:month>/template.xlsx", views.template_download, name="template"),
+    path("<slug:slug>/<int:year>/<int:month>/upload/", views.upload, name="upload"),
+    path("<slug:slug>/<int:year>/<int:month>/<str:region_code>/", views.grid, name="grid"),
+    path("<slug:slug>/<int:year>/<int:month>/<str:region_code>/reopen/", views.reopen, name="reopen"),
+]

@@ -1,0 +1,244 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from plans.models import Plan, Region
+from plans.scope import scope_for
+from plans.views import get_plan_for_user
+from skills_admin.lib.downloads import attachment
+from targets import queries
+from targets.excel import build_entry_template
+from targets.exports import template_rows
+from targets.forms import AllocationForm, GridForm, ReopenForm, ReturnForm, UploadForm
+from targets.grid import grid_for
+from targets.models import Submission, Target
+from targets.selection import filter_context, resolve
+from targets.services import (
+    ReportingError,
+    allocations_save,
+    figures_save,
+    figures_upload,
+    submission_approve,
+    submission_reopen,
+    submission_return,
+    submission_submit,
+)
+
+
+def _region_for_entry(request, code: str) -> Region:
+    region = get_object_or_404(Region, code=code)
+    if not scope_for(request.user).covers(region):
+        raise Http404("无权填报该地区")
+    return region
+
+
+def _grid_url(plan, year, month, region) -> str:
+    return reverse("targets:grid", args=[plan.slug, year, month, region.code])
+
+
+@login_required
+def entry(request):
+    """Pick plan, month and region, then open the grid."""
+    if not scope_for(request.user).can_enter_figures:
+        raise PermissionDenied("您的角色不能填报数据")
+    selection = resolve(request)
+    return redirect(_grid_url(selection.plan, selection.year, selection.month, selection.region))
+
+
+@login_required
+def grid(request, slug, year, month, region_code):
+    plan = get_plan_for_user(request, slug)
+    region = _region_for_entry(request, region_code)
+    scope = scope_for(request.user)
+    the_grid = grid_for(plan, year, month, region, today=timezone.localdate())
+    form = GridForm(the_grid, request.POST or None)
+    if request.method == "POST":
+        if not scope.can_enter_figures:
+            raise PermissionDenied("您的角色不能填报数据")
+        if form.is_valid() and _save_grid(request, plan, region, year, month, form):
+            return redirect(request.path)
+    ctx = {
+        "grid": the_grid,
+        "form": form,
+        "scope": scope,
+        "return_form": ReturnForm(),
+        "reopen_form": ReopenForm(),
+        "upload_form": UploadForm(),
+        "regions": _entry_regions(request, plan),
+        "months": range(1, 13),
+        "readonly": not (the_grid.state.editable and scope.can_enter_figures),
+    }
+    return render(request, "targets/grid_form.html", ctx)
+
+
+def _save_grid(request, plan, region, year, month, form) -> bool:
+    try:
+        result = figures_save(
+            plan=plan,
+            region=region,
+            year=year,
+            month=month,
+            entries=form.entries(),
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+        if request.POST.get("action") == "submit":
+            submission_submit(plan=plan, region=region, year=year, month=month, user=request.user)
+            messages.success(request, f"已报送{region.name}{year}年{month}月数据")
+        else:
+            messages.success(request, f"已保存草稿（修改{result.changed}项）")
+        for warning in result.warnings:
+            messages.warning(request, warning)
+        return True
+    except ReportingError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return False
+
+
+def _entry_regions(request, plan: Plan) -> list[Region]:
+    scope = scope_for(request.user)
+    regions = Region.objects.subtree_of(plan.region)
+    if not scope.is_global:
+        regions = regions.filter(path__startswith=scope.region.path) if scope.region else regions.none()
+    return list(regions.order_by("path"))
+
+
+@login_required
+@require_POST
+def submission_review(request, pk, action):
+    if action not in ("approve", "return"):
+        raise Http404("未知操作")
+    submission = get_object_or_404(Submission.objects.select_related("plan", "region"), pk=pk)
+    try:
+        if action == "approve":
+            submission_approve(submission_id=pk, user=request.user)
+            messages.success(request, f"已审核通过{submission.region}{submission.month}月数据，已锁定")
+        else:
+            form = ReturnForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            submission_return(submission_id=pk, user=request.user, reason=reason)
+            messages.success(request, f"已退回{submission.region}{submission.month}月数据")
+    except ReportingError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(
+        request.POST.get("next")
+        or _grid_url(submission.plan, submission.year, submission.month, submission.region)
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, slug, year, month, region_code):
+    plan = get_plan_for_user(request, slug)
+    region = _region_for_entry(request, region_code)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        submission_reopen(
+            plan=plan,
+            region=region,
+            year=year,
+            month=month,
+            until=form.cleaned_data["until"],
+            user=request.user,
+        )
+        messages.success(
+            request, f"已重新开放{region.name}{year}年{month}月，至{form.cleaned_data['until']:%Y-%m-%d}"
+        )
+    else:
+        messages.error(request, "请填写开放截止日期")
+    return redirect(_grid_url(plan, year, month, region))
+
+
+@login_required
+def template_download(request, slug, year, month):
+    plan = get_plan_for_user(request, slug)
+    if not scope_for(request.user).can_enter_figures:
+        raise PermissionDenied("您的角色不能填报数据")
+    region = _region_for_entry(request, request.GET.get("region") or plan.region.code)
+    rows = template_rows(plan, year, month, region, request.user)
+    data = build_entry_template(plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows)
+    return attachment(data, f"{plan.display_short_title}{year}年{month}月填报模板-{region.name}.xlsx")
+
+
+@login_required
+@require_POST
+def upload(request, slug, year, month):
+    plan = get_plan_for_user(request, slug)
+    form = UploadForm(request.POST, request.FILES)
+    back = (
+        request.POST.get("next")
+        or reverse("targets:completeness") + f"?plan={plan.slug}&year={year}&month={month}"
+    )
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors.get("file", ["请选择文件"])))
+        return redirect(back)
+    try:
+        result = figures_upload(
+            plan=plan, year=year, month=month, data=form.cleaned_data["file"].read(), user=request.user
+        )
+    except ReportingError as exc:
+        return render(
+            request,
+            "targets/upload_errors.html",
+            {"plan": plan, "errors": exc.messages, "back": back},
+            status=400,
+        )
+    messages.success(request, f"上传成功：{result.regions}个地区、{result.rows}行，修改{result.changed}项")
+    for warning in result.warnings:
+        messages.warning(request, warning)
+    return redirect(back)
+
+
+@login_required
+def completeness(request):
+    selection = resolve(request)
+    report = queries.completeness(selection.plan, selection.year, selection.month, request.user)
+    ctx = {"selection": selection, "report": report, **filter_context(request, selection, with_regions=False)}
+    return render(request, "targets/completeness.html", ctx)
+
+
+@login_required
+def figure_history(request, allocation_id, month):
+    allocation = get_object_or_404(queries.allocations_visible_to(request.user), pk=allocation_id)
+    ctx = {"allocation": allocation, "month": month, "entries": queries.figure_history(allocation, month)}
+    return render(request, "targets/figure_history.html", ctx)
+
+
+@login_required
+def audit_log(request):
+    if not scope_for(request.user).is_admin:
+        raise PermissionDenied("只有省级管理员可以查看修改记录")
+    entries = queries.audit_search(request.GET.get("q", ""), request.GET.get("plan", ""))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "targets/audit_log.html", {"page": page, "q": request.GET.get("q", "")})
+
+
+@login_required
+def allocations(request, slug):
+    plan = get_plan_for_user(request, slug)
+    if not scope_for(request.user).is_admin:
+        raise PermissionDenied("只有省级管理员可以分解目标")
+    targets = Target.objects.filter(key_task__plan=plan).exclude(kind="milestone").select_related("key_task")
+    target = targets.filter(pk=request.GET.get("target") or 0).first() or targets.first()
+    year = int(request.GET.get("year") or plan.start_date.year)
+    regions = queries.peer_regions(plan)
+    form = AllocationForm(regions, queries.current_shares(target, year), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = allocations_save(target=target, year=year, shares=form.shares(), user=request.user)
+        except ReportingError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"已保存{result.saved}个地区的分解目标")
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect(f"{request.path}?target={target.pk}&year={year}")
+    ctx = {"plan": plan, "targets": targets, "target": target, "year": year, "form": form}
+    return render(request, "targets/allocation_form.html", ctx)

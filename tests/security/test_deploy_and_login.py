@@ -1,0 +1,58 @@
+"""Production settings pass `check --deploy`; logins are throttled; passwords must be strong; sessions expire."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_PRODUCTION": "true",
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-value-1234567890",
+        "DJANGO_ALLOWED_HOSTS": "skills.example.gov.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**os.environ, "DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "x"}
+    env.pop("DJANGO_SECRET_KEY", None)
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_login_is_locked_after_repeated_failures(client, cast):
+    for _ in range(5):
+        client.post("/login/", {"username": "leader", "password": "wrong-password"})
+    response = client.post("/login/", {"username": "leader", "password": "Test-password-2024"})
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+
+
+@pytest.mark.parametrize("weak", ["12345678901", "password123", "short"])
+def test_weak_passwords_are_refused(weak):
+    with pytest.raises(ValidationError):
+        validate_password(weak)
+
+
+def test_sessions_expire(settings):
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE

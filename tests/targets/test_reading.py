@@ -1,0 +1,422 @@
+"""targets.reading: the seed statements read exactly as target_statements.json says, plus real phrasing."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from targets.reading import ReadTarget, decimal_text, normalise, parse_number, read_targets
+
+SEEDS = Path("/work/shared/seeds/target_statements.json")
+STATEMENTS = json.loads(SEEDS.read_text(encoding="utf-8")) if SEEDS.exists() else []
+D = Decimal
+
+
+def readings(text: str) -> list[dict]:
+    return [target.to_json_dict() for target in read_targets(text)]
+
+
+def only(text: str) -> dict:
+    (reading,) = readings(text)
+    return reading
+
+
+# ------------------------------------------------------------------------------- the specification
+
+
+@pytest.mark.skipif(not STATEMENTS, reason="seed statements not available")
+@pytest.mark.parametrize("statement", STATEMENTS, ids=[s["text"][:20] for s in STATEMENTS])
+def test_seed_statement_reads_as_expected(statement):
+    got = readings(statement["text"])
+    if not statement["expect"]:
+        assert len(got) == 1
+        assert got[0]["value"] is None
+        assert got[0]["kind"] == "milestone"
+        return
+    assert len(got) == len(statement["expect"])
+    for reading, expected in zip(got, statement["expect"], strict=True):
+        assert {key: reading[key] for key in expected} == expected
+
+
+# ------------------------------------------------------------------------------- real phrasing
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier", "kind", "period"),
+    [
+        ("3年培训3000人次以上", "3000", "人次", "at_least", "flow", "plan"),
+        ("技能人才總量突破100萬人", "1000000", "人", "at_least", "stock", None),
+        ("每萬名就業人員中技能人才占比900人", "900", "人", "exact", "ratio", None),
+        ("每季度发布急需紧缺技术工种50个", "50", "个", "exact", "count", "quarter"),
+        ("全年开展急需紧缺工种培训5万人次", "50000", "人次", "exact", "flow", "year"),
+        ("计划每季度发布急需紧缺技术工种50个左右", "50", "个", "about", "count", "quarter"),
+        ("全年开展急需紧缺工种培训5万人次左右", "50000", "人次", "about", "flow", "year"),
+        ("全年争取培训退役军人1万人次左右", "10000", "人次", "strive", "flow", "year"),
+        ("全年共开展失业人员等其他就业重点群体技能培训5万人次左右", "50000", "人次", "about", "flow", "year"),
+        ("每年完成城鄉勞動者就業技能培訓不低于2萬人", "20000", "人", "at_least", "flow", "year"),
+        ("每年開展崗位技能培訓不低于4萬人次", "40000", "人次", "at_least", "flow", "year"),
+        ("每年開展社會化培訓2.3萬人次以上", "23000", "人次", "at_least", "flow", "year"),
+        ("評價認定高技能人才占比不低于20%", "20", "%", "at_least", "ratio", None),
+        ("每年培養500名以上工程人才取得技師以上職業技能等級證書", "500", "名", "at_least", "flow", "year"),
+        ("各縣(區)每年組織15場次以上技能競賽", "15", "场次", "at_least", "flow", "year"),
+        ("市各功能區每年組織6場次以上技能競賽", "6", "场次", "at_least", "flow", "year"),
+        ("每年開設本地企業“訂單班”“冠名班”25個以上", "25", "个", "at_least", "flow", "year"),
+        ("每年建成產教融合型示范企業和生產型實訓基地1個", "1", "个", "exact", "flow", "year"),
+        ("每年培訓高技能人才1萬人", "10000", "人", "exact", "flow", "year"),
+        ("高技能人才占技能劳动者的比例达到30%以上", "30", "%", "at_least", "ratio", None),
+        ("到2021年底,开展各类职业技能培训12000人次以上", "12000", "人次", "at_least", "flow", "plan"),
+        ("3年培训1800人次以上", "1800", "人次", "at_least", "flow", "plan"),
+        ("全面推行企业新型学徒制和现代学徒制,3年培养300名新型学徒", "300", "名", "exact", "flow", "plan"),
+        ("企业在岗职工技能提升培训4500人次", "4500", "人次", "exact", "flow", None),
+        ("劳动预备制培训 500人次", "500", "人次", "exact", "flow", None),
+        ("巧媳妇工程就业创业技能培训 600人", "600", "人", "exact", "flow", None),
+        ("建设省级高技能人才培训示范基地和技能大师工作站各10家", "10", "家", "exact", "flow", None),
+        ("全省在校生规模力争突破7万人", "70000", "人", "strive", "stock", None),
+        ("到2024年,技能人才总量达到100万人", "1000000", "人", "exact", "stock", "plan"),
+        ("到2024年,高技能人才达到30万人", "300000", "人", "exact", "stock", "plan"),
+        ("培训补贴不超过30%", "30", "%", "at_most", "ratio", None),
+        ("贫困户帮扶100户以内", "100", "户", "at_most", "flow", None),
+        ("每月举办招聘会2场", "2", "场", "exact", "count", "month"),
+        ("新增就业岗位约3000个", "3000", "个", "about", "flow", None),
+        ("完成职业技能鉴定300余人", "300", "人", "at_least", "flow", None),
+        ("安排补助资金300万元", "300", "万元", "exact", "flow", None),
+        ("给予不超过10万元的生活补贴", "10", "万元", "at_most", "flow", None),
+        ("年度培训１２００人次", "1200", "人次", "exact", "flow", "year"),
+        ("技能人才占比提高5个百分点", "5", "个百分点", "exact", "ratio", None),
+        ("开发职业标准20项", "20", "项", "exact", "flow", None),
+        ("组织技能竞赛两千场次", "2000", "场次", "exact", "flow", None),
+        ("每季度领导小组召开一次会议", "1", "次", "exact", "count", "quarter"),
+        ("挖掘培育至少一个地方特色技能培训品牌", "1", "个", "at_least", "flow", None),
+        ("1.每季度发布急需紧缺技术工种50个;", "50", "个", "exact", "count", "quarter"),
+        ("2.全年开展急需紧缺工种培训5万人次。", "50000", "人次", "exact", "flow", "year"),
+        ("(一)培训农民工5万人次", "50000", "人次", "exact", "flow", None),
+        ("引领各地开展百万人次的技能比武", "1000000", "人次", "exact", "flow", None),
+        ("2022年培训退役军人1万人次", "10000", "人次", "exact", "flow", None),
+    ],
+)
+def test_reads_real_phrasing(text, value, unit, qualifier, kind, period):
+    reading = only(text)
+    assert (reading["value"], reading["unit"], reading["qualifier"]) == (value, unit, qualifier)
+    assert (reading["kind"], reading["period"]) == (kind, period)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "upper", "unit"),
+    [
+        ("择优遴选2—3所技工院校", "2", "3", "所"),
+        ("择优遴选2-3所技工院校", "2", "3", "所"),
+        ("择优遴选2－3所技工院校", "2", "3", "所"),
+        ("每个市办好1至2所技师学院或高级技工学校", "1", "2", "所"),
+        ("组织推荐2~3所技师学院", "2", "3", "所"),
+        ("支持建设1—2个高技能人才培训基地", "1", "2", "个"),
+        ("重点打造2—3个培训品牌", "2", "3", "个"),
+        ("新增就业2—3万人", "20000", "30000", "人"),
+        ("给予每人1000元—5000元培训补贴", "1000", "5000", "元"),
+    ],
+)
+def test_reads_ranges(text, value, upper, unit):
+    reading = only(text)
+    assert (reading["value"], reading["upper"], reading["unit"]) == (value, upper, unit)
+
+
+def test_several_targets_in_one_statement():
+    got = readings("发放职业培训券20万张以上,使用10万张以上。")
+    assert [(r["name"], r["value"], r["qualifier"]) for r in got] == [
+        ("发放职业培训券", "200000", "at_least"),
+        ("使用职业培训券", "100000", "at_least"),
+    ]
+
+
+def test_其中_splits_and_keeps_the_period():
+    got = readings("3年培训2000人次以上,其中技能提升培训占比50%以上,新培养高技能人才50人以上。")
+    assert [(r["value"], r["unit"], r["kind"], r["period"]) for r in got] == [
+        ("2000", "人次", "flow", "plan"),
+        ("50", "%", "ratio", "plan"),
+        ("50", "人", "flow", "plan"),
+    ]
+    assert [r["name"] for r in got] == ["培训", "技能提升培训占比", "新培养高技能人才"]
+
+
+def test_suqian_goals_in_traditional_characters():
+    text = (
+        "三年行動期間,全市每年新增技能人才3萬人以上,其中:數字技能人才5000人,高技能人才1萬人以上。"
+        "到2024年,實現全市技能人才總量突破100萬人,每萬名高技能人才占比達900人,開展各級各類技能競賽300場次,"
+        "開展職業技能培訓20萬人次,開展企業新型學徒制培養5000人。"
+    )
+    got = readings(text)
+    assert [(r["value"], r["unit"], r["qualifier"], r["kind"], r["period"]) for r in got] == [
+        ("30000", "人", "at_least", "flow", "year"),
+        ("5000", "人", "exact", "flow", "year"),
+        ("10000", "人", "at_least", "flow", "year"),
+        ("1000000", "人", "at_least", "stock", "plan"),
+        ("900", "人", "exact", "ratio", "plan"),
+        ("300", "场次", "exact", "flow", "plan"),
+        ("200000", "人次", "exact", "flow", "plan"),
+        ("5000", "人", "exact", "flow", "plan"),
+    ]
+    assert got[0]["name"] == "全市新增技能人才"
+    assert got[3]["name"] == "全市技能人才总量"
+
+
+def test_hubin_breakdown_carries_the_verb():
+    got = readings("3年培训农村转移就业劳动者3000人次、两后生和离校未就业普通高校毕业生200人次、退役军人150人次")
+    assert [(r["name"], r["value"]) for r in got] == [
+        ("培训农村转移就业劳动者", "3000"),
+        ("培训两后生和离校未就业普通高校毕业生", "200"),
+        ("培训退役军人", "150"),
+    ]
+    assert {r["period"] for r in got} == {"plan"}
+
+
+def test_hubin_table_row_with_several_targets():
+    got = readings("企业百万职工技能提升培训1000人次,企业职工转岗技能培训600人次,困难职工子女技能培训600人次 |")
+    assert [(r["name"], r["value"]) for r in got] == [
+        ("企业百万职工技能提升培训", "1000"),
+        ("企业职工转岗技能培训", "600"),
+        ("困难职工子女技能培训", "600"),
+    ]
+
+
+def test_parenthetical_with_a_number_is_its_own_target():
+    got = readings("每个市办好1至2所技师学院或高级技工学校(沈阳市、大连市重点办好3—5所)")
+    assert [(r["value"], r["upper"]) for r in got] == [("1", "2"), ("3", "5")]
+    assert got[0]["name"] == "每个市办好技师学院或高级技工学校"
+
+
+def test_parenthetical_share_keeps_its_holder_name():
+    got = readings("区工信和科技局(1000人次)、建设局(500人次)")
+    assert [(r["name"], r["value"]) for r in got] == [("区工信和科技局", "1000"), ("建设局", "500")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("每季度发布急需紧缺技术工种50个", "发布急需紧缺技术工种"),
+        ("全年开展急需紧缺工种培训5万人次", "急需紧缺工种培训"),
+        ("培训失业人员等其他就业重点群体共6万人次。", "培训失业人员等其他就业重点群体"),
+        ("全省在校生规模力争突破7万人", "全省在校生规模"),
+        ("技能劳动者占全区就业人员总量的比例达到25%以上", "技能劳动者占全区就业人员总量的比例"),
+        ("年培育數字技能人才不低于5000人", "培育数字技能人才"),
+        (
+            "引领各地、行业企业、院校开展百万人次的技能比武和交流展示。",
+            "引领各地、行业企业、院校开展技能比武和交流展示",
+        ),
+    ],
+)
+def test_names_are_the_activity(text, name):
+    assert only(text)["name"] == name
+
+
+# ------------------------------------------------------------------------------- milestones and review
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "各地将挖掘培育培训品牌报省人力资源社会保障厅",
+        "按规定从技工院校教师中评选一批“职业教育省级教学名师、专业带头人”。",
+        "增加比赛项目,实现世赛、国赛项目全覆盖",
+        "力争形成“一市一品牌、市市有特色”的全省职业技能培训品牌效应。",
+        "開展“百企崗位練兵、百場技能競賽、百萬技能人才”活動",
+        "(九)百場大賽競技行動",
+        "每年下半年组织实施3—6个月的数据分析培训",
+        "2022年4月10日",
+        "宿遷市人力資源和社會保障局 2022年3月25日",
+    ],
+)
+def test_qualitative_statement_is_one_milestone(text):
+    (target,) = read_targets(text)
+    assert (target.value, target.kind, target.needs_review, target.unit) == (None, "milestone", False, "")
+
+
+def test_milestone_keeps_its_whole_text_as_name():
+    (target,) = read_targets("各地将挖掘培育培训品牌报省人力资源社会保障厅")
+    assert target.name == "各地将挖掘培育培训品牌报省人力资源社会保障厅"
+    assert target.source_text == "各地将挖掘培育培训品牌报省人力资源社会保障厅"
+
+
+@pytest.mark.parametrize("text", ["培训农民工5000", "围绕全市20条重点产业链开展培训", "完成目标的3/4"])
+def test_digits_that_cannot_be_read_need_review(text):
+    (target,) = read_targets(text)
+    assert (target.value, target.kind, target.needs_review) == (None, "milestone", True)
+
+
+def test_years_and_ordinals_are_not_values():
+    got = readings("1.2019—2021年培训农民工3000人次")
+    assert [(r["value"], r["unit"]) for r in got] == [("3000", "人次")]
+
+
+def test_source_text_is_the_original_statement():
+    text = "  每年新增技能人才3萬人以上 "
+    (target,) = read_targets(text)
+    assert target.source_text == "每年新增技能人才3萬人以上"
+    assert target.name == "新增技能人才"
+    assert target.needs_review is False
+
+
+def test_read_target_is_frozen():
+    (target,) = read_targets("培训农民工5万人次")
+    with pytest.raises(AttributeError):
+        target.value = D(1)  # type: ignore[misc]
+    assert isinstance(target, ReadTarget)
+
+
+def test_json_dict_has_exactly_the_public_keys():
+    assert set(only("培训农民工5万人次")) == {"name", "value", "upper", "unit", "qualifier", "kind", "period"}
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(D("5E+4"), "50000"), (D("1.50"), "1.5"), (D("13500.00"), "13500"), (D(0), "0"), (None, None)]
+)
+def test_decimal_text(value, text):
+    assert decimal_text(value) == text
+
+
+def test_normalise_traditional_and_full_width():
+    assert normalise("技能人才總量突破１００萬人") == "技能人才总量突破100万人"
+    assert normalise("場次 個 項 級 數 訓 練 億 縣 區 開 發 認 證 書 專 業 賽 學 務 職 養 員 術") == (
+        "场次 个 项 级 数 训 练 亿 县 区 开 发 认 证 书 专 业 赛 学 务 职 养 员 术"
+    )
+
+
+# ------------------------------------------------------------------------------- parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("50", "50"),
+        ("5万", "50000"),
+        ("1.35万", "13500"),
+        ("2.3萬", "23000"),
+        ("1亿", "100000000"),
+        ("1.5億", "150000000"),
+        ("百万", "1000000"),
+        ("十", "10"),
+        ("十五", "15"),
+        ("二十", "20"),
+        ("两千", "2000"),
+        ("兩千零五", "2005"),
+        ("一百零五万", "1050000"),
+        ("三千零五十", "3050"),
+        ("一万二千", "12000"),
+        ("一亿零五十万", "100500000"),
+        ("二〇二二", "2022"),
+        ("零", "0"),
+        ("１２３", "123"),
+        ("\uff11\uff0e\uff15万", "15000"),
+        ("5千", "5000"),
+        ("12,000", "12000"),
+        ("0.5", "0.5"),
+    ],
+)
+def test_parse_number(text, value):
+    assert parse_number(text) == D(value)
+    assert decimal_text(parse_number(text)) == value
+
+
+@pytest.mark.parametrize("text", ["", "  ", "人次", "5人", "abc"])
+def test_parse_number_rejects_what_is_not_a_number(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_section(n: int) -> str:
+    """0 < n < 10000 in Chinese, with 零 for inner gaps: 1005 → 一千零五, 1050 → 一千零五十."""
+    out, gap = "", False
+    for place, word in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // place % 10
+        if digit == 0:
+            gap = bool(out)
+            continue
+        out += ("零" if gap else "") + CN_DIGITS[digit] + word
+        gap = False
+    return out
+
+
+def chinese(n: int) -> str:
+    """A non-negative integer below 10^12 as Chinese numerals, the way plans write them."""
+    if n == 0:
+        return "零"
+    out, gap = "", False
+    for size, word in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        section = n // size % 10**4
+        if section == 0:
+            gap = bool(out)
+            continue
+        out += ("零" if out and (gap or section < 1000) else "") + _chinese_section(section) + word
+        gap = False
+    return out
+
+
+def test_chinese_renderer_matches_known_forms():
+    assert [chinese(n) for n in (1005, 100010, 105000, 100500000, 20)] == [
+        "一千零五",
+        "一十万零一十",
+        "一十万五千",
+        "一亿零五十万",
+        "二十",
+    ]
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_chinese_numerals_round_trip(n):
+    assert parse_number(chinese(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_arabic_with_wan_round_trips(n):
+    wan = format((D(n) / 10_000).normalize(), "f")
+    assert parse_number(wan + "万") == n
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_arabic_with_yi_round_trips(n):
+    assert parse_number(format((D(n) / 10**8).normalize(), "f") + "亿") == n
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_full_width_digits_equal_ascii(n):
+    full = str(n).translate(str.maketrans("0123456789", "".join(chr(0xFF10 + digit) for digit in range(10))))
+    assert parse_number(full) == parse_number(str(n)) == n
+
+
+@given(st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False))
+def test_decimals_with_wan(number):
+    text = format(number, "f")
+    assert parse_number(text + "万") == number * 10_000
+    assert parse_number(text + "萬") == number * 10_000
+
+
+@given(
+    st.integers(min_value=1, max_value=99_999), st.sampled_from(["人次", "人", "个", "所", "张", "家", "场次", "名"])
+)
+def test_target_value_round_trips_through_a_statement(n, unit):
+    reading = only(f"培训农民工{n}{unit}以上")
+    assert (reading["value"], reading["unit"], reading["qualifier"]) == (str(n), unit, "at_least")
+
+
+def test_ascii_quotes_are_not_read():
+    got = readings('开展"百场技能竞赛、10万技能人才"活动,培训技能人才500人')
+    assert [(r["value"], r["unit"]) for r in got] == [("500", "人")]
+
+
+def test_a_number_that_cannot_be_read_is_left_for_review(monkeypatch):
+    import targets.reading as reading
+
+    def unreadable(text):
+        raise ValueError(text)
+
+    monkeypatch.setattr(reading, "parse_number", unreadable)
+    (target,) = read_targets("培训农民工5万人次")
+    assert (target.value, target.kind, target.needs_review, target.name) == (None, "milestone", True, "培训农民工")
+
+
+def test_year_end_is_not_a_yearly_period():
+    assert only("年底前培训农民工500人")["period"] is None
