@@ -136,7 +136,6 @@ class Context:
 
     def upload_file(self) -> tuple[int, bytes]:
         from targets.excel import build_entry_template
-
         from targets.exports import template_rows
 
         city = self.county.parent
@@ -158,10 +157,9 @@ class Context:
     # --- circular --------------------------------------------------------------------------------------------
 
     def circular(self):
+        from reports.circulars import circular_content
         from reports.excel import build_circular_xlsx
         from reports.word import build_circular_docx
-
-        from reports.circulars import circular_content
 
         content = circular_content(self.plan, YEAR, MONTH, self.plan.region, today=TODAY)
         return build_circular_xlsx(content), build_circular_docx(content)

@@ -33,12 +33,40 @@ def make_user(username: str, role: str | None = None, region_code: str | None = 
     return user
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the four seed plans and the demo figures once into the test database.
+
+    Every test that uses the database runs in a transaction rolled back afterwards, so this shared data is
+    never changed by a test. Transactional tests (live server, real Celery worker) flush the database; they run
+    last (pytest-django orders them so) and `seed` / `demo_plan` load the data again for them.
+    """
+    with django_db_blocker.unblock():
+        _seed_load()
+        _demo_load()
+
+
+def _seed_load():
+    from plans.services import load_seed_fixtures
+
+    if not Plan.objects.filter(slug="liaoning-2022").exists():
+        load_seed_fixtures()
+    return {p.slug: p for p in Plan.objects.filter(is_demo=False)}
+
+
+def _demo_load():
+    from targets.demo import demo_load
+    from targets.models import MonthlyFigure
+
+    if not MonthlyFigure.objects.filter(allocation__target__key_task__plan__slug="liaoning-2022").exists():
+        demo_load(today=DEMO_TODAY)
+    return Plan.objects.get(slug="liaoning-2022")
+
+
 @pytest.fixture
 def seed(db):
     """The four seed plans with their regions (real data only)."""
-    from plans.services import load_seed_fixtures
-
-    return {p.slug: p for p in load_seed_fixtures()}
+    return _seed_load()
 
 
 @pytest.fixture
@@ -55,10 +83,7 @@ def cast(seed):
 
 @pytest.fixture
 def demo_plan(seed) -> Plan:
-    from targets.demo import demo_load
-
-    demo_load(today=DEMO_TODAY)
-    return Plan.objects.get(slug="liaoning-2022")
+    return _demo_load()
 
 
 @pytest.fixture
@@ -146,3 +171,9 @@ def celery_runs_eagerly():
 @pytest.fixture(autouse=True)
 def media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at production strength costs ~0.3 s a user; the cast alone has six. Login tests still hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -51,21 +51,28 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900},
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        accept_downloads=True,
-    )
-    page = context.new_page()
+def new_page(browser, **context_options):
+    """A page in a fresh context (its own cookies) that records JavaScript errors in `page.js_errors`."""
+    options = {
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "accept_downloads": True,
+        **context_options,
+    }
+    page = browser.new_context(**options).new_page()
     page.set_default_timeout(20000)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def shot(page, name: str) -> Path:

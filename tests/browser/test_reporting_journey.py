@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from targets.models import AuditEntry, MonthlyFigure, Submission
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, new_page, shot
 from tests.conftest import DEMO_TODAY, SHENYANG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def frozen_today(monkeypatch):
 def test_city_reporter_submits_province_returns_reporter_corrects_by_upload(
     browser, live_server, cast, demo_plan, frozen_today, tmp_path
 ):
-    reporter = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True).new_page()
+    reporter = new_page(browser)
     login(reporter, live_server, "shenyang_reporter")
     reporter.goto(f"{live_server.url}/figures/?plan={demo_plan.slug}&year=2022&month=11")
     reporter.wait_for_selector("#grid-form")
@@ -37,7 +37,7 @@ def test_city_reporter_submits_province_returns_reporter_corrects_by_upload(
     submission = Submission.objects.get(plan=demo_plan, region__code=SHENYANG, year=2022, month=11)
     assert submission.status == "submitted"
 
-    admin = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    admin = new_page(browser)
     login(admin, live_server, "admin")
     admin.goto(f"{live_server.url}/figures/completeness/?plan={demo_plan.slug}&year=2022&month=11")
     row = admin.locator("#completeness-table tr", has_text="沈阳市")

@@ -11,7 +11,7 @@ import pytest
 
 from plans.annex import UNREADABLE, AnnexError, department_names, numbered_items, read_annex
 
-SEED = Path("/work/shared/seeds/000_9aeb8eb7bd8c388f.txt")
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_9aeb8eb7bd8c388f.txt"
 HEADER = ["序号", "重点任务", "工作措施", "工作目标", "完成\n时限", "责任\n部门"]
 PLAN = {"slug": "liaoning-import", "title": "“技能辽宁行动”实施方案", "region_code": "210000", "year": 2022}
 

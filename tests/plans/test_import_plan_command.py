@@ -12,7 +12,7 @@ from plans.models import KeyTask, Measure, Plan
 from plans.services import regions_load
 from targets.models import Target
 
-SEED = Path("/work/shared/seeds/000_9aeb8eb7bd8c388f.txt")
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_9aeb8eb7bd8c388f.txt"
 ARGS = ["--slug", "liaoning-import", "--title", "“技能辽宁行动”实施方案", "--region", "210000", "--year", "2022"]
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,8 @@ def run(*args) -> str:
 
 def test_dry_run_prints_the_preview_and_writes_nothing():
     output = run(str(SEED), *ARGS, "--dry-run")
-    assert Plan.objects.count() == 0
-    assert KeyTask.objects.count() == 0
+    assert not Plan.objects.filter(slug="liaoning-import").exists()
+    assert not KeyTask.objects.filter(plan__slug="liaoning-import").exists()
     assert "预览（仅预览，未写入）" in output
     assert "重点任务 1：紧贴产业发展需求发布急需紧缺技能人才目录" in output
     assert "目标 1：发布急需紧缺技术工种　50 个（每季度，确定值）" in output
@@ -60,7 +60,7 @@ def test_bad_file_raises_and_writes_nothing(tmp_path):
     bad.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(CommandError, match=re.escape(UNREADABLE)):
         run(str(bad), *ARGS)
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(slug="liaoning-import").exists()
 
 
 def test_missing_column_raises_and_writes_nothing(tmp_path):
@@ -68,7 +68,7 @@ def test_missing_column_raises_and_writes_nothing(tmp_path):
     bad.write_text(SEED.read_text(encoding="utf-8").replace("工作目标", "备注", 1), encoding="utf-8")
     with pytest.raises(CommandError, match="缺少列：工作目标"):
         run(str(bad), *ARGS)
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(slug="liaoning-import").exists()
 
 
 def test_missing_file(tmp_path):
@@ -82,7 +82,7 @@ def test_unknown_region_and_taken_slug():
     run(str(SEED), *ARGS)
     with pytest.raises(CommandError, match="标识为“liaoning-import”的方案已存在"):
         run(str(SEED), *ARGS, "--dry-run")
-    assert Plan.objects.count() == 1
+    assert Plan.objects.filter(slug="liaoning-import").count() == 1
 
 
 def test_year_out_of_range():
@@ -117,7 +117,7 @@ def post_import(client, dry_run: bool, data: bytes | None = None):
 def test_form_preview_shows_the_table_and_writes_nothing(admin_client):
     response = post_import(admin_client, dry_run=True)
     assert response.status_code == 200
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(slug="liaoning-import").exists()
     page = response.content.decode()
     assert "预览：尚未写入" in page
     assert "紧贴产业发展需求发布急需紧缺技能人才目录" in page
@@ -132,7 +132,7 @@ def test_form_import_creates_the_plan(admin_client):
 
 def test_form_shows_the_annex_error(admin_client):
     response = post_import(admin_client, dry_run=False, data=b"\xff\xfe\x00garbage")
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(slug="liaoning-import").exists()
     assert "无法读取文件：既不是 .xlsx 工作簿，也不是 UTF-8 文本" in response.content.decode()
 
 
@@ -140,4 +140,4 @@ def test_form_refuses_an_empty_or_too_large_file(admin_client, settings):
     assert "上传的文件是空的" in post_import(admin_client, dry_run=True, data=b"").content.decode()
     settings.UPLOAD_MAX_BYTES = 100
     assert "文件过大，上限为" in post_import(admin_client, dry_run=True).content.decode()
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(slug="liaoning-import").exists()

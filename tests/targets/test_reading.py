@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from targets.reading import ReadTarget, decimal_text, normalise, parse_number, read_targets
 
-SEEDS = Path("/work/shared/seeds/target_statements.json")
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "target_statements.json"
 STATEMENTS = json.loads(SEEDS.read_text(encoding="utf-8")) if SEEDS.exists() else []
 D = Decimal
 
