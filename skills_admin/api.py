@@ -8,10 +8,12 @@ engine (`targets.queries.progress_report`) and nothing else. Decimals are string
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -77,6 +79,21 @@ class OfflineSwagger(Swagger):
         return super().render_page(request, api, **kwargs)
 
 
+def docs_for_users(view):
+    """The schema and its docs page are for signed-in users and token holders only: anonymous visitors reach
+    nothing but the login page and /healthz. A browser is sent to log in; a client gets 401."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated or BearerToken()(request) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "未登录或令牌无效"}, status=401, headers={"WWW-Authenticate": "Bearer"})
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="技能提升行动目标管理平台 API",
     version="1",
@@ -85,6 +102,7 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     docs=OfflineSwagger(),
     docs_url="/docs",
+    docs_decorator=docs_for_users,
 )
 
 

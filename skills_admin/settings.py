@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tables2",
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "plans",

@@ -275,7 +275,16 @@ def test_page_size_is_between_1_and_1000(api_get, limit):
 # --- Schema and docs -----------------------------------------------------------------------------------
 
 
-def test_openapi_schema_is_served_with_every_path(client):
+def test_schema_and_docs_are_for_signed_in_users_and_token_holders(client, cast):
+    assert client.get("/api/openapi.json").status_code == 401
+    docs = client.get("/api/docs")
+    assert docs.status_code == 302 and "/login/" in docs["Location"]
+    _, key = ApiToken.issue(cast["dalian_viewer"], "bi")
+    assert client.get("/api/openapi.json", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+
+
+def test_openapi_schema_is_served_with_every_path(client, cast):
+    client.force_login(cast["dalian_viewer"])
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     schema = json.loads(response.content)
@@ -284,7 +293,8 @@ def test_openapi_schema_is_served_with_every_path(client):
     assert sorted(schema["paths"]) == sorted(ALL_PATHS)
 
 
-def test_docs_page_is_served_from_local_static_files_or_not_at_all(client, settings):
+def test_docs_page_is_served_from_local_static_files_or_not_at_all(client, settings, cast):
+    client.force_login(cast["dalian_viewer"])
     settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "ninja"]
     assert client.get("/api/docs").status_code == 404
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "ninja"]

@@ -1,0 +1,262 @@
+"""Monthly circulars end to end: request → Celery job → files on disk → permission-checked download.
+
+The files are opened again (openpyxl, python-docx) and every figure compared with the progress engine.
+"""
+
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote
+
+import docx
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from plans.models import Profile
+from reports.circulars import circular_build, circular_request, due_circulars
+from reports.excel import SUMMARY_SHEET
+from reports.models import Circular, CircularJob
+from reports.services import jobs_fail_stuck
+from targets.models import MonthlyFigure
+from targets.queries import progress_report
+from tests.conftest import DALIAN, DEMO_TODAY, SHENYANG, make_user
+
+pytestmark = pytest.mark.django_db
+YEAR, MONTH = 2022, 10
+
+
+def _request(client, plan, captured, month=MONTH):
+    with captured(execute=True):
+        response = client.post(reverse("reports:circular_request"), {"plan": plan.slug, "year": YEAR, "month": month})
+    assert response.status_code == 302
+    return CircularJob.objects.latest("created_at")
+
+
+@pytest.fixture
+def built(demo_plan, cast, client, django_capture_on_commit_callbacks):
+    client.force_login(cast["admin"])
+    job = _request(client, demo_plan, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == CircularJob.Status.DONE, job.error
+    return job.circular
+
+
+def _download(client, circular, fmt):
+    response = client.get(reverse("reports:circular_download", args=[circular.pk, fmt]))
+    assert response.status_code == 200
+    return response
+
+
+def test_request_builds_a_version_with_both_files_and_the_job_reports_done(built, client):
+    assert built.version == 1 and built.title == "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报"
+    assert Path(built.xlsx_path).is_file() and Path(built.docx_path).is_file()
+    assert not list(Path(built.xlsx_path).parent.glob(".tmp-*"))  # no temporary file left behind
+    status = client.get(reverse("reports:job_status", args=[built.jobs.get().pk])).json()
+    assert (status["status"], status["status_label"], status["progress"]) == ("done", "已完成", 100)
+    assert set(status["downloads"]) == {"docx", "xlsx"}
+
+
+def test_excel_summary_figures_equal_the_progress_engine(built, client, demo_plan, region):
+    response = _download(client, built, "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book[SUMMARY_SHEET]
+    headers = [c.value for c in sheet[3]]
+    rows = {r[1]: dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=4, values_only=True) if r[1]}
+    report = progress_report(demo_plan, YEAR, MONTH, region=region("210000"), today=DEMO_TODAY)
+    checked = 0
+    for target in report.targets:
+        if not target.is_reported:
+            continue
+        total = report.totals[target.id].progress
+        row = rows[f"{target.code} {target.name}"]
+        assert (row["单位"] or "") == target.unit
+        if total.cumulative is None:  # a milestone: a dash, never a made-up number
+            assert row["累计"] == row["完成率"] == "—", target.name
+        else:
+            assert Decimal(str(row["累计"])) == total.cumulative, target.name
+            assert Decimal(str(row["本月"])) == total.this_month, target.name
+            assert Decimal(str(row["年度目标"])) == total.target, target.name
+            assert round(Decimal(str(row["完成率"])) * 100, 6) == round(total.completion_rate, 6), target.name
+        assert row["状态"] == total.status.label
+        checked += 1
+    assert checked >= 10
+    assert {"汇总", "填报情况", "滞后名单"} <= set(book.sheetnames)
+    assert len(book.sheetnames) == 3 + checked  # one ranking sheet per reported target
+
+
+def test_excel_ranking_sheet_follows_the_engine_ranking(built, client, demo_plan, region):
+    book = openpyxl.load_workbook(io.BytesIO(_download(client, built, "xlsx").content))
+    report = progress_report(demo_plan, YEAR, MONTH, region=region("210000"), today=DEMO_TODAY)
+    target = next(t for t in report.targets if t.is_reported)
+    sheet = book.worksheets[1]
+    assert target.name in sheet["A1"].value
+    names = {r.id: r.name for r in report.regions}
+    cells = sorted(report.target_cells(target.id), key=lambda c: c.rank)
+    sheet_rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert [(r[0], r[2]) for r in sheet_rows] == [(c.rank, names[c.region_id]) for c in cells]
+    for row, cell in zip(sheet_rows, cells, strict=True):
+        assert Decimal(str(row[5])) == cell.progress.cumulative
+
+
+def test_word_document_states_the_engine_figures(built, client, demo_plan, region):
+    document = docx.Document(io.BytesIO(_download(client, built, "docx").content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报" in text
+    for heading in ("一、总体情况", "二、各地完成情况", "三、存在问题", "四、下步工作要求"):
+        assert heading in text
+    report = progress_report(demo_plan, YEAR, MONTH, region=region("210000"), today=DEMO_TODAY)
+    target = next(t for t in report.targets if t.is_reported and report.totals[t.id].progress.completion_rate)
+    rate = report.totals[target.id].progress.completion_rate
+    assert f"完成年度目标的{rate:.1f}%" in text
+    assert len(document.tables) >= 10
+
+
+def test_regenerating_keeps_earlier_versions_with_who_and_when(
+    built, client, demo_plan, django_capture_on_commit_callbacks
+):
+    job = _request(client, demo_plan, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    versions = list(Circular.objects.filter(plan=demo_plan, year=YEAR, month=MONTH).order_by("version"))
+    assert [c.version for c in versions] == [1, 2]
+    assert all(Path(c.docx_path).is_file() for c in versions)
+    assert versions[1].created_by.username == "admin"
+    page = client.get(reverse("reports:circulars") + f"?plan={demo_plan.slug}&year={YEAR}&month={MONTH}")
+    html = page.content.decode()
+    assert "第1版" in html and "第2版" in html
+
+
+def test_download_names_arrive_in_chinese(built, client):
+    disposition = _download(client, built, "docx")["Content-Disposition"]
+    encoded = re.search(r"filename\*=UTF-8''(.+)$", disposition).group(1)
+    assert unquote(encoded) == "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报（第1版）.docx"
+    xlsx = _download(client, built, "xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+
+
+@pytest.mark.parametrize("who", ["shenyang_reporter", "dalian_viewer", "outsider"])
+def test_reporters_viewers_and_outsiders_cannot_download_or_request(built, client, cast, who, demo_plan):
+    client.force_login(cast[who])
+    for fmt in ("docx", "xlsx"):
+        assert client.get(reverse("reports:circular_download", args=[built.pk, fmt])).status_code == 403
+    jobs = CircularJob.objects.count()
+    response = client.post(reverse("reports:circular_request"), {"plan": demo_plan.slug, "year": YEAR, "month": 9})
+    assert response.status_code == 403
+    assert CircularJob.objects.count() == jobs
+
+
+def test_city_leader_gets_their_city_extract_not_the_province_circular(
+    built, client, demo_plan, django_capture_on_commit_callbacks
+):
+    leader = make_user("shenyang_leader", Profile.Role.LEADER, SHENYANG)
+    client.force_login(leader)
+    assert client.get(reverse("reports:circular_download", args=[built.pk, "docx"])).status_code == 404
+    job = _request(client, demo_plan, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.region.code == SHENYANG and job.status == CircularJob.Status.DONE
+    document = docx.Document(io.BytesIO(_download(client, job.circular, "docx").content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "全市" in text
+    book = openpyxl.load_workbook(io.BytesIO(_download(client, job.circular, "xlsx").content))
+    regions_named = {r[2] for ws in book.worksheets[1:-2] for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert "大连市" not in regions_named
+    other = make_user("dalian_leader", Profile.Role.LEADER, DALIAN)
+    client.force_login(other)
+    assert client.get(reverse("reports:circular_download", args=[job.circular.pk, "xlsx"])).status_code == 404
+
+
+def test_user_remarks_are_written_as_text_never_as_formulas(
+    demo_plan, cast, client, django_capture_on_commit_callbacks
+):
+    figure = MonthlyFigure.objects.filter(
+        allocation__target__key_task__plan=demo_plan, allocation__region__code=SHENYANG, month=MONTH
+    ).first()
+    figure.remark = '=HYPERLINK("http://evil.example","点我")'
+    figure.save(update_fields=["remark"])
+    client.force_login(cast["admin"])
+    job = _request(client, demo_plan, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    book = openpyxl.load_workbook(io.BytesIO(_download(client, job.circular, "xlsx").content))
+    values = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [c for c in values if c.data_type == "f" or c.value.startswith("=")]
+    assert any("HYPERLINK" in c.value for c in values)
+
+
+def test_a_failing_build_ends_failed_with_a_chinese_message_and_can_be_retried(
+    demo_plan, cast, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    import reports.circulars
+
+    def broken(content):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(reports.circulars, "build_circular_docx", broken)
+    client.force_login(cast["admin"])
+    job = _request(client, demo_plan, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == CircularJob.Status.FAILED and "生成失败" in job.error
+    assert not Circular.objects.filter(plan=demo_plan).exists()
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:job_retry", args=[job.pk]))
+    assert response.status_code == 302
+    retried = CircularJob.objects.latest("created_at")
+    assert retried.pk != job.pk and retried.status == CircularJob.Status.DONE
+
+
+def test_a_job_left_running_by_a_killed_worker_ends_failed(demo_plan, region):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = CircularJob.objects.create(
+        plan=demo_plan,
+        region=region("210000"),
+        year=YEAR,
+        month=MONTH,
+        status=CircularJob.Status.RUNNING,
+        started_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    fresh = CircularJob.objects.create(
+        plan=demo_plan,
+        region=region("210000"),
+        year=YEAR,
+        month=MONTH,
+        status=CircularJob.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    assert jobs_fail_stuck(max_minutes=30) == 1
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert job.status == CircularJob.Status.FAILED and "重试" in job.error
+    assert fresh.status == CircularJob.Status.RUNNING
+
+
+def test_beat_schedules_last_month_after_the_deadline_once(demo_plan, region, django_capture_on_commit_callbacks):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    deadline_day = demo_plan.reporting_deadline_day
+    before = dt.datetime(2022, 11, deadline_day, 7, 30, tzinfo=shanghai)
+    after = dt.datetime(2022, 11, deadline_day, 8, 5, tzinfo=shanghai)
+    assert demo_plan not in [p for p, _, _ in due_circulars(before)]
+    due = [(p, y, m) for p, y, m in due_circulars(after) if p == demo_plan]
+    assert due == [(demo_plan, 2022, 10)]
+    with django_capture_on_commit_callbacks(execute=True):
+        circular_request(plan=demo_plan, year=2022, month=10, region=demo_plan.region, automatic=True)
+    assert demo_plan not in [p for p, _, _ in due_circulars(after)]
+    job = CircularJob.objects.get(plan=demo_plan, is_automatic=True)
+    assert job.status == CircularJob.Status.DONE and job.circular.is_automatic
+
+
+def test_generated_content_is_the_same_twice(demo_plan, region):
+    """Building is deterministic: the same inputs give the same figures in version 1 and 2."""
+    job = CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=MONTH)
+    first = circular_build(job_id=job.pk, today=DEMO_TODAY)
+    second = circular_build(job_id=job.pk, today=DEMO_TODAY)
+    sheets = [openpyxl.load_workbook(c.xlsx_path)[SUMMARY_SHEET] for c in (first, second)]
+    values = [[row for row in s.iter_rows(min_row=3, values_only=True)] for s in sheets]
+    assert values[0] == values[1]
+    assert (first.version, second.version) == (1, 2)
