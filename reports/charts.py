@@ -115,7 +115,9 @@ def _status_bar(status: str, items: list[tuple[str, dict]]) -> dict:
         "type": "bar",
         "orientation": "h",
         "name": Status(status).label,
-        "x": [_f(r.get("completion_rate")) or 0 for r in rows],
+        # A bar past the axis cap (a 1-个 target done three times over) is drawn to the cap; its text and
+        # hover keep the real rate, and plotly would otherwise drop the text of a bar that leaves the axis.
+        "x": [min(_f(r.get("completion_rate")) or 0, AXIS_CAP) for r in rows],
         "y": [label for label, _ in items],
         "text": [_bar_text(r) for r in rows],
         # Short bars (and rows with nothing to draw) carry their text outside, where it has room.

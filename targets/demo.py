@@ -122,7 +122,13 @@ def _allocations(plan: Plan, year: int, regions: list[Region], weights: dict) ->
     for target in targets:
         if any(t == target.id for t, _, _ in existing):
             continue  # the document gives this target's own split (a real allocation): keep it
-        created += [_allocation(target, year, r, weights[r.id], years) for r in regions]
+        holders = regions
+        yearly = target.yearly_share(years)
+        if target.unit in WHOLE_UNITS and yearly is not None and target.kind not in ("ratio", "milestone"):
+            # 2 所 for a province of 14 cities: the cities with the largest shares get one each, not all 14
+            if yearly < len(regions):
+                holders = sorted(regions, key=lambda r: -weights[r.id])[: max(int(yearly), 1)]
+        created += [_allocation(target, year, r, weights[r.id], years) for r in holders]
     Allocation.objects.bulk_create(created)
     return list(Allocation.objects.filter(target__key_task__plan=plan, year=year).select_related("target"))
 
@@ -142,9 +148,12 @@ def _round(value: Decimal, unit: str) -> Decimal:
 
 
 def _figures(allocations, config: DemoConfig, paces, rng: random.Random) -> list[MonthlyFigure]:
+    """Each region works at its own pace, and each target goes at its own pace too (some tasks run ahead of
+    schedule, some behind), so the demo shows every status rather than one province-wide average."""
+    target_paces = {t: Decimal(str(rng.uniform(0.82, 1.3))) for t in sorted({a.target_id for a in allocations})}
     figures = []
     for a in allocations:
-        pace = paces.get(a.region_id, Decimal(1))
+        pace = paces.get(a.region_id, Decimal(1)) * target_paces[a.target_id]
         last = config.complete_months + (1 if rng.random() < 0.6 else 0)
         for month in range(1, last + 1):
             figure = _figure(a, month, pace, rng)
@@ -168,7 +177,10 @@ def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> Mon
         return MonthlyFigure(allocation=a, month=month, value=_round(level, unit if kind == "stock" else "%"))
     per_month = a.value / (3 if a.target.period == "quarter" else 12)
     value = per_month * pace * noise * Decimal(str(SEASON[month - 1]))
-    return MonthlyFigure(allocation=a, month=month, value=_round(value, unit) if value >= 1 else Decimal(0))
+    if value < 1 and unit in WHOLE_UNITS:  # small targets (2 所 a city) come in lumps: now one, now none
+        value = Decimal(1) if rng.random() < value else Decimal(0)
+        return MonthlyFigure(allocation=a, month=month, value=value)
+    return MonthlyFigure(allocation=a, month=month, value=_round(value, unit))
 
 
 def _submissions(plan: Plan, config: DemoConfig, regions, rng: random.Random, today: dt.date) -> None:
