@@ -142,7 +142,11 @@ class Context:
         regions = list(Region.objects.filter(parent__in=Region.objects.filter(parent=city.parent)))
         self._reopen(regions)
         rows = template_rows(self.plan, YEAR, MONTH, city.parent, self.user)
-        rows = [r.__class__(**{**r.__dict__, "value": Decimal(50), "locked": False}) for r in rows]
+        # A month's figure near each row's monthly average so far, with a remark, as a real upload would carry.
+        rows = [
+            r.__class__(**{**r.__dict__, "value": _typical(r), "remark": "基准测试：按实名制系统汇总", "locked": False})
+            for r in rows
+        ]
         data = build_entry_template(
             plan_title=self.plan.title, plan_slug=self.plan.slug, year=YEAR, month=MONTH, rows=rows
         )
@@ -163,6 +167,12 @@ class Context:
 
         content = circular_content(self.plan, YEAR, MONTH, self.plan.region, today=TODAY)
         return build_circular_xlsx(content), build_circular_docx(content)
+
+
+def _typical(row) -> Decimal:
+    if row.kind in ("stock", "ratio"):
+        return row.cumulative_before or Decimal(50)
+    return ((row.cumulative_before or Decimal(0)) / (MONTH - 1)).quantize(Decimal(1)) if MONTH > 1 else Decimal(50)
 
 
 def _free_port() -> int:

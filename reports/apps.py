@@ -4,3 +4,21 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "看板与通报"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from plans.models import Department, KeyTask, KeyTaskDepartment, Measure, Plan, Region
+        from targets.models import Target
+
+        # Figures, allocations and submissions move the data version through their audit entries; these
+        # models change outside the audited services (admin, fixtures), so they bump the generation.
+        for model in (Plan, KeyTask, Measure, Target, Region, Department, KeyTaskDepartment):
+            post_save.connect(_bump, sender=model, dispatch_uid=f"dashboards-{model.__name__}-save")
+            post_delete.connect(_bump, sender=model, dispatch_uid=f"dashboards-{model.__name__}-delete")
+
+
+def _bump(sender, **kwargs):
+    from reports.page_cache import generation_bump
+
+    generation_bump()

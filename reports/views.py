@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from reports import charts, queries, tables
+from plans.scope import scope_for
+from reports import charts, page_cache, queries, tables
 from skills_admin.lib.downloads import attachment
 from targets.selection import Selection, filter_context, resolve
 
@@ -98,18 +100,40 @@ def _page(request, sel: Selection, **ctx) -> dict:
     return {**filter_context(request, sel), "action_url": request.path, **ctx}
 
 
+def _rendered(request, block: dict) -> dict:
+    html = render_to_string("reports/includes/table_block.html", {"block": block}, request=request)
+    return {"name": block["name"], "title": block["title"], "query": block["query"], "html": html}
+
+
+def _dashboard(request, view: str, build) -> dict:
+    """The page body (figures, charts, rendered tables) from the dashboard cache, or built and stored there.
+
+    See reports/page_cache.py: the key carries the data version, so a saved figure shows on the next request.
+    """
+
+    def compute() -> dict:
+        body = build()
+        body["tables"] = [_rendered(request, block) for block in body["tables"]]
+        return body
+
+    key = page_cache.page_key(request, view, scope_for(request.user), timezone.localdate())
+    return page_cache.cached_page(key, compute)
+
+
 @login_required
 def overview(request):
     sel = resolve(request)
-    data = _overview_data(request, sel)
-    ctx = _page(
-        request,
-        sel,
-        data=data,
-        bars=charts.progress_bars(data["targets"]),
-        heat=charts.heatmap(data["targets"], data["regions"], data["cells"]),
-        tables=_tables(request, data, ["overview", "heatmap", "lagging"], _export_query(sel)),
-    )
+
+    def build() -> dict:
+        data = _overview_data(request, sel)
+        return {
+            "data": data,
+            "bars": charts.progress_bars(data["targets"]),
+            "heat": charts.heatmap(data["targets"], data["regions"], data["cells"]),
+            "tables": _tables(request, data, ["overview", "heatmap", "lagging"], _export_query(sel)),
+        }
+
+    ctx = _page(request, sel, **_dashboard(request, "overview", build))
     return render(request, "reports/overview.html", ctx)
 
 

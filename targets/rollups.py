@@ -34,6 +34,9 @@ def figure_delta(old: Decimal | None, new: Decimal | None) -> tuple[Decimal, int
 
 def rollups_apply(changes: list[tuple[int, str, int, int, Decimal, int]]) -> None:
     """Add deltas: each change is (target_id, region_path, year, month, value_delta, count_delta)."""
+    from reports.page_cache import generation_bump
+
+    generation_bump()
     ancestors = ancestor_ids({c[1] for c in changes if c[1]})
     totals: dict[Key, list] = defaultdict(lambda: [Decimal(0), 0])
     for target_id, path, year, month, value, count in changes:
@@ -63,6 +66,9 @@ def _increment(key: Key, value: Decimal, count: int) -> None:
 @transaction.atomic
 def rollups_rebuild(*, plan: Plan, year: int) -> int:
     """Recompute every rollup of a plan-year from the figures and allocations (one pass over each)."""
+    from reports.page_cache import generation_bump
+
+    generation_bump()  # bulk loads (demo, synthetic load, restore) write figures without audit entries
     Rollup.objects.filter(target__key_task__plan=plan, year=year).delete()
     allocations = {
         a_id: (target_id, path)
