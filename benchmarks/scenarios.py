@@ -77,11 +77,19 @@ class Context:
             return cursor.fetchall()
 
     def overview_page(self):
-        client = Client()
-        client.force_login(self.user)
-        response = client.get(f"/reports/?plan={self.plan.slug}&year={YEAR}&month={MONTH}")
+        if not hasattr(self, "client"):
+            self.client = Client()
+            self.client.force_login(self.user)
+        response = self.client.get(f"/reports/?plan={self.plan.slug}&year={YEAR}&month={MONTH}")
         assert response.status_code == 200, response.status_code
         return response
+
+    def touch(self) -> None:
+        """Save one county figure (unchanged value plus one, then back): the next overview must recompute."""
+        self._reopen()
+        self.counter += 1
+        allocation = Allocation.objects.filter(region=self.county, year=YEAR).first()
+        self._save([(allocation.id, Decimal(100 + self.counter % 7))])
 
     def freshness(self) -> str:
         """Save one county figure through the service, then read the overview: is the change there?"""
