@@ -257,14 +257,14 @@ def _enqueue(task, job_id: int) -> None:
 def circular_build(*, job_id: int, today: dt.date | None = None) -> Circular:
     """Build both files of a job; a failure marks the job failed with a Chinese message and re-raises."""
     job = CircularJob.objects.select_related("plan", "region").get(pk=job_id)
-    _job_update(
-        job,
-        status=CircularJob.Status.RUNNING,
-        progress=10,
-        started_at=timezone.now(),
-        attempts=job.attempts + 1,
-        error="",
+    # Claim the job: a message published twice (re-queued after a broker outage) builds it once.
+    claimed = CircularJob.objects.filter(pk=job_id, status=CircularJob.Status.QUEUED).update(
+        status=CircularJob.Status.RUNNING, progress=10, started_at=timezone.now(), attempts=job.attempts + 1, error=""
     )
+    if not claimed:
+        logger.info("circular job %s is %s already; nothing to do", job_id, job.status)
+        return job.circular
+    job.refresh_from_db()
     try:
         with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
             circular = _build_files(job, today)

@@ -29,9 +29,9 @@ def generate_due_circulars() -> int:
 
 @shared_task
 def recover_stuck_jobs(max_minutes: int = 30) -> int:
-    from reports.services import jobs_fail_stuck
+    from reports.services import jobs_fail_stuck, jobs_requeue_waiting
 
-    return jobs_fail_stuck(max_minutes=max_minutes)
+    return jobs_fail_stuck(max_minutes=max_minutes) + jobs_requeue_waiting()
 
 
 @shared_task

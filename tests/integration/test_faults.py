@@ -115,12 +115,18 @@ def real_broker(redis_server, tmp_path):
     previous = app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = redis_server.url
-    app.pool.force_close_all()
+    _reset_connections(app)
     with override_settings(CACHES=caches, MEDIA_ROOT=tmp_path):
         yield redis_server
     app.conf.task_always_eager = True
     app.conf.broker_url = previous
-    app.pool.force_close_all()
+    _reset_connections(app)
+
+
+def _reset_connections(app) -> None:
+    """Drop the app's broker connection and producer pools so the next publish connects to broker_url."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_redis_stopped_pages_load_circular_waits_and_is_built_once_redis_is_back(
@@ -142,9 +148,6 @@ def test_redis_stopped_pages_load_circular_waits_and_is_built_once_redis_is_back
     assert "通报生成已延迟" in listing and "重试" in listing
 
     real_broker.start()
-    from skills_admin.celery import app
-
-    app.pool.force_close_all()
     worker = _worker(real_broker.url, tmp_path)
     try:
         assert client.post(reverse("reports:job_retry", args=[job.pk])).status_code == 302

@@ -253,10 +253,27 @@ def test_beat_schedules_last_month_after_the_deadline_once(demo_plan, region, dj
 
 def test_generated_content_is_the_same_twice(demo_plan, region):
     """Building is deterministic: the same inputs give the same figures in version 1 and 2."""
-    job = CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=MONTH)
-    first = circular_build(job_id=job.pk, today=DEMO_TODAY)
-    second = circular_build(job_id=job.pk, today=DEMO_TODAY)
+    jobs = [CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=MONTH) for _ in "12"]
+    first, second = (circular_build(job_id=job.pk, today=DEMO_TODAY) for job in jobs)
     sheets = [openpyxl.load_workbook(c.xlsx_path)[SUMMARY_SHEET] for c in (first, second)]
     values = [[row for row in s.iter_rows(min_row=3, values_only=True)] for s in sheets]
     assert values[0] == values[1]
     assert (first.version, second.version) == (1, 2)
+
+
+def test_a_job_whose_message_was_lost_is_published_again_and_built_once(demo_plan, region):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.services import jobs_requeue_waiting
+
+    job = CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=MONTH)
+    CircularJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=20))
+    fresh = CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=9)
+    assert jobs_requeue_waiting(max_minutes=10) == 1  # the message is published again (eager here: built now)
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert job.status == CircularJob.Status.DONE and fresh.status == CircularJob.Status.QUEUED
+    assert circular_build(job_id=job.pk) == job.circular  # its first message arriving late builds nothing more
+    assert Circular.objects.filter(plan=demo_plan).count() == 1
