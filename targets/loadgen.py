@@ -32,6 +32,8 @@ class Scale:
 SCALES = {
     "province": Scale(provinces=1, cities_per_province=14, counties_per_city=(6, 8)),
     "national": Scale(provinces=31, cities_per_province=11, counties_per_city=(7, 10)),
+    # the end-of-month rush (benchmarks/rush.py): 300+ counties, one reporter each
+    "rush": Scale(provinces=3, cities_per_province=14, counties_per_city=(7, 8)),
     "tiny": Scale(provinces=1, cities_per_province=3, counties_per_city=(2, 2), targets=4, months=3),
 }
 

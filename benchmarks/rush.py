@@ -1,0 +1,248 @@
+"""The end-of-month rush, against gunicorn + PostgreSQL (+ Redis cache): reporters saving their grids within a
+minute while leaders keep opening dashboards. Afterwards every figure is counted against what was sent.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rush REDIS_URL=redis://127.0.0.1:6379/14 \\
+        .venv/bin/python benchmarks/rush.py --reporters 300 --leaders 50 --seconds 60
+
+The database is migrated and filled with the synthetic “rush” scale (3 provinces, 42 cities, ~315 counties,
+40 targets, 合成数据) on first use. Prints latencies (median, p95, max) and the tally; exits 1 on any error,
+any lost or doubled figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skills_admin.settings")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+import django  # noqa: E402
+
+django.setup()
+
+import requests  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from benchmarks.scenarios import _free_port, _session_cookie, _wait_for  # noqa: E402
+from plans.models import Plan, Profile, Region  # noqa: E402
+from targets.loadgen import YEAR, generate_load  # noqa: E402
+from targets.models import AuditEntry, MonthlyFigure, Submission  # noqa: E402
+
+MONTH = 12
+REMARK = "月末集中报送（压测）"
+
+
+class GridInputs(HTMLParser):
+    """The named inputs of the grid form, with their values, as the browser would submit them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == "grid-form":
+            self._in_form = True
+        elif tag == "input" and self._in_form and a.get("name") and a.get("type") not in ("submit", "button"):
+            self.fields[a["name"]] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+
+
+def prepare(reporters: int, leaders: int):
+    call_command("migrate", verbosity=0)
+    plan = Plan.objects.filter(slug="load-rush").first() or generate_load(scale="rush")
+    counties = list(Region.objects.subtree_of(plan.region).filter(level="county").order_by("path")[:reporters])
+    provinces = list(Region.objects.filter(parent=plan.region).order_by("code"))
+    if len(counties) < reporters:
+        raise SystemExit(f"only {len(counties)} counties for {reporters} reporters")
+    users = get_user_model().objects
+    cast = []
+    for i, county in enumerate(counties):
+        user, _ = users.get_or_create(username=f"rush-reporter-{i:03d}")
+        Profile.objects.update_or_create(user=user, defaults={"role": Profile.Role.REPORTER, "region": county})
+        cast.append(("reporter", user, county))
+    for i in range(leaders):
+        user, _ = users.get_or_create(username=f"rush-leader-{i:02d}")
+        region = provinces[i % len(provinces)]
+        Profile.objects.update_or_create(user=user, defaults={"role": Profile.Role.LEADER, "region": region})
+        cast.append(("leader", user, region))
+    # December is the month being reported: open for every county until well after today.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    until = timezone.localdate() + dt.timedelta(days=30)
+    for county in counties:
+        Submission.objects.update_or_create(
+            plan=plan, region=county, year=YEAR, month=MONTH, defaults={"status": "draft", "reopened_until": until}
+        )
+    return plan, cast
+
+
+def figures_of(plan, regions) -> dict[tuple[int, int], Decimal | None]:
+    rows = MonthlyFigure.objects.filter(
+        allocation__target__key_task__plan=plan, allocation__region__in=regions, month=MONTH
+    ).values_list("allocation_id", "allocation__region_id", "value")
+    return {(a, r): v for a, r, v in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reporters", type=int, default=300)
+    parser.add_argument("--leaders", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("the rush runs on PostgreSQL: set DATABASE_URL")
+
+    plan, cast = prepare(args.reporters, args.leaders)
+    counties = [region for role, _, region in cast if role == "reporter"]
+    before = figures_of(plan, counties)
+    audit_before = AuditEntry.objects.count()
+    cookies = {user.pk: _session_cookie(user) for _, user, _ in cast}
+    print(f"data: {plan} · {len(counties)} reporters · {args.leaders} leaders · {len(before)} December figures")
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "skills_admin.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "120",
+         "--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    lock = threading.Lock()
+    saves, views, errors = [], [], []
+    sent: dict[int, Decimal] = {}  # allocation id → value the server accepted
+    stop = threading.Event()
+
+    def reporter(user, county, delay):
+        time.sleep(delay)
+        session = requests.Session()
+        session.cookies.set("sessionid", cookies[user.pk])
+        url = f"{base}/figures/{plan.slug}/{YEAR}/{MONTH}/{county.code}/"
+        try:
+            started = time.perf_counter()
+            page = session.get(url, timeout=120)
+            form = GridInputs()
+            form.feed(page.text)
+            data = dict(form.fields)
+            values = {}
+            for name, old in form.fields.items():
+                if name.startswith("value_"):
+                    value = Decimal(old or 0) + random.randint(1, 9)
+                    data[name] = str(value)
+                    data["remark_" + name.removeprefix("value_")] = REMARK
+                    values[int(name.removeprefix("value_"))] = value
+            response = session.post(url, data=data, headers={"Referer": url}, timeout=120, allow_redirects=False)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if response.status_code == 302:
+                    saves.append(elapsed)
+                    sent.update(values)
+                else:
+                    errors.append(f"{county.name}: HTTP {response.status_code}")
+        except Exception as exc:  # every failure is tallied, none may pass silently
+            with lock:
+                errors.append(f"{county.name}: {exc}")
+
+    def leader(user, region):
+        session = requests.Session()
+        session.cookies.set("sessionid", cookies[user.pk])
+        url = f"{base}/reports/?plan={plan.slug}&year={YEAR}&month={MONTH}&region={region.code}"
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                response = session.get(url, timeout=120)
+                with lock:
+                    if response.status_code == 200:
+                        views.append((time.perf_counter() - started) * 1000)
+                    else:
+                        errors.append(f"leader {region.name}: HTTP {response.status_code}")
+            except Exception as exc:
+                with lock:
+                    errors.append(f"leader {region.name}: {exc}")
+            time.sleep(random.uniform(0.5, 2.0))
+
+    try:
+        if not _wait_for(port):
+            raise SystemExit("gunicorn did not start")
+        rng = random.Random(1)
+        threads = [
+            threading.Thread(target=reporter, args=(u, r, rng.uniform(0, args.seconds)))
+            for role, u, r in cast
+            if role == "reporter"
+        ]
+        threads += [
+            threading.Thread(target=leader, args=(u, r), daemon=True) for role, u, r in cast if role == "leader"
+        ]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads[: len(counties)]:
+            t.join()
+        stop.set()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    after = figures_of(plan, counties)
+    lost = [a for a, value in sent.items() if after.get((a, _region_of(a))) != value]
+    untouched = {k for k in before if k[0] not in sent}
+    changed_without_send = [k for k in untouched if after.get(k) != before[k]]
+    extra_rows = len(after) - len(before)
+    audit = AuditEntry.objects.count() - audit_before
+
+    def stats(samples):
+        if not samples:
+            return "—"
+        ordered = sorted(samples)
+        p95 = ordered[int(len(ordered) * 0.95) - 1 if len(ordered) > 1 else 0]
+        return f"median {statistics.median(ordered):.0f} ms · p95 {p95:.0f} ms · max {ordered[-1]:.0f} ms"
+
+    print(f"rush over {wall:.1f} s on gunicorn {args.workers}×{args.threads} + PostgreSQL")
+    print(f"  grid saves (GET + POST): {len(saves)}/{len(counties)} ok · {stats(saves)}")
+    print(f"  dashboard views: {len(views)} ok · {stats(views)}")
+    print(f"  errors: {len(errors)}" + (f" e.g. {errors[:3]}" if errors else ""))
+    print(f"  figures sent {len(sent)} · stored as sent {len(sent) - len(lost)} · lost {len(lost)}")
+    print(f"  figures changed that nobody sent: {len(changed_without_send)} · new rows beyond the grid: {extra_rows}")
+    print(f"  audit entries written: {audit} (figures changed: {len(sent)})")
+    ok = not errors and not lost and not changed_without_send and extra_rows == 0 and audit >= len(sent)
+    print("RESULT: " + ("nothing lost, nothing doubled" if ok else "FAILED"))
+    sys.exit(0 if ok else 1)
+
+
+_REGION_OF: dict[int, int] = {}
+
+
+def _region_of(allocation_id: int) -> int:
+    if not _REGION_OF:
+        from targets.models import Allocation
+
+        _REGION_OF.update(Allocation.objects.filter(year=YEAR).values_list("id", "region_id"))
+    return _REGION_OF[allocation_id]
+
+
+if __name__ == "__main__":
+    main()
