@@ -56,9 +56,10 @@ def resolve(request, *, plan: Plan | None = None) -> Selection:
         plan = plans.filter(slug=slug).first() if slug else plans.order_by("-is_demo", "-start_date").first()
     if plan is None:
         raise Http404("没有可查看的方案")
-    year, month = default_period(plan, timezone.localdate())
-    year = _int(request.GET.get("year")) or year
-    month = _int(request.GET.get("month")) or month
+    year, month = _int(request.GET.get("year")), _int(request.GET.get("month"))
+    if not (year and month):  # the default costs a scan of the plan's figures: only when it is needed
+        default_year, default_month = default_period(plan, timezone.localdate())
+        year, month = year or default_year, month or default_month
     if not (1 <= month <= 12 and plan.start_date.year <= year <= plan.end_date.year):
         raise Http404("所选月份不在方案实施期内")
     return Selection(plan, year, month, _region(request, plan))
