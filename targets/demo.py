@@ -179,7 +179,8 @@ def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> Mon
     value = per_month * pace * noise * Decimal(str(SEASON[month - 1]))
     if value < 1 and unit in WHOLE_UNITS:  # small targets (2 所 a city) come in lumps: now one, now none
         value = Decimal(1) if rng.random() < value else Decimal(0)
-        return MonthlyFigure(allocation=a, month=month, value=value)
+        # a lump is "far above the monthly average" by the entry checks, which ask for a remark: it has one
+        return MonthlyFigure(allocation=a, month=month, value=value, remark="演示数据：本月评定一项" if value else "")
     return MonthlyFigure(allocation=a, month=month, value=_round(value, unit))
 
 

@@ -32,6 +32,8 @@ def test_city_reporter_submits_province_returns_reporter_corrects_by_upload(
     first_input.fill("123")
     reporter.locator("#grid-form input[aria-label=备注]").first.fill("按实名制系统统计")
     reporter.click("button[value=submit]")
+    reporter.wait_for_load_state("networkidle")
+    shot(reporter, "grid-after-submit")
     reporter.wait_for_selector("text=已报送沈阳市2022年11月数据")
     shot(reporter, "grid-submitted")
     submission = Submission.objects.get(plan=demo_plan, region__code=SHENYANG, year=2022, month=11)
