@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--think", type=float, nargs=2, default=(3.0, 10.0), help="seconds a leader reads a page")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("the rush runs on PostgreSQL: set DATABASE_URL")
@@ -170,6 +171,7 @@ def main() -> None:
         session = requests.Session()
         session.cookies.set("sessionid", cookies[user.pk])
         url = f"{base}/reports/?plan={plan.slug}&year={YEAR}&month={MONTH}&region={region.code}"
+        stop.wait(random.uniform(0, 5))  # leaders open their dashboards at once, give or take a few seconds
         while not stop.is_set():
             started = time.perf_counter()
             try:
@@ -182,7 +184,7 @@ def main() -> None:
             except Exception as exc:
                 with lock:
                     errors.append(f"leader {region.name}: {exc}")
-            time.sleep(random.uniform(0.5, 2.0))
+            stop.wait(random.uniform(*args.think))  # a leader reads the page before opening the next
 
     try:
         if not _wait_for(port):
@@ -202,6 +204,8 @@ def main() -> None:
         for t in threads[: len(counties)]:
             t.join()
         stop.set()
+        for t in threads[len(counties) :]:
+            t.join()  # every leader's last request finishes before the server stops
         wall = time.perf_counter() - started
     finally:
         server.terminate()
@@ -221,7 +225,8 @@ def main() -> None:
         p95 = ordered[int(len(ordered) * 0.95) - 1 if len(ordered) > 1 else 0]
         return f"median {statistics.median(ordered):.0f} ms · p95 {p95:.0f} ms · max {ordered[-1]:.0f} ms"
 
-    print(f"rush over {wall:.1f} s on gunicorn {args.workers}×{args.threads} + PostgreSQL")
+    think = f"{args.think[0]:g}–{args.think[1]:g} s"
+    print(f"rush over {wall:.1f} s on gunicorn {args.workers}×{args.threads} + PostgreSQL; leaders think {think}")
     print(f"  grid saves (GET + POST): {len(saves)}/{len(counties)} ok · {stats(saves)}")
     print(f"  dashboard views: {len(views)} ok · {stats(views)}")
     print(f"  errors: {len(errors)}" + (f" e.g. {errors[:3]}" if errors else ""))

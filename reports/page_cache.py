@@ -6,11 +6,13 @@ key that names
 
 - what was asked: the view and its full URL (plan, year, month, region, target, sort, page);
 - who asked, as far as it matters: the scope (role and region) the figures were filtered by;
-- the data version: the newest audit entry's id. Every write of a figure, allocation or submission adds an
-  audit entry in the same transaction, so the first request after a save misses and recomputes: a saved
-  figure shows on the next request, never a stale one;
-- a generation counter bumped when plans, targets or regions change outside the audited services (admin
-  edits, fixture and demo loads, restores), and the date (序时进度 moves with the calendar).
+- the version of the region the page is about: every write of a figure or allocation (through the roll-ups,
+  in the same transaction) and every submission change sets a new version on the region and on each region
+  above it, so the first request after a save recomputes: a saved figure shows on the next request. A save
+  in one province leaves the cached pages of the others alone, which is what keeps the end-of-month rush
+  from recomputing every leader's dashboard on every save;
+- a generation bumped when plans, targets or regions change outside those services (admin edits, fixture
+  and demo loads, restores), and the date (序时进度 moves with the calendar).
 
 Nothing that is per-request (CSRF token, messages, the user's name) is cached: only the page body parts.
 """
@@ -24,26 +26,46 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "dashboards:generation"
+REGION_KEY = "dashboards:region:"
 TIMEOUT = 60 * 60
 
 
-def data_version() -> int:
-    from targets.models import AuditEntry
-
-    return AuditEntry.objects.aggregate(latest=Max("id"))["latest"] or 0
+def _version(key: str) -> str:
+    value = _cache_call(cache.get, key)
+    if value is None:
+        value = uuid.uuid4().hex  # a lost version must never meet entries made under an old one
+        _cache_call(cache.add, key, value, None)
+        value = _cache_call(cache.get, key) or value
+    return str(value)
 
 
 def generation() -> str:
-    value = _cache_call(cache.get, GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex  # a lost generation must never meet entries made under an old one
-        _cache_call(cache.add, GENERATION_KEY, value, None)
-    return str(value)
+    return _version(GENERATION_KEY)
+
+
+def region_version(path: str) -> str:
+    return _version(REGION_KEY + path)
+
+
+def regions_changed(paths) -> None:
+    """Figures, allocations or submissions of these regions changed: pages about them, or about any region
+    above them, are stale from now (at once, and again after commit: see `generation_bump`)."""
+    keys = set()
+    for path in paths:
+        parts = (path or "").split("/")
+        keys.update(REGION_KEY + "/".join(parts[:i]) for i in range(1, len(parts) + 1) if parts[0])
+    if not keys:
+        return
+
+    def bump():
+        _cache_call(cache.set_many, {key: uuid.uuid4().hex for key in keys}, None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def generation_bump() -> None:
@@ -60,13 +82,14 @@ def generation_bump() -> None:
     transaction.on_commit(bump)
 
 
-def page_key(request, view: str, scope, today: dt.date) -> str:
+def page_key(request, view: str, scope, today: dt.date, region) -> str:
+    """`region`: the region the page is about; its version moves with every write inside it."""
     parts = [
         view,
         request.get_full_path(),
         str(scope.role),
         str(scope.region.id if scope.region else "all"),
-        str(data_version()),
+        region_version(region.path),
         generation(),
         today.isoformat(),
     ]

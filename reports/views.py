@@ -105,7 +105,7 @@ def _rendered(request, block: dict) -> dict:
     return {"name": block["name"], "title": block["title"], "query": block["query"], "html": html}
 
 
-def _dashboard(request, view: str, build) -> dict:
+def _dashboard(request, view: str, region, build) -> dict:
     """The page body (figures, charts, rendered tables) from the dashboard cache, or built and stored there.
 
     See reports/page_cache.py: the key carries the data version, so a saved figure shows on the next request.
@@ -116,7 +116,7 @@ def _dashboard(request, view: str, build) -> dict:
         body["tables"] = [_rendered(request, block) for block in body["tables"]]
         return body
 
-    key = page_cache.page_key(request, view, scope_for(request.user), timezone.localdate())
+    key = page_cache.page_key(request, view, scope_for(request.user), timezone.localdate(), region)
     return page_cache.cached_page(key, compute)
 
 
@@ -133,7 +133,7 @@ def overview(request):
             "tables": _tables(request, data, ["overview", "heatmap", "lagging"], _export_query(sel)),
         }
 
-    ctx = _page(request, sel, **_dashboard(request, "overview", build))
+    ctx = _page(request, sel, **_dashboard(request, "overview", sel.region, build))
     return render(request, "reports/overview.html", ctx)
 
 

@@ -99,25 +99,33 @@ def figures_save(
     _check_editable(plan, year, month, submission, user, today)
     allocations = {a.id: a for a in held_allocations(plan, year, region).select_related("target")}
     existing = {
-        f.allocation_id: f for f in MonthlyFigure.objects.filter(allocation__in=allocations, month=month)
+        f.allocation_id: f
+        for f in MonthlyFigure.objects.filter(allocation__in=allocations, month=month).select_related("updated_by")
     }
     _check_entries(entries, allocations)
     if expected_version is not None and expected_version != submission.version:
-        raise ConflictError(_conflicts(entries, existing) or ["（他人修改了报送状态或其他行）"])
+        raise ConflictError(_conflicts(entries, existing, allocations) or ["（他人修改了报送状态或其他行）"])
     history = _history(allocations, month)
     result = SaveResult(submission=submission)
-    deltas = []
+    deltas, created, updated, audit = [], [], [], []
     for entry in entries:
         allocation = allocations[entry.allocation_id]
         figure = existing.get(allocation.id)
         old_value = figure.value if figure else None
         result.warnings += _warnings_for(entry, allocation, history.get(allocation.id, []))
-        changed = _apply(entry, allocation, figure, month, user, via, plan, region, year)
-        result.changed += changed
-        if changed and old_value != entry.value and allocation.region_id:
+        changed = _apply(entry, allocation, figure, month, user, via, plan, region, year, audit)
+        if changed is None:
+            continue
+        result.changed += 1
+        (created if figure is None else updated).append(changed)
+        if old_value != entry.value and allocation.region_id:
             deltas.append(
                 (allocation.target_id, region.path, year, month, *figure_delta(old_value, entry.value))
             )
+    # One statement each for new figures, changed figures, audit entries and roll-ups, whatever the grid size.
+    MonthlyFigure.objects.bulk_create(created)
+    MonthlyFigure.objects.bulk_update(updated, [*FIGURE_FIELDS, "version", "updated_by", "updated_at"], batch_size=500)
+    AuditEntry.objects.bulk_create(audit, batch_size=500)
     rollups_apply(deltas)
     if result.changed:
         submission.version += 1
@@ -142,7 +150,7 @@ def _check_entries(entries: list[FigureEntry], allocations: dict[int, Allocation
         raise ReportingError(errors)
 
 
-def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure]) -> list[str]:
+def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], allocations) -> list[str]:
     changes = []
     for entry in entries:
         current = existing.get(entry.allocation_id)
@@ -151,7 +159,7 @@ def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure]) -
         if now_value != entry.original_value or now_remark != entry.original_remark:
             who = current.updated_by if current and current.updated_by else "他人"
             changes.append(
-                f"“{current.allocation.target.name if current else entry.allocation_id}”："
+                f"“{allocations[entry.allocation_id].target.name}”："
                 f"您打开时为 {_text(entry.original_value)}，现为 {_text(now_value)}（{who} 修改）"
             )
     return changes
@@ -179,7 +187,11 @@ def _warnings_for(entry: FigureEntry, allocation: Allocation, history: list[Deci
     return [f"“{allocation.target.name}”：{w}" for w in found]
 
 
-def _apply(entry, allocation, figure, month, user, via, plan, region, year) -> int:
+FIGURE_FIELDS = ("value", "milestone_status", "milestone_date", "remark")
+
+
+def _apply(entry, allocation, figure, month, user, via, plan, region, year, audit: list) -> MonthlyFigure | None:
+    """The figure as the entry leaves it (unsaved), or None when nothing changes; its audit rows go to `audit`."""
     new = {
         "value": entry.value,
         "milestone_status": entry.milestone_status,
@@ -188,38 +200,36 @@ def _apply(entry, allocation, figure, month, user, via, plan, region, year) -> i
     }
     if figure is None:
         if all(v in (None, "") for v in new.values()):
-            return 0
+            return None
         figure = MonthlyFigure(allocation=allocation, month=month, version=0)
     old = {name: getattr(figure, name) for name in new}
     changed = [name for name in new if old[name] != new[name]]
     if not changed:
-        return 0
+        return None
     for name in changed:
         setattr(figure, name, new[name])
     figure.version += 1
     figure.updated_by = user
-    figure.save()
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                subject=AuditEntry.Subject.FIGURE,
-                plan=plan,
-                region=region,
-                target=allocation.target,
-                allocation=allocation,
-                year=year,
-                month=month,
-                field=name,
-                old_value=_text(old[name]),
-                new_value=_text(new[name]),
-                user=user,
-                via=via,
-                remark=entry.remark.strip(),
-            )
-            for name in changed
-        ]
-    )
-    return 1
+    figure.updated_at = timezone.now()
+    audit += [
+        AuditEntry(
+            subject=AuditEntry.Subject.FIGURE,
+            plan=plan,
+            region=region,
+            target=allocation.target,
+            allocation=allocation,
+            year=year,
+            month=month,
+            field=name,
+            old_value=_text(old[name]),
+            new_value=_text(new[name]),
+            user=user,
+            via=via,
+            remark=entry.remark.strip(),
+        )
+        for name in changed
+    ]
+    return figure
 
 
 def _text(value) -> str:
@@ -231,6 +241,9 @@ def _text(value) -> str:
 
 
 def _audit_submission(submission: Submission, old: str, user, remark: str = "") -> None:
+    from reports.page_cache import regions_changed
+
+    regions_changed({submission.region.path})  # the reporting rate on the dashboards above it moves
     AuditEntry.objects.create(
         subject=AuditEntry.Subject.SUBMISSION,
         plan=submission.plan,

@@ -72,3 +72,36 @@ def test_pages_load_when_the_cache_is_down(demo_plan, cast, client, settings):
     client.force_login(cast["leader"])
     response, _ = _overview(client, demo_plan)
     assert "各项指标完成率与序时进度" in response.content.decode()
+
+
+def test_a_submission_moves_the_reporting_rate_on_the_next_request(demo_plan, cast, client):
+    from targets.services import submission_submit
+
+    client.force_login(cast["leader"])
+    before, _ = _overview(client, demo_plan)
+    submitted = before.context["data"]["completeness"].submitted
+    submission_submit(
+        plan=demo_plan, region=Region.objects.get(code=SHENYANG), year=2022, month=11, user=cast["province_reporter"]
+    )
+    after, _ = _overview(client, demo_plan)
+    assert after.context["data"]["completeness"].submitted == submitted + 1
+
+
+def test_a_save_in_one_city_leaves_another_citys_cached_page_alone(demo_plan, cast, client):
+    client.force_login(cast["dalian_viewer"])
+    _, cold = _overview(client, demo_plan)
+    allocation = Allocation.objects.filter(
+        target__key_task__plan=demo_plan, region__code=SHENYANG, year=2022, target__kind="flow"
+    ).first()
+    figures_save(
+        plan=demo_plan,
+        region=Region.objects.get(code=SHENYANG),
+        year=2022,
+        month=11,
+        entries=[FigureEntry(allocation_id=allocation.id, value=Decimal(7), remark="补报")],
+        user=cast["province_reporter"],
+        expected_version=None,
+        today=DEMO_TODAY,
+    )
+    _, warm = _overview(client, demo_plan)
+    assert warm < cold  # 大连's page was reused: nothing under 大连 changed

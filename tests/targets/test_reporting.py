@@ -235,6 +235,21 @@ def test_grid_query_count_does_not_grow_with_targets(shenyang_grid, demo_plan, r
         grid_for(demo_plan, 2022, OPEN_MONTH, region(SHENYANG), today=DEMO_TODAY)
 
 
+@pytest.mark.parametrize("rows", [3, 15])
+def test_grid_save_query_count_does_not_grow_with_rows(
+    rows, shenyang_grid, demo_plan, region, cast, django_assert_max_num_queries
+):
+    """Figures, audit entries and roll-ups are written in bulk: a 3-row and a 15-row save cost the same."""
+    numbers = [r for r in shenyang_grid.rows if not r.is_milestone and r.target.kind == "flow"][:rows]
+    assert len(numbers) == rows
+    values = [(row, (row.value or Decimal(0)) + 1) for row in numbers]
+    with django_assert_max_num_queries(16):
+        result = _save(
+            demo_plan, region(SHENYANG), values, cast["shenyang_reporter"], shenyang_grid.version, remark="核实后补报"
+        )
+    assert result.changed == rows
+
+
 def _rollup_rows(plan):
     from targets.models import Rollup
 
