@@ -242,10 +242,26 @@ def test_grid_save_query_count_does_not_grow_with_rows(
     """Figures, audit entries and roll-ups are written in bulk: a 3-row and a 15-row save cost the same."""
     numbers = [r for r in shenyang_grid.rows if not r.is_milestone and r.target.kind == "flow"][:rows]
     assert len(numbers) == rows
-    values = [(row, (row.value or Decimal(0)) + 1) for row in numbers]
+    entries = [
+        FigureEntry(
+            allocation_id=row.allocation_id,
+            value=(row.value or Decimal(0)) + 1,
+            remark="核实后补报",
+            original_value=row.value,
+            original_remark=row.remark,
+        )
+        for row in numbers
+    ]
     with django_assert_max_num_queries(16):
-        result = _save(
-            demo_plan, region(SHENYANG), values, cast["shenyang_reporter"], shenyang_grid.version, remark="核实后补报"
+        result = figures_save(
+            plan=demo_plan,
+            region=region(SHENYANG),
+            year=2022,
+            month=OPEN_MONTH,
+            entries=entries,
+            user=cast["shenyang_reporter"],
+            expected_version=shenyang_grid.version,
+            today=DEMO_TODAY,
         )
     assert result.changed == rows
 
