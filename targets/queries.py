@@ -409,13 +409,15 @@ def completeness(plan: Plan, year: int, month: int, user=None) -> Completeness:
     from plans.scope import scope_for
     from targets.periods import submission_is_on_time
 
-    holders = set(
+    peers = peer_regions(plan)
+    holders = set(  # only the peers' own allocations: at national scale the plan-year has 100,000+
         Allocation.objects.for_plan(plan)
         .for_year(year)
-        .exclude(region=None)
+        .filter(region_id__in=[r.id for r in peers])
         .values_list("region_id", flat=True)
+        .distinct()
     )
-    regions = [r for r in peer_regions(plan) if r.id in holders] or [plan.region]
+    regions = [r for r in peers if r.id in holders] or [plan.region]
     if user is not None:
         scope = scope_for(user)
         regions = [r for r in regions if scope.covers(r) or (scope.region and scope.region.is_within(r))]
