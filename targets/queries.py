@@ -148,25 +148,25 @@ def progress_report(
     peers = peer_regions(plan, parent)
     holders = [r.id for r in peers] + [parent.id]
     targets = targets_of(plan)
-    allocations = list(
-        Allocation.objects.for_plan(plan)
-        .for_year(year)
+    target_ids = [t.id for t in targets]
+    allocations = list(  # by target ids rather than a join to the plan, so the region indexes are used
+        Allocation.objects.filter(target_id__in=target_ids, year=year)
         .filter(Q(region_id__in=holders) | Q(region__isnull=True))
         .values("id", "target_id", "region_id", "value", "department_id")
     )
     figures = _figures_by_allocation([a["id"] for a in allocations], month)
-    rollups = _rollups(plan, year, month, [r.id for r in peers])
+    rollups = _rollups(target_ids, year, month, [r.id for r in peers])
     builder = _ReportBuilder(plan, year, month, parent, peers, targets, allocations, figures, rollups, today)
     return builder.build()
 
 
-def _rollups(plan: Plan, year: int, month: int, region_ids: list[int]) -> dict[tuple[int, int], dict]:
+def _rollups(target_ids: list[int], year: int, month: int, region_ids: list[int]) -> dict[tuple[int, int], dict]:
     """(target, region) → {"value": allocated below, "monthly": {month: sum reported below}}."""
     from targets.models import Rollup
 
     result: dict[tuple[int, int], dict] = defaultdict(lambda: {"value": None, "monthly": {}})
     rows = Rollup.objects.filter(
-        target__key_task__plan=plan, year=year, region_id__in=region_ids, month__lte=month
+        target_id__in=target_ids, year=year, region_id__in=region_ids, month__lte=month
     ).values_list("target_id", "region_id", "month", "value", "reported")
     for target_id, region_id, m, value, reported in rows:
         if reported <= 0:
