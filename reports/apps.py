@@ -11,8 +11,8 @@ class ReportsConfig(AppConfig):
         from plans.models import Department, KeyTask, KeyTaskDepartment, Measure, Plan, Region
         from targets.models import Target
 
-        # Figures, allocations and submissions move the data version through their audit entries; these
-        # models change outside the audited services (admin, fixtures), so they bump the generation.
+        # Figures, allocations and submissions renew their regions' versions (roll-ups, submission services);
+        # these models change outside those services (admin, fixtures), so they renew the generation.
         for model in (Plan, KeyTask, Measure, Target, Region, Department, KeyTaskDepartment):
             post_save.connect(_bump, sender=model, dispatch_uid=f"dashboards-{model.__name__}-save")
             post_delete.connect(_bump, sender=model, dispatch_uid=f"dashboards-{model.__name__}-delete")

@@ -53,33 +53,32 @@ def region_version(path: str) -> str:
 
 def regions_changed(paths) -> None:
     """Figures, allocations or submissions of these regions changed: pages about them, or about any region
-    above them, are stale from now (at once, and again after commit: see `generation_bump`)."""
+    above them, are stale from now."""
     keys = set()
-    for path in paths:
-        parts = (path or "").split("/")
-        keys.update(REGION_KEY + "/".join(parts[:i]) for i in range(1, len(parts) + 1) if parts[0])
-    if not keys:
-        return
-
-    def bump():
-        _cache_call(cache.set_many, {key: uuid.uuid4().hex for key in keys}, None)
-
-    bump()
-    transaction.on_commit(bump)
+    for path in filter(None, paths):
+        parts = path.split("/")
+        keys.update(REGION_KEY + "/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    _renew(keys)
 
 
 def generation_bump() -> None:
-    """Every cached page is stale from now: called where figures or plans change (roll-ups, model signals).
+    """Every cached page is stale from now: called where plans, targets or regions change (model signals,
+    bulk loads)."""
+    _renew({GENERATION_KEY})
 
-    Bumped at once (so the writing transaction itself reads afresh) and again after commit (so a page built
-    by another request between the two, from the data before the commit, is never reused).
+
+def _renew(keys: set[str]) -> None:
+    """New versions for `keys`, at once (so the writing transaction itself reads afresh) and again after
+    commit (so a page built by another request in between, from the data before the commit, is never reused).
     """
+    if not keys:
+        return
 
-    def bump():
-        _cache_call(cache.set, GENERATION_KEY, uuid.uuid4().hex, None)
+    def renew():
+        _cache_call(cache.set_many, {key: uuid.uuid4().hex for key in keys}, None)
 
-    bump()
-    transaction.on_commit(bump)
+    renew()
+    transaction.on_commit(renew)
 
 
 def page_key(request, view: str, scope, today: dt.date, region) -> str:

@@ -108,7 +108,8 @@ def _rendered(request, block: dict) -> dict:
 def _dashboard(request, view: str, region, build) -> dict:
     """The page body (figures, charts, rendered tables) from the dashboard cache, or built and stored there.
 
-    See reports/page_cache.py: the key carries the data version, so a saved figure shows on the next request.
+    See reports/page_cache.py: the key carries the version of `region`, so a saved figure shows on the next
+    request.
     """
 
     def compute() -> dict:

@@ -210,22 +210,18 @@ def test_a_job_left_running_by_a_killed_worker_ends_failed(demo_plan, region):
 
     from django.utils import timezone
 
-    job = CircularJob.objects.create(
-        plan=demo_plan,
-        region=region("210000"),
-        year=YEAR,
-        month=MONTH,
-        status=CircularJob.Status.RUNNING,
-        started_at=timezone.now() - dt.timedelta(hours=1),
-    )
-    fresh = CircularJob.objects.create(
-        plan=demo_plan,
-        region=region("210000"),
-        year=YEAR,
-        month=MONTH,
-        status=CircularJob.Status.RUNNING,
-        started_at=timezone.now(),
-    )
+    def running_since(started_at):
+        return CircularJob.objects.create(
+            plan=demo_plan,
+            region=region("210000"),
+            year=YEAR,
+            month=MONTH,
+            status=CircularJob.Status.RUNNING,
+            started_at=started_at,
+        )
+
+    job = running_since(timezone.now() - dt.timedelta(hours=1))
+    fresh = running_since(timezone.now())
     assert jobs_fail_stuck(max_minutes=30) == 1
     job.refresh_from_db()
     fresh.refresh_from_db()
