@@ -53,6 +53,19 @@ class Target(models.Model):
     )
     needs_review = models.BooleanField("待复核", default=False, help_text="读不出数字的原文，需人工复核")
     is_reported = models.BooleanField("按月填报", default=True)
+    # How a target nobody reports monthly is judged (年底统计核定, 年终考核 …); shown instead of 未报.
+    assessment = models.CharField("考核方式", max_length=100, blank=True)
+    # A per-unit quota (每个市, 各县(区), 各功能区): `value` is what each unit of this level must reach.
+    per_unit_level = models.CharField(
+        "定额单位",
+        max_length=10,
+        blank=True,
+        choices=[("city", "每个市"), ("county", "每个县(区)"), ("zone", "每个功能区")],
+    )
+    # Where the document states the target more than once with different figures: every reading, and why
+    # `value` is the one used. [{"value": "60000", "unit": "人次", "where": "附件", "text": "…"}, …]
+    readings = models.JSONField("文件中的其他表述", default=list, blank=True)
+    reading_note = models.CharField("采用口径说明", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "工作目标"
@@ -200,6 +213,7 @@ class MonthlyFigure(models.Model):
     milestone_status = models.CharField("进展", max_length=12, choices=MilestoneStatus.choices, blank=True)
     milestone_date = models.DateField("完成日期", null=True, blank=True)
     remark = models.CharField("备注", max_length=500, blank=True)
+    is_demo = models.BooleanField("演示数据", default=False)
     version = models.PositiveIntegerField("版本", default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
