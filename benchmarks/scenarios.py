@@ -56,7 +56,7 @@ class Context:
     # --- overview --------------------------------------------------------------------------------------------
 
     def progress(self):
-        return progress_report(self.plan, YEAR, MONTH, today=TODAY)
+        return progress_report(self.plan, YEAR, MONTH)
 
     def raw_group_by(self):
         """The floor: one GROUP BY of every figure into (target, peer region, month), nothing else."""

@@ -22,8 +22,6 @@ CSS_COLOURS = {
     "secondary": "#6c757d",
     "light": "#ced4da",
 }
-# Hatching for the statuses that need attention: readable without colour.
-PATTERNS = {Status.LAGGING: "/", Status.SEVERE: "x", Status.MILESTONE_OVERDUE: "x", Status.NOT_REPORTED: "."}
 SCHEDULE_COLOUR = "#212529"
 TARGET_COLOUR = "#6f42c1"
 WAN = 10_000
@@ -33,7 +31,7 @@ AXIS_CAP = 150  # percent: the axis stops here; a bar beyond still says its rate
 
 
 def status_colour(status: str) -> str:
-    return CSS_COLOURS[Status(status).css]
+    return Status(status).chart
 
 
 def _f(value: Decimal | int | float | None) -> float | None:
@@ -129,7 +127,7 @@ def _status_bar(status: str, items: list[tuple[str, dict]]) -> dict:
         "marker": {
             "color": status_colour(status),
             "line": {"color": "#343a40", "width": 0.5},
-            "pattern": {"shape": PATTERNS.get(Status(status), "")},
+            "pattern": {"shape": Status(status).hatch},
         },
         "hovertext": [_hover(r) for r in rows],
         "hoverinfo": "text",
@@ -242,7 +240,7 @@ def ranking_bars(rows: list[dict], *, schedule_rate: Decimal | None, highlight_r
             "cliponaxis": False,
             "marker": {
                 "color": [status_colour(r["status"]) for r in ranked],
-                "pattern": {"shape": [PATTERNS.get(Status(r["status"]), "") for r in ranked]},
+                "pattern": {"shape": [Status(r["status"]).hatch for r in ranked]},
                 "line": {
                     "color": ["#000" if r["region_id"] == highlight_region_id else "#343a40" for r in ranked],
                     "width": [3 if r["region_id"] == highlight_region_id else 0.5 for r in ranked],

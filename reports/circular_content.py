@@ -52,6 +52,8 @@ class TargetSummary:
     status_code: str
     ranking: list[RankingRow]
     sentence: str
+    note: str = ""  # a footnote: the document states the target more than once
+    target_label: str = "年度目标"  # the heading of the target column: 季度目标, 目标值（存量）…
 
 
 @dataclass(frozen=True)
@@ -103,22 +105,3 @@ class CircularContent:
     def period_label(self) -> str:
         """“2026年1—6月” (or “2026年1月”)."""
         return f"{self.year}年1月" if self.month == 1 else f"{self.year}年1—{self.month}月"
-
-
-def status_colour(status_code: str) -> str:
-    """The colour family of a status code: green, amber, red or grey (always shown next to its text)."""
-    return STATUS_COLOURS.get(status_code, "grey")
-
-
-STATUS_COLOURS = {
-    "done": "green",
-    "on_track": "green",
-    "milestone_done": "green",
-    "milestone_on_time": "green",
-    "lagging": "amber",
-    "severe": "red",
-    "milestone_overdue": "red",
-    "not_reported": "grey",
-    "no_task": "grey",
-    "milestone_not_started": "grey",
-}

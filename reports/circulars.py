@@ -20,7 +20,7 @@ from reports.models import Circular, CircularJob
 from reports.word import build_circular_docx
 from targets.formatting import format_number, format_percent
 from targets.periods import reporting_deadline
-from targets.progress import Status
+from targets.progress import COUNT, MILESTONE, RATIO, STOCK, Status
 from targets.queries import Cell, ProgressReport, TargetRow, completeness, progress_report
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,10 @@ def circular_content(
 ) -> CircularContent:
     """Everything the circular says, read from the progress engine (the same figures as the dashboards)."""
     today = today or timezone.localdate()
-    report = progress_report(plan, year, month, region=region, today=today)
+    report = progress_report(plan, year, month, region=region)
     reporting = completeness(plan, year, month)
     summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]
+    untracked = [t for t in report.targets if not t.is_reported]
     return CircularContent(
         title=circular_title(plan, year, month),
         plan_title=plan.title,
@@ -69,7 +70,7 @@ def circular_content(
         month=month,
         scope_name=scope_name(region),
         opening=_opening(plan, year, month),
-        overview_paragraphs=_overview(report, summaries, region),
+        overview_paragraphs=_overview(report, summaries, region) + _untracked(untracked),
         targets=summaries,
         problems=_problems(report, reporting),
         next_steps=plan.next_steps or DEFAULT_NEXT_STEPS,
@@ -93,7 +94,8 @@ def _opening(plan: Plan, year: int, month: int) -> str:
 
 
 def _target_summary(report: ProgressReport, target: TargetRow, region: Region) -> TargetSummary:
-    total = report.totals[target.id].progress
+    total_cell = report.totals[target.id]
+    total = total_cell.progress
     ranking = [_ranking_row(report, c, target) for c in report.target_cells(target.id)]
     ranked_ids = {c.region_id for c in report.target_cells(target.id)}
     ranking += [_no_task_row(r.name, target.unit) for r in report.regions if r.id not in ranked_ids]
@@ -103,6 +105,7 @@ def _target_summary(report: ProgressReport, target: TargetRow, region: Region) -
         name=target.name,
         unit=target.unit,
         kind_label=target.kind_label,
+        target_label=target.target_label,
         target_value=total.target,
         this_month=total.this_month,
         cumulative=total.cumulative,
@@ -112,7 +115,8 @@ def _target_summary(report: ProgressReport, target: TargetRow, region: Region) -
         status_label=total.status.label,
         status_code=total.status.value,
         ranking=ranking,
-        sentence=_sentence(target, total, scope_name(region)),
+        sentence=_sentence(target, total_cell, scope_name(region)),
+        note=_footnote(target, total_cell),
     )
 
 
@@ -143,17 +147,48 @@ def _no_task_row(region_name: str, unit: str) -> RankingRow:
     )
 
 
-def _sentence(target: TargetRow, p, where: str) -> str:
+def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
+    """The 总体情况 sentence of one target, worded for its kind (年度 / 季度 / 存量 / 比例 / 里程碑)."""
+    p = cell.progress
+    if target.effective_kind == MILESTONE:
+        done = f"，{cell.note}" if cell.children else ""
+        return f"{target.name}：{p.status.label}{done}。"
     if p.cumulative is None or p.completion_rate is None:
-        return f"{target.name}：截至本月尚无数据。"
+        return f"{target.name}：{cell.note or '截至本月尚无数据'}。"
     amount = f"{format_number(p.cumulative, target.unit)}{target.unit}"
-    text = f"{where}累计{target.name}{amount}，完成年度目标的{format_percent(p.completion_rate)}"
+    rate = format_percent(p.completion_rate)
+    kind = target.effective_kind
+    if kind == STOCK:
+        text = f"{where}{target.name}达到{amount}，为目标的{rate}"
+        if cell.children and cell.children_reported < cell.children:
+            text += f"（{cell.children - cell.children_reported}个地区尚未报送，按未报计）"
+    elif kind == RATIO:
+        text = f"{where}{target.name}为{amount}，为目标的{rate}"
+    elif kind == COUNT:
+        text = f"{where}本季度累计{target.name}{amount}，完成本季度目标的{rate}"
+    else:
+        text = f"{where}累计{target.name}{amount}，完成年度目标的{rate}"
+    if target.per_unit_level and cell.children:
+        text += f"，{cell.children_reported}/{cell.children}个地区达到{target.per_unit_label}定额"
     if p.status == Status.DONE:
-        return text + "，已提前完成年度目标。"
-    if p.schedule_gap is None:
+        return text + ("，已完成本季度目标。" if kind == COUNT else "，已达到目标。")
+    if p.schedule_gap is None or kind in (STOCK, RATIO):
         return text + "。"
     direction = "超" if p.schedule_gap >= 0 else "低于"
-    return text + f"，{direction}序时进度{abs(p.schedule_gap):.1f}个百分点。"
+    schedule = "季度序时进度" if kind == COUNT else "序时进度"
+    return text + f"，{direction}{schedule}{abs(p.schedule_gap):.1f}个百分点。"
+
+
+def _footnote(target: TargetRow, cell: Cell) -> str:
+    """What a reader of the figures must know: the document states the target more than once."""
+    return f"文件表述不一：{target.reading_note}" if target.reading_note else ""
+
+
+def _untracked(targets: list[TargetRow]) -> list[str]:
+    if not targets:
+        return []
+    named = "、".join(f"“{t.name}”（{t.assessment or '年度统计核定'}）" for t in targets)
+    return [f"另有{len(targets)}项指标不按月统计，不纳入本月排名：{named}。"]
 
 
 def _overview(report: ProgressReport, summaries: list[TargetSummary], region: Region) -> list[str]:
@@ -169,7 +204,7 @@ def _overview(report: ProgressReport, summaries: list[TargetSummary], region: Re
         head += "，分别是" + "、".join(f"“{s.name}”" for s in behind)
     done = [s for s in counted if s.status_code == Status.DONE.value]
     if done:
-        head += "；其中" + "、".join(f"“{s.name}”" for s in done) + "已完成年度目标"
+        head += "；其中" + "、".join(f"“{s.name}”" for s in done) + "已完成目标"
     return [head + "。", *[s.sentence for s in summaries]]
 
 

@@ -20,8 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary, status_colour
+from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
 from skills_admin.lib.xlsx import write_text
+from targets.progress import Status
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 HEADER_ROW = 3
@@ -36,7 +37,7 @@ RANK_CHANGE = '"↑"0;"↓"0;"持平"'
 DATETIME = "yyyy-mm-dd hh:mm"
 
 SUMMARY_SHEET, COMPLETENESS_SHEET, LAGGING_SHEET = "汇总", "填报情况", "滞后名单"
-SUMMARY_HEADERS = ("序号", "指标", "单位", "年度目标", "本月", "累计", "完成率", "序时进度", "序时差", "状态")
+SUMMARY_HEADERS = ("序号", "指标", "单位", "目标", "本月", "累计", "完成率", "序时进度", "序时差", "状态")
 RANKING_HEADERS = (
     "排名",
     "位次变化",
@@ -56,12 +57,6 @@ FIGURE_COLUMNS = (4, 9)  # 年度目标 … 序时差 on a ranking sheet: merged
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
 
-FILLS = {
-    "green": PatternFill("solid", fgColor="C6EFCE"),
-    "amber": PatternFill("solid", fgColor="FFEB9C"),
-    "red": PatternFill("solid", fgColor="FFC7CE"),
-    "grey": PatternFill("solid", fgColor="E7E6E6"),
-}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -111,7 +106,8 @@ def _summary_sheet(sheet: Worksheet, content: CircularContent) -> None:
     subtitle = f"统计期间：{content.period_label}　范围：{content.scope_name}　发布单位：{content.issuer}"
     _start(sheet, content, subtitle, SUMMARY_HEADERS)
     for index, target in enumerate(content.targets, 1):
-        row = [(index, None), (f"{target.code} {target.name}", None), (target.unit, None)]
+        unit = f"{target.unit}/季度" if target.target_label == "季度目标" else target.unit
+        row = [(index, None), (f"{target.code} {target.name}", None), (unit, None)]
         row += _figures(target)
         _write_row(sheet, HEADER_ROW + index, [*row, (target.status_label, None)], target.status_code)
     _finish(sheet)
@@ -119,7 +115,8 @@ def _summary_sheet(sheet: Worksheet, content: CircularContent) -> None:
 
 def _ranking_sheet(sheet: Worksheet, content: CircularContent, target: TargetSummary) -> None:
     subtitle = f"{content.period_label}　{content.scope_name}　单位：{target.unit}　{target.sentence}"
-    _start(sheet, content, subtitle, RANKING_HEADERS, heading=f"{target.code} {target.name}")
+    headers = tuple(target.target_label if h == "年度目标" else h for h in RANKING_HEADERS)
+    _start(sheet, content, subtitle, headers, heading=f"{target.code} {target.name}")
     for index, entry in enumerate(target.ranking, 1):
         _ranking_row(sheet, HEADER_ROW + index, entry)
     _finish(sheet)
@@ -187,7 +184,7 @@ def _write_row(sheet: Worksheet, row: int, specs: list[Spec], status_code: str) 
     for column, (value, number_format) in enumerate(specs, 1):
         _put(sheet.cell(row=row, column=column), value, number_format)
     status_column = _status_column(sheet)
-    sheet.cell(row=row, column=status_column).fill = FILLS[status_colour(status_code)]
+    sheet.cell(row=row, column=status_column).fill = PatternFill("solid", fgColor=Status(status_code).fill)
 
 
 def _put(cell, value: object, number_format: str | None) -> None:

@@ -15,7 +15,15 @@ from django.http import Http404
 
 from plans.models import Plan, Region
 from targets.progress import Status
-from targets.queries import Cell, ProgressReport, TargetRow, completeness, evaluate_target, progress_report
+from targets.queries import (
+    Cell,
+    ProgressReport,
+    TargetRow,
+    completeness,
+    evaluate_target,
+    month_end,
+    progress_report,
+)
 
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
 HEADLINE_LABELS = ("已完成", "正常", "滞后", "严重滞后")
@@ -89,9 +97,9 @@ def _headline(report: ProgressReport, rows: list[dict]) -> list[dict]:
     return cards
 
 
-def overview(plan: Plan, year: int, month: int, region: Region, *, user, today: dt.date) -> dict:
+def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict:
     """The province (or a region) at a glance. Queries: progress_report (~6) + completeness (3)."""
-    report = progress_report(plan, year, month, region=region, today=today)
+    report = progress_report(plan, year, month, region=region)
     names = {r.id: r.name for r in report.regions}
     totals = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
     cells = {
@@ -128,13 +136,13 @@ def matrix_rows(targets: list[dict], regions: list[dict], cells: dict) -> list[d
     return rows
 
 
-def monthly_points(report: ProgressReport, target: TargetRow, cell: Cell, today: dt.date) -> list[dict]:
+def monthly_points(report: ProgressReport, target: TargetRow, cell: Cell) -> list[dict]:
     """Where `cell` stood at the end of each month up to the report's, from the figures already loaded."""
     plan, year = report.plan, report.year
     start = plan.start_date.month if plan.start_date.year == year else 1
     points = []
     for m in range(start, report.month + 1):
-        p = evaluate_target(plan, year, m, target, cell.progress.target, cell.monthly, None, today)
+        p = evaluate_target(plan, year, m, target, cell.progress.target, cell.monthly, None)
         points.append(
             {
                 "month": m,
@@ -155,10 +163,10 @@ def monthly_points(report: ProgressReport, target: TargetRow, cell: Cell, today:
     return points
 
 
-def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None, today: dt.date) -> dict:
+def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None) -> dict:
     """One target's regions in rank order, `region` highlighted. Queries: progress_report + at most 1."""
     parent = comparison_region(plan, region)
-    report = progress_report(plan, year, month, region=parent, today=today)
+    report = progress_report(plan, year, month, region=parent)
     target = _target(report, target_id)
     names = {r.id: r.name for r in report.regions}
     rows = [progress_row(target, c, names[c.region_id]) for c in report.target_cells(target.id)]
@@ -178,12 +186,12 @@ def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int
     }
 
 
-def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None, today: dt.date) -> dict:
+def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None) -> dict:
     """One target for one region as a whole (the province by default), month by month. Queries: progress_report."""
-    report = progress_report(plan, year, month, region=region, today=today)
+    report = progress_report(plan, year, month, region=region)
     target = _target(report, target_id)
     cell = report.totals[target.id]
-    points = [] if target.kind == "milestone" else monthly_points(report, target, cell, today)
+    points = [] if target.kind == "milestone" else monthly_points(report, target, cell)
     return {
         "target": target,
         "targets": target_choices(report),
@@ -211,13 +219,13 @@ def _peer_context(ranked: list[Cell], region_id: int, names: dict[int, str]) -> 
     ]
 
 
-def my_region(plan: Plan, year: int, month: int, region: Region, *, user, today: dt.date) -> dict:
+def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dict:
     """A region's own targets, its place among its peers, trends and what is still to report.
 
     Queries: progress_report (~6) + completeness (3) + the parent region (1).
     """
     parent = comparison_region(plan, region)
-    report = progress_report(plan, year, month, region=parent, today=today)
+    report = progress_report(plan, year, month, region=parent)
     names = {r.id: r.name for r in report.regions}
     is_peer = parent.id != region.id and region.id in names
     rows = []
@@ -228,7 +236,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user, today:
         row = progress_row(t, cell, region.name)
         row["peers"] = _peer_context(report.target_cells(t.id), region.id, names) if is_peer else []
         row["peer_count"] = len(report.target_cells(t.id)) if is_peer else 0
-        row["sparkline"] = [] if t.kind == "milestone" else monthly_points(report, t, cell, today)
+        row["sparkline"] = [] if t.kind == "milestone" else monthly_points(report, t, cell)
         rows.append(row)
     to_report = [row for row in rows if not row["reported"] and row["status"] != Status.NO_TASK.value]
     return {
@@ -241,9 +249,9 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user, today:
     }
 
 
-def by_department(plan: Plan, year: int, month: int, region: Region, *, department: str, today: dt.date) -> dict:
+def by_department(plan: Plan, year: int, month: int, region: Region, *, department: str) -> dict:
     """Targets grouped by their lead department (牵头单位). Queries: progress_report."""
-    report = progress_report(plan, year, month, region=region, today=today)
+    report = progress_report(plan, year, month, region=region)
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
     groups: dict[str, list[dict]] = {}
     for row in rows:
@@ -255,12 +263,12 @@ def by_department(plan: Plan, year: int, month: int, region: Region, *, departme
     return {"groups": groups, "departments": departments, "department": department, "rows": shown}
 
 
-def _task_state(task, target_rows: list[dict], today: dt.date) -> tuple[str, str]:
+def _task_state(task, target_rows: list[dict], as_of: dt.date) -> tuple[str, str]:
     """已完成 when every target of the task is done; else 逾期 past its last due date; else 推进中."""
     done = (Status.DONE.value, Status.MILESTONE_DONE.value)
     if target_rows and all(r["status"] in done for r in target_rows):
         return "已完成", "success"
-    if task.is_overdue(today):
+    if task.is_overdue(as_of):
         return "逾期", "danger"
     if task.is_ongoing:
         return "长期推进", "primary"
@@ -269,17 +277,18 @@ def _task_state(task, target_rows: list[dict], today: dt.date) -> tuple[str, str
     return "按期推进", "primary"
 
 
-def milestones(plan: Plan, year: int, month: int, region: Region, *, today: dt.date) -> dict:
+def milestones(plan: Plan, year: int, month: int, region: Region) -> dict:
     """Key tasks against their deadlines and the targets due on a date. Queries: progress_report + 1."""
-    report = progress_report(plan, year, month, region=region, today=today)
+    report = progress_report(plan, year, month, region=region)
+    as_of = month_end(year, month)  # deadlines are judged as of the month viewed, not the real date
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
     by_task: dict[int, list[dict]] = defaultdict(list)
     for t, row in zip(report.targets, rows, strict=True):
         by_task[t.key_task_number].append(row)
     tasks = []
     for task in plan.key_tasks.order_by("number"):
-        state, css = _task_state(task, by_task[task.number], today)
-        next_due = task.next_due_date(today)
+        state, css = _task_state(task, by_task[task.number], as_of)
+        next_due = task.next_due_date(as_of)
         tasks.append(
             {
                 "number": task.number,

@@ -36,30 +36,30 @@ def _sel_args(sel: Selection) -> tuple:
 
 
 def _overview_data(request, sel):
-    return queries.overview(*_sel_args(sel), user=request.user, today=timezone.localdate())
+    return queries.overview(*_sel_args(sel), user=request.user)
 
 
 def _ranking_data(request, sel):
     target_id = _int_param(request, "target")
-    return queries.ranking(*_sel_args(sel), target_id=target_id, today=timezone.localdate())
+    return queries.ranking(*_sel_args(sel), target_id=target_id)
 
 
 def _trend_data(request, sel):
     target_id = _int_param(request, "target")
-    return queries.trend(*_sel_args(sel), target_id=target_id, today=timezone.localdate())
+    return queries.trend(*_sel_args(sel), target_id=target_id)
 
 
 def _my_region_data(request, sel):
-    return queries.my_region(*_sel_args(sel), user=request.user, today=timezone.localdate())
+    return queries.my_region(*_sel_args(sel), user=request.user)
 
 
 def _department_data(request, sel):
     department = request.GET.get("department", "")
-    return queries.by_department(*_sel_args(sel), department=department, today=timezone.localdate())
+    return queries.by_department(*_sel_args(sel), department=department)
 
 
 def _milestone_data(request, sel):
-    return queries.milestones(*_sel_args(sel), today=timezone.localdate())
+    return queries.milestones(*_sel_args(sel))
 
 
 # table name → (title, how its page reads the data, how the table is made from that data)

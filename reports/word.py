@@ -22,8 +22,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary, status_colour
+from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
 from targets.formatting import DASH, format_number, format_percent, format_points
+from targets.progress import Status
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -41,7 +42,6 @@ INDENT = Pt(32)  # two characters of 三号
 TABLE_HEADERS = ("排名", "地区", "年度目标", "累计", "完成率", "序时进度", "序时差", "状态")
 COLUMN_WIDTHS_CM = (1.3, 2.7, 2.2, 2.2, 1.8, 1.8, 1.6, 2.0)  # 15.6 cm: the text block of A4 under GB/T 9704
 NO_TASK_SPAN = (2, 6)  # 年度目标 … 序时差, merged into one “无任务” cell
-SHADES = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "grey": "E7E6E6"}
 HEADER_SHADE = "DDEBF7"
 DEMO_HEADER = "演示数据（仅供演示，非正式通报）"
 DIGITS = "〇一二三四五六七八九"
@@ -150,7 +150,7 @@ def _ranking_table(document, target: TargetSummary) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _fill_row(table.rows[0], TABLE_HEADERS, bold=True)
+    _fill_row(table.rows[0], _headers(TABLE_HEADERS, target.target_label), bold=True)
     for cell in table.rows[0].cells:
         _shade(cell, HEADER_SHADE)
     _row_flags(table.rows[0], header=True)
@@ -158,7 +158,7 @@ def _ranking_table(document, target: TargetSummary) -> None:
     for entry in target.ranking:
         texts = ranking_texts(entry, target.unit)
         if template is not None and entry.has_task and all(texts):
-            _copy_row(table, template, texts, SHADES[status_colour(entry.status_code)])
+            _copy_row(table, template, texts, Status(entry.status_code).fill)
             continue
         row = _ranking_row(table, entry, target.unit)
         if entry.has_task and all(texts):
@@ -167,10 +167,15 @@ def _ranking_table(document, target: TargetSummary) -> None:
         column.width = Cm(width)
 
 
+def _headers(headers: tuple[str, ...], target_label: str) -> tuple[str, ...]:
+    """The fixed headings with the target column named for the target's kind (季度目标 for a quarterly count)."""
+    return tuple(target_label if h == "年度目标" else h for h in headers)
+
+
 def _ranking_row(table, entry: RankingRow, unit: str):
     row = table.add_row()
     _fill_row(row, ranking_texts(entry, unit))
-    _shade(row.cells[-1], SHADES[status_colour(entry.status_code)])
+    _shade(row.cells[-1], Status(entry.status_code).fill)
     _row_flags(row)
     if not entry.has_task:
         first, last = NO_TASK_SPAN

@@ -484,7 +484,7 @@ def plan_progress(
     plan = plan_for(request, slug)
     check_year(plan, year)
     parent = region_for(request, plan, region)
-    report = queries.progress_report(plan, year, month, region=parent, today=timezone.localdate())
+    report = queries.progress_report(plan, year, month, region=parent)
     return progress_payload(report)
 
 

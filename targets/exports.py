@@ -10,7 +10,7 @@ from plans.scope import scope_for
 from targets.excel import TemplateRow
 from targets.models import Allocation, MonthlyFigure, Submission
 from targets.periods import month_state
-from targets.queries import evaluate_target, targets_of
+from targets.queries import cumulative_before, targets_of
 
 
 def template_rows(plan: Plan, year: int, month: int, region: Region, user) -> list[TemplateRow]:
@@ -44,11 +44,7 @@ def template_rows(plan: Plan, year: int, month: int, region: Region, user) -> li
 def _row(plan, year, month, allocation, target, figures, submissions, today) -> TemplateRow:
     holder_region = allocation.region or plan.region
     monthly = {m: f.value for m, f in figures.items()}
-    before = (
-        evaluate_target(plan, year, month - 1, target, allocation.value, monthly, None, today)
-        if month > 1
-        else None
-    )
+    before = cumulative_before(plan, year, month, target, monthly)
     current = figures.get(month)
     state = month_state(plan, year, month, submissions.get(holder_region.id), today)
     return TemplateRow(
@@ -61,7 +57,7 @@ def _row(plan, year, month, allocation, target, figures, submissions, today) -> 
         unit=target.unit,
         kind=target.kind,
         target_value=allocation.value,
-        cumulative_before=before.cumulative if before else None,
+        cumulative_before=before,
         value=current.value if current else None,
         milestone_status=current.milestone_status if current else "",
         remark=current.remark if current else "",

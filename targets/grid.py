@@ -12,7 +12,7 @@ from plans.models import Plan, Region
 from targets import checks, progress
 from targets.models import Allocation, MonthlyFigure, Submission
 from targets.periods import MonthState, month_state
-from targets.queries import TargetRow, evaluate_target, targets_of
+from targets.queries import TargetRow, cumulative_before, evaluate_target, targets_of
 
 
 @dataclass
@@ -74,7 +74,7 @@ def grid_for(plan: Plan, year: int, month: int, region: Region, *, today: dt.dat
     figures = _figures(allocations, month)
     submission = Submission.objects.filter(plan=plan, region=region, year=year, month=month).first()
     rows = [
-        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), today) for a in allocations
+        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {})) for a in allocations
     ]
     rows.sort(key=lambda r: (r.target.key_task_number, r.target.number, r.holder))
     return Grid(
@@ -90,26 +90,21 @@ def _figures(allocations: list[Allocation], month: int) -> dict[int, dict[int, M
 
 
 def _row(
-    plan, year, month, allocation, target: TargetRow, figures: dict[int, MonthlyFigure], today
+    plan, year, month, allocation, target: TargetRow, figures: dict[int, MonthlyFigure]
 ) -> GridRow:
     current = figures.get(month)
     monthly = {m: f.value for m, f in figures.items()}
     milestone = (
         (current.milestone_status, current.milestone_date) if current and current.milestone_status else None
     )
-    result = evaluate_target(plan, year, month, target, allocation.value, monthly, milestone, today)
-    before = (
-        evaluate_target(plan, year, month - 1, target, allocation.value, monthly, None, today)
-        if month > 1
-        else None
-    )
+    result = evaluate_target(plan, year, month, target, allocation.value, monthly, milestone)
     history = [monthly[m] for m in sorted(monthly) if m < month]
     row = GridRow(
         allocation_id=allocation.id,
         holder=allocation.holder_name,
         target=target,
         target_value=allocation.value,
-        cumulative_before=before.cumulative if before else None,
+        cumulative_before=cumulative_before(plan, year, month, target, monthly),
         value=current.value if current else None,
         milestone_status=current.milestone_status if current else "",
         milestone_date=current.milestone_date if current else None,
@@ -119,7 +114,7 @@ def _row(
         is_demo=allocation.is_demo,
     )
     row.warnings = checks.figure_warnings(
-        kind=target.kind,
+        kind=target.effective_kind,
         value=row.value,
         history=[h for h in history if h is not None],
         target=allocation.value,

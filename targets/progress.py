@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TypeVar
 
@@ -39,13 +39,17 @@ K = TypeVar("K")
 
 
 class Status(enum.StrEnum):
-    """Where a target stands; `label` is what people read, `css` the Bootstrap colour."""
+    """Where a target stands. Everything that shows a status reads its presentation from here: `label` (what
+    people read), `css` (the Bootstrap colour on pages), `colour` (the family used in files: green, blue, amber,
+    red, grey), `fill` (its hex shade in Word and Excel), `chart` (the bar colour), `hatch` (the Plotly pattern,
+    readable without colour) and `mark` (a printable sign)."""
 
     DONE = "done"
     ON_TRACK = "on_track"
     LAGGING = "lagging"
     SEVERE = "severe"
     NOT_REPORTED = "not_reported"
+    NOT_TRACKED = "not_tracked"
     NO_TASK = "no_task"
     MILESTONE_DONE = "milestone_done"
     MILESTONE_ON_TIME = "milestone_on_time"
@@ -54,16 +58,36 @@ class Status(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return _PRESENTATION[self][0]
 
     @property
     def severity(self) -> int:
         """0 = nothing to worry about … 3 = needs attention; sort descending to list the worst first."""
-        return _SEVERITY[self]
+        return _PRESENTATION[self][1]
 
     @property
     def css(self) -> str:
-        return _CSS[self]
+        return _PRESENTATION[self][2]
+
+    @property
+    def colour(self) -> str:
+        return _CSS_FAMILY[self.css]
+
+    @property
+    def fill(self) -> str:
+        return _FAMILY_FILL[self.colour]
+
+    @property
+    def chart(self) -> str:
+        return _CSS_CHART[self.css]
+
+    @property
+    def hatch(self) -> str:
+        return _PRESENTATION[self][3]
+
+    @property
+    def mark(self) -> str:
+        return _PRESENTATION[self][4]
 
     @property
     def is_milestone(self) -> bool:
@@ -74,44 +98,42 @@ class Status(enum.StrEnum):
         """达到序时进度: done, on track, or a milestone done or still on time."""
         return self in _MEETS_SCHEDULE
 
+    @property
+    def is_tracked(self) -> bool:
+        """Counted in a month's judgement: not 无任务 and not a target nobody reports monthly."""
+        return self not in (Status.NO_TASK, Status.NOT_TRACKED)
 
-_LABELS = {
-    Status.DONE: "已完成",
-    Status.ON_TRACK: "正常",
-    Status.LAGGING: "滞后",
-    Status.SEVERE: "严重滞后",
-    Status.NOT_REPORTED: "未报",
-    Status.NO_TASK: "无任务",
-    Status.MILESTONE_DONE: "已完成",
-    Status.MILESTONE_ON_TIME: "推进中",
-    Status.MILESTONE_OVERDUE: "逾期",
-    Status.MILESTONE_NOT_STARTED: "未启动",
+
+# status → (label, severity, Bootstrap colour, Plotly hatch, printable mark)
+_PRESENTATION = {
+    Status.DONE: ("已完成", 0, "success", "", "✔"),
+    Status.ON_TRACK: ("正常", 1, "primary", "", "●"),
+    Status.LAGGING: ("滞后", 2, "warning", "/", "▲"),
+    Status.SEVERE: ("严重滞后", 3, "danger", "x", "✖"),
+    Status.NOT_REPORTED: ("未报", 3, "secondary", ".", "○"),
+    Status.NOT_TRACKED: ("不按月统计", 0, "light", "", "—"),
+    Status.NO_TASK: ("无任务", 0, "light", "", "—"),
+    Status.MILESTONE_DONE: ("已完成", 0, "success", "", "✔"),
+    Status.MILESTONE_ON_TIME: ("推进中", 1, "primary", "", "●"),
+    Status.MILESTONE_OVERDUE: ("逾期", 3, "danger", "x", "✖"),
+    Status.MILESTONE_NOT_STARTED: ("未启动", 1, "secondary", "", "○"),
 }
-
-_SEVERITY = {
-    Status.NO_TASK: 0,
-    Status.DONE: 0,
-    Status.MILESTONE_DONE: 0,
-    Status.ON_TRACK: 1,
-    Status.MILESTONE_ON_TIME: 1,
-    Status.MILESTONE_NOT_STARTED: 1,
-    Status.LAGGING: 2,
-    Status.SEVERE: 3,
-    Status.NOT_REPORTED: 3,
-    Status.MILESTONE_OVERDUE: 3,
+_CSS_FAMILY = {
+    "success": "green",
+    "primary": "blue",
+    "warning": "amber",
+    "danger": "red",
+    "secondary": "grey",
+    "light": "grey",
 }
-
-_CSS = {
-    Status.DONE: "success",
-    Status.ON_TRACK: "primary",
-    Status.LAGGING: "warning",
-    Status.SEVERE: "danger",
-    Status.NOT_REPORTED: "secondary",
-    Status.NO_TASK: "light",
-    Status.MILESTONE_DONE: "success",
-    Status.MILESTONE_ON_TIME: "primary",
-    Status.MILESTONE_OVERDUE: "danger",
-    Status.MILESTONE_NOT_STARTED: "secondary",
+_FAMILY_FILL = {"green": "C6EFCE", "blue": "BDD7EE", "amber": "FFEB9C", "red": "FFC7CE", "grey": "E7E6E6"}
+_CSS_CHART = {
+    "success": "#198754",
+    "primary": "#0d6efd",
+    "warning": "#ffc107",
+    "danger": "#dc3545",
+    "secondary": "#6c757d",
+    "light": "#ced4da",
 }
 
 _MEETS_SCHEDULE = frozenset({Status.DONE, Status.ON_TRACK, Status.MILESTONE_DONE, Status.MILESTONE_ON_TIME})
@@ -180,14 +202,21 @@ def evaluate(
     milestone_status: str = "",
     milestone_date: dt.date | None = None,
     due_date: dt.date | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
+    tracked: bool = True,
 ) -> Progress:
     """Where one target stands at the end of `month`.
 
-    `figures` maps month → that month's value; a missing month (or None) was not reported (未报).
+    `figures` maps month → that month's value; a missing month (or None) was not reported (未报). `as_of` is
+    the day a milestone is judged on: the end of the month viewed, never the real clock, so a month's answer
+    stays the same whenever it is asked. `tracked` False: nobody reports the target monthly, so a missing
+    figure is 不按月统计, not 未报.
     """
     if kind == MILESTONE:
-        return _evaluate_milestone(target, milestone_status, milestone_date, due_date, today)
+        result = _evaluate_milestone(target, milestone_status, milestone_date, due_date, as_of)
+        if not tracked and not result.reported:
+            return replace(result, status=Status.NOT_TRACKED)
+        return result
     kind = effective_kind(kind, period)
     cumulative = cumulative_value(kind=kind, figures=figures, month=month, start_month=start_month)
     schedule = schedule_rate(kind=kind, month=month, due_month=due_month, start_month=start_month)
@@ -200,7 +229,7 @@ def evaluate(
         completion_rate=completion,
         schedule_rate=schedule,
         schedule_gap=None if completion is None else completion - schedule,
-        status=_status(target, cumulative, completion, schedule, lag_points),
+        status=_status(target, cumulative, completion, schedule, lag_points, tracked),
         reported=this_month is not None,
         schedule_target=None if target is None else target * schedule / HUNDRED,
     )
@@ -222,6 +251,30 @@ def cumulative_value(
         return latest_value(figures, month)
     first = max(quarter_start(month), start_month) if kind == COUNT else start_month
     return sum_or_none(figures.get(m) for m in range(first, month + 1))
+
+
+def cumulative_before(
+    *, kind: str, period: str | None, figures: Mapping[int, Decimal | None], month: int, start_month: int = 1
+) -> Decimal | None:
+    """What already counts against the period's target before `month`'s own figure: the months of the same
+    window (the year so far, or the quarter so far for a per-quarter count). The save-time checks use it, so
+    a figure is judged with the same arithmetic the pages show."""
+    kind = effective_kind(kind, period)
+    if kind not in (FLOW, COUNT):
+        return None
+    first = max(quarter_start(month), start_month) if kind == COUNT else start_month
+    return sum_or_none(figures.get(m) for m in range(first, month))
+
+
+def carried_forward(figures: Mapping[int, Decimal | None], last_month: int = 12) -> dict[int, Decimal]:
+    """A stock's (or ratio's) latest value standing in every month after it, up to `last_month`."""
+    carried, latest = {}, None
+    for m in range(1, last_month + 1):
+        if figures.get(m) is not None:
+            latest = figures[m]
+        if latest is not None:
+            carried[m] = latest
+    return carried
 
 
 def latest_value(figures: Mapping[int, Decimal | None], month: int) -> Decimal | None:
@@ -260,21 +313,22 @@ def _status(
     completion: Decimal | None,
     schedule: Decimal | None,
     lag_points: Decimal,
+    tracked: bool = True,
 ) -> Status:
     if target is None:
         return Status.NO_TASK
     if cumulative is None:
-        return Status.NOT_REPORTED
+        return Status.NOT_REPORTED if tracked else Status.NOT_TRACKED
     if completion is None:  # a zero target, or zero against a lower-is-better target: nothing left to do
         return Status.DONE
     return classify_schedule(completion, schedule, lag_points)
 
 
-def classify_milestone(milestone_status: str, due_date: dt.date | None, today: dt.date | None) -> Status:
-    """Done; otherwise overdue once `today` is past the due date; otherwise in progress or not started."""
+def classify_milestone(milestone_status: str, due_date: dt.date | None, as_of: dt.date | None) -> Status:
+    """Done; otherwise overdue once `as_of` is past the due date; otherwise in progress or not started."""
     if milestone_status == MILESTONE_STATUS_DONE:
         return Status.MILESTONE_DONE
-    if due_date is not None and today is not None and today > due_date:
+    if due_date is not None and as_of is not None and as_of > due_date:
         return Status.MILESTONE_OVERDUE
     if milestone_status == MILESTONE_STATUS_IN_PROGRESS:
         return Status.MILESTONE_ON_TIME
@@ -286,7 +340,7 @@ def _evaluate_milestone(
     milestone_status: str,
     milestone_date: dt.date | None,
     due_date: dt.date | None,
-    today: dt.date | None,
+    as_of: dt.date | None,
 ) -> Progress:
     return Progress(
         target=target,
@@ -295,7 +349,7 @@ def _evaluate_milestone(
         completion_rate=None,
         schedule_rate=None,
         schedule_gap=None,
-        status=classify_milestone(milestone_status, due_date, today),
+        status=classify_milestone(milestone_status, due_date, as_of),
         reported=bool(milestone_status) or milestone_date is not None,
     )
 

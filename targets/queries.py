@@ -43,6 +43,34 @@ class TargetRow:
     is_reported: bool
     value: Decimal | None
     yearly_value: Decimal | None  # the document's target for one year (a whole-plan target split evenly)
+    assessment: str = ""  # how a target nobody reports monthly is judged
+    per_unit_level: str = ""  # "city" / "county" / "zone": `value` is each unit's quota
+    per_unit_label: str = ""  # 每个市 …
+    reading_note: str = ""  # the document states it more than once: which reading is used and why
+    readings: tuple = ()
+
+    @property
+    def effective_kind(self) -> str:
+        """The kind whose arithmetic applies: a count is per quarter only when its period says so."""
+        return progress.effective_kind(self.kind, self.period)
+
+    @property
+    def is_quarterly(self) -> bool:
+        return self.effective_kind == progress.COUNT
+
+    @property
+    def target_label(self) -> str:
+        """The heading of the target column for this kind: a per-quarter count is measured by the quarter."""
+        return _TARGET_LABELS.get(self.effective_kind, "年度目标")
+
+    @property
+    def completion_phrase(self) -> str:
+        """How a circular names the target a rate is of: 完成{年度目标 / 本季度目标 / 目标}的…"""
+        return _COMPLETION_PHRASES.get(self.effective_kind, "年度目标")
+
+
+_TARGET_LABELS = {progress.COUNT: "季度目标", progress.STOCK: "目标值（存量）", progress.RATIO: "目标值（比例）"}
+_COMPLETION_PHRASES = {progress.COUNT: "本季度目标", progress.STOCK: "存量目标", progress.RATIO: "目标比例"}
 
 
 @dataclass
@@ -57,6 +85,11 @@ class Cell:
     previous_rank: int | None = None
     remark: str = ""
     monthly: MonthMap = field(default_factory=dict)
+    # Stocks, milestones and per-unit quotas over several holders: how many there are and how many count
+    # (reported a stock, are done, reach the quota); `note` says it in words ("6/15已完成", a ratio's range).
+    children: int | None = None
+    children_reported: int | None = None
+    note: str = ""
 
     @property
     def rank_change(self) -> int | None:
@@ -125,6 +158,11 @@ def _target_row(t: Target, plan_years: int) -> TargetRow:
         is_reported=t.is_reported,
         value=t.value,
         yearly_value=t.yearly_share(plan_years),
+        assessment=t.assessment,
+        per_unit_level=t.per_unit_level,
+        per_unit_label=t.get_per_unit_level_display() if t.per_unit_level else "",
+        reading_note=t.reading_note,
+        readings=tuple(t.readings or ()),
     )
 
 
@@ -135,10 +173,11 @@ def peer_regions(plan: Plan, region: Region | None = None) -> list[Region]:
     return children or [parent]
 
 
-def progress_report(
-    plan: Plan, year: int, month: int, *, region: Region | None = None, today: dt.date | None = None
-) -> ProgressReport:
+def progress_report(plan: Plan, year: int, month: int, *, region: Region | None = None) -> ProgressReport:
     """Where every target of `plan` stands at the end of `month`, for the children of `region`.
+
+    A pure function of (plan, month, data): nothing here reads the clock, so the report of a month says the
+    same whenever it is built (milestones are judged as of the month's last day).
 
     Reads only the peers' own allocations and figures plus the rollups of what lies below them, so the cost
     does not depend on how many counties there are. Queries: targets (2), regions (1), allocations (1),
@@ -156,26 +195,34 @@ def progress_report(
     )
     figures = _figures_by_allocation([a["id"] for a in allocations], month)
     rollups = _rollups(target_ids, year, month, [r.id for r in peers])
-    builder = _ReportBuilder(plan, year, month, parent, peers, targets, allocations, figures, rollups, today)
-    return builder.build()
+    return _ReportBuilder(plan, year, month, parent, peers, targets, allocations, figures, rollups).build()
 
 
-def _rollups(target_ids: list[int], year: int, month: int, region_ids: list[int]) -> dict[tuple[int, int], dict]:
-    """(target, region) → {"value": allocated below, "monthly": {month: sum reported below}}."""
+@dataclass
+class _Below:
+    """What the roll-ups say of the holders strictly below a region for one target."""
+
+    value: Decimal | None = None  # the sum of their allocations
+    holders: int = 0  # how many allocations below
+    monthly: MonthMap = field(default_factory=dict)  # month → sum (stocks and ratios: carried forward)
+    reported: dict[int, int] = field(default_factory=dict)  # month → how many figures make the sum
+
+
+def _rollups(target_ids: list[int], year: int, month: int, region_ids: list[int]) -> dict[tuple[int, int], _Below]:
     from targets.models import Rollup
 
-    result: dict[tuple[int, int], dict] = defaultdict(lambda: {"value": None, "monthly": {}})
+    result: dict[tuple[int, int], _Below] = {}
     rows = Rollup.objects.filter(
         target_id__in=target_ids, year=year, region_id__in=region_ids, month__lte=month
     ).values_list("target_id", "region_id", "month", "value", "reported")
     for target_id, region_id, m, value, reported in rows:
         if reported <= 0:
             continue
-        entry = result[(target_id, region_id)]
+        entry = result.setdefault((target_id, region_id), _Below())
         if m == 0:
-            entry["value"] = value
+            entry.value, entry.holders = value, reported
         else:
-            entry["monthly"][m] = value
+            entry.monthly[m], entry.reported[m] = value, reported
     return result
 
 
@@ -197,10 +244,18 @@ def _figures_by_allocation(allocation_ids: list[int], month: int) -> dict[int, d
 
 
 class _ReportBuilder:
-    def __init__(self, plan, year, month, parent, peers, targets, allocations, figures, rollups, today):
+    """Evaluates every (target, peer) cell and each target's total by the rule of the target's kind:
+
+    - flow / count: the sum of the holders below plus the region's own figures;
+    - stock: every holder's latest value, carried forward and summed; holders who never reported are counted;
+    - ratio: never a sum — the region's own value; without one, the peers' range is stated and nothing judged;
+    - milestone: the region's own status; a total counts how many peers are done (N/M);
+    - per-unit quota: each unit against the quota; the total against quota × units, with units reaching it.
+    """
+
+    def __init__(self, plan, year, month, parent, peers, targets, allocations, figures, rollups):
         self.plan, self.year, self.month, self.parent = plan, year, month, parent
         self.peers, self.targets, self.figures, self.rollups = peers, targets, figures, rollups
-        self.today = today or dt.date.today()
         self.by_target: dict[int, list[dict]] = defaultdict(list)
         for a in allocations:
             self.by_target[a["target_id"]].append(a)
@@ -210,7 +265,7 @@ class _ReportBuilder:
         totals: dict[int, Cell] = {}
         for target in self.targets:
             for region in self.peers:
-                cell = self._region_cell(target, region, self.month)
+                cell = self._region_cell(target, region)
                 if cell is not None:
                     cells[(target.id, region.id)] = cell
             totals[target.id] = self._total_cell(target, cells)
@@ -222,71 +277,125 @@ class _ReportBuilder:
     def _own_allocation(self, target: TargetRow, region: Region) -> dict | None:
         return next((a for a in self.by_target[target.id] if a["region_id"] == region.id), None)
 
-    def _region_cell(self, target: TargetRow, region: Region, month: int) -> Cell | None:
+    def _region_cell(self, target: TargetRow, region: Region) -> Cell | None:
         own = (
             self._own_allocation(target, region)
             if region.id != self.parent.id or len(self.peers) == 1
             else None
         )
-        below = self.rollups.get((target.id, region.id)) if (target.id, region.id) in self.rollups else None
+        below = self.rollups.get((target.id, region.id))
         if own is None and below is None:
             return None
-        value = own["value"] if own else below["value"]
-        if below and below["monthly"]:
-            cell = self._evaluate_monthly(target, value, below["monthly"], None)
-            cell.remark = self._remark(own)
-        else:
-            cell = self._evaluate(target, value, [own] if own else [], month)
+        value = own["value"] if own else below.value
+        cell = self._combine(target, value, [own] if own else [], below)
         cell.region_id = region.id
         cell.allocation_id = own["id"] if own else None
         return cell
 
-    def _remark(self, own: dict | None) -> str:
-        return self.figures.get(own["id"], {}).get("remark", "") if own else ""
+    def _combine(self, target: TargetRow, value, allocations: list[dict], below: _Below | None) -> Cell:
+        """One holder's cell from its own allocations' figures and the roll-up of the holders below it."""
+        own = _sum_monthly([self._monthly(a) for a in allocations])
+        kind = target.effective_kind
+        note, children, children_reported = "", None, None
+        if kind == progress.RATIO:
+            monthly = own
+            if below and below.monthly and progress.latest_value(own, self.month) is None:
+                note = f"本级未报；下级已报{below.reported.get(self.month, 0)}个"
+        elif kind == progress.STOCK:
+            monthly = _sum_monthly([progress.carried_forward(own, self.month), below.monthly if below else {}])
+            if below:
+                children = below.holders + len(allocations)
+                children_reported = below.reported.get(self.month, 0) + sum(
+                    1 for a in allocations if progress.latest_value(self._monthly(a), self.month) is not None
+                )
+        else:
+            monthly = _sum_monthly([own, below.monthly if below else {}])
+        cell = self._evaluate_monthly(target, value, monthly, self._milestone(allocations))
+        cell.remark = " ".join(r for r in (self._remark(a) for a in allocations) if r)
+        cell.note, cell.children, cell.children_reported = note, children, children_reported
+        return cell
+
+    def _monthly(self, allocation: dict) -> MonthMap:
+        return self.figures.get(allocation["id"], {}).get("monthly", {})
+
+    def _remark(self, allocation: dict) -> str:
+        return self.figures.get(allocation["id"], {}).get("remark", "")
+
+    def _milestone(self, allocations: list[dict]) -> tuple | None:
+        found = (self.figures.get(a["id"], {}).get("milestone") for a in allocations)
+        return next((m for m in found if m), None)
 
     def _total_cell(self, target: TargetRow, cells: dict) -> Cell:
-        peer_ids = {r.id for r in self.peers}
         rolled = [cells[(target.id, r.id)] for r in self.peers if (target.id, r.id) in cells]
-        top = [a for a in self.by_target[target.id] if a["region_id"] in peer_ids]
         own = [a for a in self.by_target[target.id] if a["region_id"] == self.parent.id]
-        departments = [a for a in self.by_target[target.id] if a["region_id"] is None]
+        if not rolled or self.peers == [self.parent]:
+            peer_ids = {r.id for r in self.peers}
+            top = [a for a in self.by_target[target.id] if a["region_id"] in peer_ids]
+            departments = [a for a in self.by_target[target.id] if a["region_id"] is None]
+            holders = own or top or departments
+            value = self._total_target(target, rolled, own)
+            return self._combine(target, value, holders, None)
         value = self._total_target(target, rolled, own)
-        if rolled and self.peers != [self.parent]:
+        kind = target.effective_kind
+        if kind == progress.MILESTONE:
+            return self._milestone_total(target, value, rolled, own)
+        if kind == progress.RATIO:
+            return self._ratio_total(target, value, rolled, own)
+        if kind == progress.STOCK:
+            monthly = _sum_monthly([progress.carried_forward(c.monthly, self.month) for c in rolled])
+        else:
             monthly = _sum_monthly([c.monthly for c in rolled])
-            milestone = None
-            return self._evaluate_monthly(target, value, monthly, milestone)
-        return self._evaluate(target, value, own or top or departments, self.month)
+        own_cell = self._combine(target, value, own, None) if own else None
+        if own_cell is not None:
+            monthly = _sum_monthly([monthly, own_cell.monthly])
+        cell = self._evaluate_monthly(target, value, monthly, None)
+        cell.remark = own_cell.remark if own_cell else ""
+        if kind == progress.STOCK:
+            cell.children = len(rolled)
+            cell.children_reported = sum(1 for c in rolled if c.progress.cumulative is not None)
+        if target.per_unit_level:
+            cell.children = len(rolled)
+            cell.children_reported = sum(1 for c in rolled if c.progress.status == progress.Status.DONE)
+        return cell
+
+    def _milestone_total(self, target: TargetRow, value, rolled: list[Cell], own: list[dict]) -> Cell:
+        """A milestone over several regions: done when every one is; overdue past the due date otherwise."""
+        if own and self._milestone(own):
+            cell = self._combine(target, value, own, None)
+        else:
+            done = sum(1 for c in rolled if c.progress.status == progress.Status.MILESTONE_DONE)
+            started = any(c.progress.reported for c in rolled)
+            status = progress.MILESTONE_STATUS_DONE if done == len(rolled) else (
+                progress.MILESTONE_STATUS_IN_PROGRESS if started else ""
+            )
+            cell = self._evaluate_monthly(target, value, {}, (status, None) if status else None)
+        cell.children = len(rolled)
+        cell.children_reported = sum(1 for c in rolled if c.progress.status == progress.Status.MILESTONE_DONE)
+        cell.note = f"{cell.children_reported}/{cell.children}已完成"
+        return cell
+
+    def _ratio_total(self, target: TargetRow, value, rolled: list[Cell], own: list[dict]) -> Cell:
+        """A ratio is never summed: the region's own value, or, without one, the peers' range, unjudged."""
+        cell = self._combine(target, value, own, None)
+        values = [c.progress.cumulative for c in rolled if c.progress.cumulative is not None]
+        cell.children, cell.children_reported = len(rolled), len(values)
+        if cell.progress.cumulative is None and values:
+            low, high = min(values), max(values)
+            unit = target.unit or "%"
+            cell.note = f"本级未报；各地{_plain(low)}{unit}—{_plain(high)}{unit}（{len(values)}/{len(rolled)}个已报）"
+        return cell
 
     def _total_target(self, target: TargetRow, rolled: list[Cell], own: list[dict]) -> Decimal | None:
+        if target.per_unit_level and rolled:
+            return progress.sum_or_none(c.progress.target for c in rolled)
         if self.parent.id == self.plan.region_id and target.yearly_value is not None:
             return target.yearly_value
         if own and own[0]["value"] is not None:
             return own[0]["value"]
         return progress.sum_or_none(c.progress.target for c in rolled)
 
-    def _evaluate(self, target: TargetRow, value, allocations: list[dict], month: int) -> Cell:
-        monthly = _sum_monthly([self.figures.get(a["id"], {}).get("monthly", {}) for a in allocations])
-        milestone = next(
-            (
-                self.figures[a["id"]]["milestone"]
-                for a in allocations
-                if self.figures.get(a["id"], {}).get("milestone")
-            ),
-            None,
-        )
-        remark = " ".join(
-            self.figures[a["id"]]["remark"]
-            for a in allocations
-            if self.figures.get(a["id"], {}).get("remark")
-        )
-        cell = self._evaluate_monthly(target, value, monthly, milestone)
-        cell.remark = remark
-        return cell
-
     def _evaluate_monthly(self, target: TargetRow, value, monthly: MonthMap, milestone) -> Cell:
-        result = evaluate_target(
-            self.plan, self.year, self.month, target, value, monthly, milestone, self.today
-        )
+        result = evaluate_target(self.plan, self.year, self.month, target, value, monthly, milestone)
         return Cell(target_id=target.id, region_id=None, progress=result, monthly=monthly)
 
     def _rank(self, target: TargetRow, cells: dict) -> None:
@@ -305,9 +414,7 @@ class _ReportBuilder:
         before = {m: v for m, v in cell.monthly.items() if m < self.month}
         if not before:
             return None
-        result = evaluate_target(
-            self.plan, self.year, self.month - 1, target, cell.progress.target, before, None, self.today
-        )
+        result = evaluate_target(self.plan, self.year, self.month - 1, target, cell.progress.target, before, None)
         return _rank_value(result)
 
 
@@ -319,9 +426,11 @@ def evaluate_target(
     value: Decimal | None,
     monthly: MonthMap,
     milestone: tuple | None,
-    today: dt.date,
 ) -> progress.Progress:
-    """The single call into the arithmetic: every completion rate the product shows comes from here."""
+    """The single call into the arithmetic: every completion rate the product shows comes from here.
+
+    Judged as of the last day of `month`: the real date never enters.
+    """
     status, date = milestone or ("", None)
     return progress.evaluate(
         kind=target.kind,
@@ -336,8 +445,21 @@ def evaluate_target(
         milestone_status=status,
         milestone_date=date,
         due_date=_due_date(year, target.due_month),
-        today=today,
+        as_of=month_end(year, month),
+        tracked=target.is_reported,
     )
+
+
+def cumulative_before(plan: Plan, year: int, month: int, target: TargetRow, monthly: MonthMap) -> Decimal | None:
+    """What already counts towards `month`'s period target before its own figure (the quarter so far for a
+    per-quarter count): the grid, the template and the save checks all ask this."""
+    return progress.cumulative_before(
+        kind=target.kind, period=target.period, figures=monthly, month=month, start_month=_start_month(plan, year)
+    )
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _start_month(plan: Plan, year: int) -> int:
@@ -345,6 +467,8 @@ def _start_month(plan: Plan, year: int) -> int:
 
 
 def _rank_value(p: progress.Progress) -> Decimal | None:
+    if not p.status.is_tracked:
+        return None
     return p.completion_rate if p.reported or p.cumulative is not None else None
 
 
@@ -356,9 +480,12 @@ def _sum_monthly(maps: list[MonthMap]) -> MonthMap:
     return {month: progress.sum_or_none(values) for month, values in sorted(months.items())}
 
 
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
 def _due_date(year: int, due_month: int | None) -> dt.date:
-    m = due_month or 12
-    return dt.date(year, m, calendar.monthrange(year, m)[1])
+    return month_end(year, due_month or 12)
 
 
 def submissions_by_region(plan: Plan, year: int, month: int) -> dict[int, Submission]:

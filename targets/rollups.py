@@ -8,14 +8,17 @@ bulk load, or to repair). A test checks that applying deltas always equals rebui
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import connection, transaction
 
 from plans.models import Plan, Region
 from targets.models import Allocation, MonthlyFigure, Rollup
+from targets.progress import RATIO, STOCK, carried_forward, latest_value
 
 Key = tuple[int, int, int, int]  # target, ancestor region, year, month
+CARRIED_KINDS = (STOCK, RATIO)  # values that stand until the next figure (see figure_change_deltas)
 
 
 def ancestor_ids(paths: set[str]) -> dict[str, list[int]]:
@@ -29,6 +32,33 @@ def figure_delta(old: Decimal | None, new: Decimal | None) -> tuple[Decimal, int
     value = (new or Decimal(0)) - (old or Decimal(0))
     count = (new is not None) - (old is not None)
     return value, count
+
+
+def figure_change_deltas(
+    *,
+    target_id: int,
+    kind: str,
+    path: str,
+    year: int,
+    month: int,
+    old: Decimal | None,
+    new: Decimal | None,
+    others: Mapping[int, Decimal | None],
+) -> list[tuple[int, str, int, int, Decimal, int]]:
+    """The roll-up changes of one figure going from `old` to `new`.
+
+    A flow (or count) adds in its own month. A stock's or ratio's value stands until the holder's next figure,
+    so its roll-ups hold each holder's latest value carried forward: a parent's stock is every child's latest
+    value, not only of those who reported this month. `others` are the holder's figures of the other months.
+    """
+    if kind not in CARRIED_KINDS:
+        return [(target_id, path, year, month, *figure_delta(old, new))]
+    before = latest_value({m: v for m, v in others.items() if m < month}, month)
+    following = min((m for m, v in others.items() if m > month and v is not None), default=13)
+    value, count = figure_delta(before if old is None else old, before if new is None else new)
+    if not (value or count):
+        return []
+    return [(target_id, path, year, m, value, count) for m in range(month, following)]
 
 
 def rollups_apply(changes: list[tuple[int, str, int, int, Decimal, int]]) -> None:
@@ -85,14 +115,12 @@ def rollups_rebuild(*, plan: Plan, year: int) -> int:
     totals: dict[Key, list] = defaultdict(lambda: [Decimal(0), 0])
     values = Allocation.objects.filter(pk__in=allocations, value__isnull=False).values_list("id", "value")
     _accumulate(totals, ancestors, allocations, year, ((a, 0, v) for a, v in values.iterator()))
-    figures = MonthlyFigure.objects.filter(allocation__in=allocations.keys(), value__isnull=False)
-    _accumulate(
-        totals,
-        ancestors,
-        allocations,
-        year,
-        figures.values_list("allocation_id", "month", "value").iterator(chunk_size=20000),
+    carried = set(
+        Allocation.objects.filter(pk__in=allocations, target__kind__in=CARRIED_KINDS).values_list("id", flat=True)
     )
+    figures = MonthlyFigure.objects.filter(allocation__in=allocations.keys(), value__isnull=False)
+    rows = figures.values_list("allocation_id", "month", "value").order_by("allocation_id", "month")
+    _accumulate(totals, ancestors, allocations, year, _carry(rows.iterator(chunk_size=20000), carried))
     Rollup.objects.bulk_create(
         [
             Rollup(target_id=t, region_id=r, year=y, month=m, value=v, reported=c)
@@ -101,6 +129,19 @@ def rollups_rebuild(*, plan: Plan, year: int) -> int:
         batch_size=5000,
     )
     return len(totals)
+
+
+def _carry(rows, carried: set[int]):
+    """Figures as roll-ups count them: flows as reported, stocks and ratios carried forward to month 12."""
+    series: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for allocation_id, month, value in rows:
+        if allocation_id in carried:
+            series[allocation_id][month] = value
+        else:
+            yield allocation_id, month, value
+    for allocation_id, figures in series.items():
+        for month, value in carried_forward(figures).items():
+            yield allocation_id, month, value
 
 
 def _accumulate(totals, ancestors, allocations, year, rows) -> None:

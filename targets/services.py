@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from plans.models import Plan, Region
 from plans.scope import scope_for
-from targets import checks
+from targets import checks, progress
 from targets.grid import held_allocations
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
 from targets.periods import month_state
-from targets.rollups import figure_delta, rollups_apply
+from targets.rollups import figure_change_deltas, figure_delta, rollups_apply
 
 
 class ReportingError(Exception):
@@ -105,22 +105,31 @@ def figures_save(
     _check_entries(entries, allocations)
     if expected_version is not None and expected_version != submission.version:
         raise ConflictError(_conflicts(entries, existing, allocations) or ["（他人修改了报送状态或其他行）"])
-    history = _history(allocations, month)
+    series = _other_months(allocations, month)
+    start_month = plan.start_date.month if plan.start_date.year == year else 1
     result = SaveResult(submission=submission)
     deltas, created, updated, audit = [], [], [], []
     for entry in entries:
         allocation = allocations[entry.allocation_id]
         figure = existing.get(allocation.id)
         old_value = figure.value if figure else None
-        result.warnings += _warnings_for(entry, allocation, history.get(allocation.id, []))
+        others = series.get(allocation.id, {})
+        result.warnings += _warnings_for(entry, allocation, others, month, start_month)
         changed = _apply(entry, allocation, figure, month, user, via, plan, region, year, audit)
         if changed is None:
             continue
         result.changed += 1
         (created if figure is None else updated).append(changed)
         if old_value != entry.value and allocation.region_id:
-            deltas.append(
-                (allocation.target_id, region.path, year, month, *figure_delta(old_value, entry.value))
+            deltas += figure_change_deltas(
+                target_id=allocation.target_id,
+                kind=allocation.target.kind,
+                path=region.path,
+                year=year,
+                month=month,
+                old=old_value,
+                new=entry.value,
+                others=others,
             )
     # One statement each for new figures, changed figures, audit entries and roll-ups, whatever the grid size.
     MonthlyFigure.objects.bulk_create(created)
@@ -165,22 +174,29 @@ def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], a
     return changes
 
 
-def _history(allocations: dict[int, Allocation], month: int) -> dict[int, list[Decimal]]:
-    history: dict[int, list[Decimal]] = {}
-    rows = MonthlyFigure.objects.filter(allocation__in=allocations, month__lt=month, value__isnull=False)
-    for allocation_id, value in rows.order_by("month").values_list("allocation_id", "value"):
-        history.setdefault(allocation_id, []).append(value)
-    return history
+def _other_months(allocations: dict[int, Allocation], month: int) -> dict[int, dict[int, Decimal]]:
+    """Each allocation's figures of the year's other months (1 query): for the checks and stock roll-ups."""
+    series: dict[int, dict[int, Decimal]] = {}
+    rows = MonthlyFigure.objects.filter(allocation__in=allocations, value__isnull=False).exclude(month=month)
+    for allocation_id, m, value in rows.order_by("month").values_list("allocation_id", "month", "value"):
+        series.setdefault(allocation_id, {})[m] = value
+    return series
 
 
-def _warnings_for(entry: FigureEntry, allocation: Allocation, history: list[Decimal]) -> list[str]:
-    cumulative = sum(history, Decimal(0)) if allocation.target.kind in ("flow", "count") else None
+def _warnings_for(
+    entry: FigureEntry, allocation: Allocation, others: dict[int, Decimal], month: int, start_month: int
+) -> list[str]:
+    """Plausibility of one figure against what counts towards the same period's target, read through the
+    engine's arithmetic (a per-quarter count is judged against its quarter, not the year so far)."""
+    target = allocation.target
     found = checks.figure_warnings(
-        kind=allocation.target.kind,
+        kind=progress.effective_kind(target.kind, target.period),
         value=entry.value,
-        history=history,
+        history=[v for m, v in sorted(others.items()) if m < month],
         target=allocation.value,
-        cumulative_before=cumulative,
+        cumulative_before=progress.cumulative_before(
+            kind=target.kind, period=target.period, figures=others, month=month, start_month=start_month
+        ),
     )
     if found and not entry.remark.strip():
         raise ReportingError([f"“{allocation.target.name}”：{'；'.join(found)}，请在备注中说明原因后再保存"])
@@ -544,14 +560,19 @@ def audit_admin_change(*, obj, changed: list[str], initial: dict, user) -> None:
         ]
     )
     if "value" in changed and allocation.region_id:
-        rollups_apply(
-            [
-                (
-                    allocation.target_id,
-                    allocation.region.path,
-                    allocation.year,
-                    month or 0,
-                    *figure_delta(initial.get("value"), obj.value),
-                )
-            ]
-        )
+        rollups_apply(_admin_deltas(allocation, month, initial.get("value"), obj.value))
+
+
+def _admin_deltas(allocation: Allocation, month: int | None, old, new) -> list[tuple]:
+    path, target = allocation.region.path, allocation.target
+    if not month:  # the allocation itself: roll-up month 0
+        return [(target.id, path, allocation.year, 0, *figure_delta(old, new))]
+    others = dict(
+        MonthlyFigure.objects.filter(allocation=allocation, value__isnull=False)
+        .exclude(month=month)
+        .values_list("month", "value")
+    )
+    return figure_change_deltas(
+        target_id=target.id, kind=target.kind, path=path, year=allocation.year, month=month,
+        old=old, new=new, others=others,
+    )

@@ -304,7 +304,7 @@ def test_summary_title_subtitle_and_headers(workbook, content):
         "序号",
         "指标",
         "单位",
-        "年度目标",
+        "目标",
         "本月",
         "累计",
         "完成率",
@@ -405,7 +405,7 @@ def test_user_text_is_escaped_and_stored_as_strings(workbook):
 
 def test_status_has_text_and_colour(workbook):
     sheet = workbook["2-1 新增高技能人才"]
-    colours = {"已完成": "C6EFCE", "正常": "C6EFCE", "滞后": "FFEB9C", "严重滞后": "FFC7CE"}
+    colours = {"已完成": "C6EFCE", "正常": "BDD7EE", "滞后": "FFEB9C", "严重滞后": "FFC7CE"}
     statuses = [sheet.cell(row=r, column=10) for r in range(4, 19)]
     assert {c.value for c in statuses} >= {"已完成", "滞后", "严重滞后"}
     for cell in statuses:

@@ -509,7 +509,7 @@ def milestone(status, today, milestone_date=None, due_date=DUE):
         milestone_status=status,
         milestone_date=milestone_date,
         due_date=due_date,
-        today=today,
+        as_of=today,
     )
 
 
