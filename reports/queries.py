@@ -60,7 +60,29 @@ def progress_row(target: TargetRow, cell: Cell, region_name: str = "") -> dict:
         "previous_rank": cell.previous_rank,
         "rank_change": cell.rank_change,
         "remark": cell.remark,
+        "note": cell.note,
+        "tracked": target.is_reported,
+        "assessment": target.assessment,
+        "target_label": target.target_label,
+        "reading_note": target.reading_note,
+        "unit_label": f"{target.unit}/季度" if target.is_quarterly else target.unit,
+        "explanation": _explanation(target, cell),
     }
+
+
+def _explanation(target: TargetRow, cell: Cell) -> str:
+    """What a reader must know beside the figures: how an untracked target is judged, what a total is made
+    of, and that the document states the target more than once."""
+    parts = []
+    if not target.is_reported:
+        parts.append(f"不按月统计，{target.assessment or '年度统计核定'}")
+    if cell.note:
+        parts.append(cell.note)
+    if target.per_unit_level and cell.children:
+        parts.append(f"{cell.children_reported}/{cell.children}个达到{target.per_unit_label}定额")
+    if target.reading_note:
+        parts.append(f"※文件表述不一：{target.reading_note}")
+    return "；".join(parts)
 
 
 def _target(report: ProgressReport, target_id: int | None) -> TargetRow:

@@ -115,14 +115,15 @@ class TargetProgressTable(BaseTable):
 
     code = tables.Column("序号")
     name = tables.Column("指标")
-    unit = tables.Column("单位")
-    target_value = AmountColumn("年度目标")
+    unit = tables.Column("单位", accessor="unit_label")
+    target_value = AmountColumn("目标")
     this_month = AmountColumn("本月")
     cumulative = AmountColumn("累计")
     completion_rate = PercentColumn("完成率")
     schedule_rate = PercentColumn("序时进度")
     schedule_gap = PointsColumn("序时差")
     status = StatusColumn()
+    explanation = tables.Column("说明", orderable=False)
 
 
 class DepartmentTable(TargetProgressTable):

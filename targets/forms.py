@@ -43,7 +43,7 @@ class GridForm(forms.Form):
                 label="完成日期",
                 required=False,
                 initial=row.milestone_date,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
         else:
             self.fields[f"value_{pk}"] = forms.CharField(
@@ -112,7 +112,7 @@ class ReturnForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    until = forms.DateField(label="开放至", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="开放至", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class UploadForm(forms.Form):

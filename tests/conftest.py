@@ -146,14 +146,20 @@ def make_small_plan(*, cities: int = 3, counties_per_city: int = 0, targets=None
 
 def add_figures(target, region, year: int, value, monthly: dict[int, Decimal]):
     from targets.models import Allocation, MonthlyFigure
-    from targets.rollups import rollups_apply
+    from targets.rollups import figure_change_deltas, rollups_apply
 
     allocation = Allocation.objects.create(target=target, region=region, year=year, value=value)
     MonthlyFigure.objects.bulk_create(
         [MonthlyFigure(allocation=allocation, month=m, value=v) for m, v in monthly.items()]
     )
     changes = [(target.id, region.path, year, 0, value or Decimal(0), int(value is not None))]
-    changes += [(target.id, region.path, year, m, v, 1) for m, v in monthly.items()]
+    earlier: dict[int, Decimal] = {}
+    for m, v in sorted(monthly.items()):  # as if saved month by month
+        changes += figure_change_deltas(
+            target_id=target.id, kind=target.kind, path=region.path, year=year, month=m, old=None, new=v,
+            others=earlier,
+        )
+        earlier[m] = v
     rollups_apply(changes)
     return allocation
 
