@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, replace
 
 from django.http import Http404
 
@@ -18,71 +19,20 @@ from targets.progress import Status
 from targets.queries import (
     Cell,
     ProgressReport,
+    ProgressRow,
     TargetRow,
     completeness,
-    evaluate_target,
     month_end,
     progress_report,
 )
 
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
 HEADLINE_LABELS = ("已完成", "正常", "滞后", "严重滞后")
-NO_DEPARTMENT = "未注明牵头单位"
 
 
-def progress_row(target: TargetRow, cell: Cell, region_name: str = "") -> dict:
-    """One target for one holder, as the charts and tables read it."""
-    p = cell.progress
-    return {
-        "target_id": target.id,
-        "code": target.code,
-        "name": target.name,
-        "unit": target.unit,
-        "kind": target.kind,
-        "kind_label": target.kind_label,
-        "key_task": target.key_task_title,
-        "department": target.lead_department or NO_DEPARTMENT,
-        "region_id": cell.region_id,
-        "region_name": region_name,
-        "target_value": p.target,
-        "this_month": p.this_month,
-        "cumulative": p.cumulative,
-        "completion_rate": p.completion_rate,
-        "schedule_rate": p.schedule_rate,
-        "schedule_gap": p.schedule_gap,
-        "schedule_target": p.schedule_target,
-        "status": p.status.value,
-        "status_label": p.status.label,
-        "status_css": p.status.css,
-        "severity": p.status.severity,
-        "reported": p.reported,
-        "rank": cell.rank,
-        "previous_rank": cell.previous_rank,
-        "rank_change": cell.rank_change,
-        "remark": cell.remark,
-        "note": cell.note,
-        "tracked": target.is_reported,
-        "assessment": target.assessment,
-        "target_label": target.target_label,
-        "reading_note": target.reading_note,
-        "unit_label": f"{target.unit}/季度" if target.is_quarterly else target.unit,
-        "explanation": _explanation(target, cell),
-    }
-
-
-def _explanation(target: TargetRow, cell: Cell) -> str:
-    """What a reader must know beside the figures: how an untracked target is judged, what a total is made
-    of, and that the document states the target more than once."""
-    parts = []
-    if not target.is_reported:
-        parts.append(f"不按月统计，{target.assessment or '年度统计核定'}")
-    if cell.note:
-        parts.append(cell.note)
-    if target.per_unit_level and cell.children:
-        parts.append(f"{cell.children_reported}/{cell.children}个达到{target.per_unit_label}定额")
-    if target.reading_note:
-        parts.append(f"※文件表述不一：{target.reading_note}")
-    return "；".join(parts)
+def progress_row(target: TargetRow, cell: Cell, region_name: str = "") -> ProgressRow:
+    """One target for one holder, as the charts and tables read it: the engine's row."""
+    return ProgressRow.of(target, cell, region_name)
 
 
 def _target(report: ProgressReport, target_id: int | None) -> TargetRow:
@@ -159,30 +109,25 @@ def matrix_rows(targets: list[dict], regions: list[dict], cells: dict) -> list[d
 
 
 def monthly_points(report: ProgressReport, target: TargetRow, cell: Cell) -> list[dict]:
-    """Where `cell` stood at the end of each month up to the report's, from the figures already loaded."""
-    plan, year = report.plan, report.year
-    start = plan.start_date.month if plan.start_date.year == year else 1
-    points = []
-    for m in range(start, report.month + 1):
-        p = evaluate_target(plan, year, m, target, cell.progress.target, cell.monthly, None)
-        points.append(
-            {
-                "month": m,
-                "label": f"{m}月",
-                "this_month": p.this_month,
-                "cumulative": p.cumulative,
-                "schedule_target": p.schedule_target,
-                "completion_rate": p.completion_rate,
-                "schedule_rate": p.schedule_rate,
-                "schedule_gap": p.schedule_gap,
-                "status": p.status.value,
-                "status_label": p.status.label,
-                "status_css": p.status.css,
-                "severity": p.status.severity,
-                "unit": target.unit,
-            }
-        )
-    return points
+    """Where `cell` stood at the end of each month up to the report's (the engine's series), as chart points."""
+    return [
+        {
+            "month": m,
+            "label": f"{m}月",
+            "this_month": p.this_month,
+            "cumulative": p.cumulative,
+            "schedule_target": p.schedule_target,
+            "completion_rate": p.completion_rate,
+            "schedule_rate": p.schedule_rate,
+            "schedule_gap": p.schedule_gap,
+            "status": p.status.value,
+            "status_label": p.status.label,
+            "status_css": p.status.css,
+            "severity": p.status.severity,
+            "unit": target.unit,
+        }
+        for m, p in report.series(target, cell)
+    ]
 
 
 def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None) -> dict:
@@ -194,8 +139,7 @@ def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int
     rows = [progress_row(target, c, names[c.region_id]) for c in report.target_cells(target.id)]
     ranked = {row["region_id"] for row in rows}
     no_task = [r.name for r in report.regions if r.id not in ranked]
-    for row in rows:
-        row["is_self"] = row["region_id"] == region.id
+    rows = [replace(row, is_self=row.region_id == region.id) for row in rows]
     total = progress_row(target, report.totals[target.id], parent.name)
     return {
         "target": target,
@@ -241,6 +185,28 @@ def _peer_context(ranked: list[Cell], region_id: int, names: dict[int, str]) -> 
     ]
 
 
+@dataclass(frozen=True)
+class RegionCard:
+    """A region's own target on its page: the engine's row, its place among its peers and its trend."""
+
+    row: ProgressRow
+    peers: list[dict]
+    peer_count: int
+    sparkline: list[dict]
+    spark: dict | None = None  # the sparkline as a Plotly figure, added by the view
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "row":  # copying and unpickling look these up before `row` is set
+            raise AttributeError(name)
+        return getattr(self.row, name)
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+    def get(self, name: str, default=None):
+        return getattr(self, name, default)
+
+
 def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dict:
     """A region's own targets, its place among its peers, trends and what is still to report.
 
@@ -255,12 +221,15 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
         cell = report.cell(t.id, region.id) if is_peer else report.totals[t.id]
         if cell is None:
             continue
-        row = progress_row(t, cell, region.name)
-        row["peers"] = _peer_context(report.target_cells(t.id), region.id, names) if is_peer else []
-        row["peer_count"] = len(report.target_cells(t.id)) if is_peer else 0
-        row["sparkline"] = [] if t.kind == "milestone" else monthly_points(report, t, cell)
-        rows.append(row)
-    to_report = [row for row in rows if not row["reported"] and row["status"] != Status.NO_TASK.value]
+        rows.append(
+            RegionCard(
+                row=progress_row(t, cell, region.name),
+                peers=_peer_context(report.target_cells(t.id), region.id, names) if is_peer else [],
+                peer_count=len(report.target_cells(t.id)) if is_peer else 0,
+                sparkline=[] if t.kind == "milestone" else monthly_points(report, t, cell),
+            )
+        )
+    to_report = [card.row for card in rows if not card.reported and card.status.is_tracked]
     return {
         "rows": rows,
         "to_report": to_report,
@@ -331,8 +300,8 @@ def _is_dated(target: TargetRow) -> bool:
     return target.kind == "milestone" or target.due_month is not None
 
 
-def _with_due(target: TargetRow, row: dict, year: int) -> dict:
-    return {**row, "due": f"{year}年{target.due_month or 12}月底前"}
+def _with_due(target: TargetRow, row: ProgressRow, year: int) -> ProgressRow:
+    return replace(row, due=f"{year}年{target.due_month or 12}月底前")
 
 
 def _state_counts(tasks: list[dict], targets: list[dict]) -> list[tuple[str, int, str]]:

@@ -4,6 +4,7 @@ downloaded as xlsx or csv through `table_export` with the same filters."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -167,8 +168,9 @@ def trend(request):
 def my_region(request):
     sel = resolve(request)
     data = _my_region_data(request, sel)
-    for row in data["rows"]:
-        row["spark"] = charts.sparkline(row["sparkline"]) if row["sparkline"] else None
+    data["rows"] = [
+        replace(card, spark=charts.sparkline(card.sparkline) if card.sparkline else None) for card in data["rows"]
+    ]
     ctx = _page(
         request,
         sel,

@@ -363,6 +363,7 @@ class CellOut(Schema):
     reported: bool
     rank: int | None
     rank_change: int | None = Field(description="位次变化：正数为上升")
+    note: str = Field("", description="说明：不按月统计的考核方式、合计的构成（如6/15已完成）、文件表述不一")
 
 
 class TargetProgressOut(Schema):
@@ -371,6 +372,7 @@ class TargetProgressOut(Schema):
     name: str
     unit: str
     kind: str
+    target_label: str = Field(description="目标口径：年度目标、季度目标、目标值（存量）…")
     total: CellOut
     regions: list[CellOut] = Field(description="各地区，按排名")
 
@@ -507,26 +509,28 @@ def target_progress(report: queries.ProgressReport, target: queries.TargetRow, r
         "name": target.name,
         "unit": target.unit,
         "kind": target.kind,
-        "total": cell_payload(report.totals[target.id], report.region),
-        "regions": [cell_payload(c, regions[c.region_id]) for c in report.target_cells(target.id)],
+        "target_label": target.target_label,
+        "total": row_payload(report.total_row(target), report.region),
+        "regions": [row_payload(row, regions[row.region_id]) for row in report.ranked_rows(target)],
     }
 
 
-def cell_payload(cell: queries.Cell, region: Region) -> dict:
-    p = cell.progress
+def row_payload(row: queries.ProgressRow, region: Region) -> dict:
+    """The engine's row as JSON: figures as decimal strings, the status as code and label."""
     return {
         "region": region,
-        "target": decimal_text(p.target),
-        "this_month": decimal_text(p.this_month),
-        "cumulative": decimal_text(p.cumulative),
-        "completion_rate": decimal_text(p.completion_rate),
-        "schedule_rate": decimal_text(p.schedule_rate),
-        "schedule_gap": decimal_text(p.schedule_gap),
-        "status": p.status.value,
-        "status_label": p.status.label,
-        "reported": p.reported,
-        "rank": cell.rank,
-        "rank_change": cell.rank_change,
+        "target": decimal_text(row.target_value),
+        "this_month": decimal_text(row.this_month),
+        "cumulative": decimal_text(row.cumulative),
+        "completion_rate": decimal_text(row.completion_rate),
+        "schedule_rate": decimal_text(row.schedule_rate),
+        "schedule_gap": decimal_text(row.schedule_gap),
+        "status": row.status.value,
+        "status_label": row.status_label,
+        "reported": row.reported,
+        "rank": row.rank,
+        "rank_change": row.rank_change,
+        "note": row.explanation,
     }
 
 

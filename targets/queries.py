@@ -96,6 +96,108 @@ class Cell:
         return progress.rank_change(self.previous_rank, self.rank)
 
 
+@dataclass(frozen=True)
+class ProgressRow:
+    """One target for one holder at the end of the month: the engine's single answer.
+
+    Pages, tables, Excel and Word files, the API and the circulars all read this row and only format it; a
+    column such as 序时目标值 is added here and in the renderer that shows it, nowhere else. Renderers that
+    read records by key (Plotly builders, django-tables2) may index it like a mapping.
+    """
+
+    target: TargetRow
+    region_id: int | None
+    region_name: str
+    progress: progress.Progress
+    rank: int | None = None
+    previous_rank: int | None = None
+    remark: str = ""
+    note: str = ""  # what a total is made of: "6/15已完成", a ratio's range, a stock's missing regions
+    children: int | None = None
+    children_reported: int | None = None
+    allocation_id: int | None = None
+    is_self: bool = False  # the viewer's own region, highlighted in a ranking
+    due: str = ""  # the deadline in words (2022年12月底前), where a page lists targets by their deadline
+
+    @classmethod
+    def of(cls, target: TargetRow, cell: Cell, region_name: str = "") -> ProgressRow:
+        return cls(
+            target=target,
+            region_id=cell.region_id,
+            region_name=region_name,
+            progress=cell.progress,
+            rank=cell.rank,
+            previous_rank=cell.previous_rank,
+            remark=cell.remark,
+            note=cell.note,
+            children=cell.children,
+            children_reported=cell.children_reported,
+            allocation_id=cell.allocation_id,
+        )
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+    def get(self, name: str, default=None):
+        return getattr(self, name, default)
+
+    # The target, as the row's columns read it.
+    target_id = property(lambda self: self.target.id)
+    code = property(lambda self: self.target.code)
+    name = property(lambda self: self.target.name)
+    unit = property(lambda self: self.target.unit)
+    kind = property(lambda self: self.target.kind)
+    kind_label = property(lambda self: self.target.kind_label)
+    key_task = property(lambda self: self.target.key_task_title)
+    department = property(lambda self: self.target.lead_department or NO_DEPARTMENT)
+    tracked = property(lambda self: self.target.is_reported)
+    assessment = property(lambda self: self.target.assessment)
+    target_label = property(lambda self: self.target.target_label)
+    reading_note = property(lambda self: self.target.reading_note)
+
+    @property
+    def unit_label(self) -> str:
+        return f"{self.target.unit}/季度" if self.target.is_quarterly else self.target.unit
+
+    # The figures.
+    target_value = property(lambda self: self.progress.target)
+    this_month = property(lambda self: self.progress.this_month)
+    cumulative = property(lambda self: self.progress.cumulative)
+    completion_rate = property(lambda self: self.progress.completion_rate)
+    schedule_rate = property(lambda self: self.progress.schedule_rate)
+    schedule_gap = property(lambda self: self.progress.schedule_gap)
+    schedule_target = property(lambda self: self.progress.schedule_target)
+    reported = property(lambda self: self.progress.reported)
+
+    # The status and its presentation.
+    status = property(lambda self: self.progress.status)
+    status_label = property(lambda self: self.progress.status.label)
+    status_css = property(lambda self: self.progress.status.css)
+    severity = property(lambda self: self.progress.status.severity)
+
+    @property
+    def rank_change(self) -> int | None:
+        return progress.rank_change(self.previous_rank, self.rank)
+
+    @property
+    def explanation(self) -> str:
+        """What a reader must know beside the figures: how an untracked target is judged, what a total is made
+        of, and that the document states the target more than once."""
+        parts = []
+        if not self.target.is_reported:
+            parts.append(f"不按月统计，{self.target.assessment or '年度统计核定'}")
+        if self.note:
+            parts.append(self.note)
+        if self.target.per_unit_level and self.children:
+            parts.append(f"{self.children_reported}/{self.children}个达到{self.target.per_unit_label}定额")
+        if self.target.reading_note:
+            parts.append(f"※文件表述不一：{self.target.reading_note}")
+        return "；".join(parts)
+
+
+NO_DEPARTMENT = "未注明牵头单位"
+
+
 @dataclass
 class ProgressReport:
     plan: Plan
@@ -117,6 +219,32 @@ class ProgressReport:
 
     def region_cells(self, region_id: int) -> list[Cell]:
         return [self.cells[(t.id, region_id)] for t in self.targets if (t.id, region_id) in self.cells]
+
+    def region_name(self, region_id: int | None) -> str:
+        if region_id is None or region_id == self.region.id:
+            return self.region.name
+        return next((r.name for r in self.regions if r.id == region_id), "")
+
+    def total_row(self, target: TargetRow) -> ProgressRow:
+        """The target over the whole region viewed."""
+        return ProgressRow.of(target, self.totals[target.id], self.region.name)
+
+    def ranked_rows(self, target: TargetRow) -> list[ProgressRow]:
+        """The target's regions in rank order (regions without a task are not listed)."""
+        return [ProgressRow.of(target, c, self.region_name(c.region_id)) for c in self.target_cells(target.id)]
+
+    def region_row(self, target: TargetRow, region_id: int) -> ProgressRow | None:
+        cell = self.cell(target.id, region_id)
+        return None if cell is None else ProgressRow.of(target, cell, self.region_name(region_id))
+
+    def series(self, target: TargetRow, cell: Cell) -> list[tuple[int, progress.Progress]]:
+        """Where `cell` stood at the end of each month of the year up to the report's month, from the figures
+        already loaded (no query): trends and sparklines read this, nobody re-spells month - 1."""
+        first = _start_month(self.plan, self.year)
+        return [
+            (m, evaluate_target(self.plan, self.year, m, target, cell.progress.target, cell.monthly, None))
+            for m in range(first, self.month + 1)
+        ]
 
     def status_counts(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)

@@ -193,6 +193,7 @@ def expected_cell(cell, region) -> dict:
         "reported": p.reported,
         "rank": cell.rank,
         "rank_change": cell.rank_change,
+        "note": cell.note,
     }
 
 
