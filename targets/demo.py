@@ -20,6 +20,7 @@ from django.utils import timezone
 from plans.models import Plan, Profile, Region
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
 from targets.rollups import rollups_rebuild
+from targets.services import holders_ensure
 
 DEMO_PASSWORD = "Jineng-demo-2022"
 WHOLE_UNITS = {"人", "人次", "名", "个", "场次", "场", "家", "所", "张", "项", "次", "户"}
@@ -80,6 +81,7 @@ def demo_load(*, today: dt.date | None = None, seed: int = 2022) -> dict[str, in
         plan = Plan.objects.filter(slug=config.plan_slug).first()
         if plan is not None:
             counts[plan.slug] = _load_plan(plan, config, random.Random(f"{seed}-{plan.slug}"), today)
+            holders_ensure(plan=plan, year=config.year)  # what the demo does not split, the plan region holds
     return counts
 
 

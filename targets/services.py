@@ -380,6 +380,24 @@ def allocations_save(
     return AllocationResult(saved, _allocation_warnings(target, year, plan))
 
 
+@transaction.atomic
+def holders_ensure(*, plan: Plan, year: int) -> int:
+    """Give every monthly-reported target that nobody holds in `year` to the plan's own region (本级), so that
+    its reporter can report it: a target either has a holder or is not tracked monthly, never 未报 by default.
+    Returns how many allocations were created."""
+    held = set(Allocation.objects.for_plan(plan).for_year(year).values_list("target_id", flat=True))
+    plan_years = len(plan.years)
+    created = [
+        Allocation(target=t, year=year, region=plan.region, value=t.yearly_share(plan_years), note="本级填报")
+        for t in Target.objects.filter(key_task__plan=plan, is_reported=True).exclude(id__in=held)
+    ]
+    Allocation.objects.bulk_create(created)
+    rollups_apply(
+        [(a.target_id, plan.region.path, year, 0, *figure_delta(None, a.value)) for a in created if a.value is not None]
+    )
+    return len(created)
+
+
 def _allocation_apply(target, year, region, allocation, value, user, via, plan) -> int:
     if value is not None and value < 0:
         raise ReportingError(f"{region.name}：分解目标不能为负数")

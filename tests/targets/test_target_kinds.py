@@ -407,3 +407,29 @@ def test_semantics_are_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "progress.md").read_text(encoding="utf-8")
     for kind in ("年度累计", "季度计数", "期末存量", "比例", "里程碑", "定额", "跨年度"):
         assert re.search(kind, doc), kind
+
+
+def test_every_monthly_target_of_a_demo_plan_year_has_a_holder(demo_plan):
+    from plans.models import Plan
+    from targets.demo import DEMO_PLANS
+
+    for config in DEMO_PLANS:
+        plan = Plan.objects.get(slug=config.plan_slug)
+        orphans = Target.objects.filter(key_task__plan=plan, is_reported=True).exclude(
+            allocations__year=config.year
+        )
+        assert not orphans.exists(), (plan.slug, list(orphans.values_list("name", flat=True)))
+        report = progress_report(plan, config.year, 6)
+        shown = {report.totals[t.id].progress.status for t in report.targets if not t.is_reported}
+        assert shown <= {Status.NOT_TRACKED, Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.SEVERE}
+
+
+def test_a_target_nobody_split_is_on_the_plan_regions_own_grid(seed, region):
+    from plans.models import Plan
+    from targets.services import holders_ensure
+
+    plan = Plan.objects.get(slug="jilin-2022")
+    created = holders_ensure(plan=plan, year=2022)
+    assert created > 0 and holders_ensure(plan=plan, year=2022) == 0
+    grid = grid_for(plan, 2022, 6, plan.region, today=dt.date(2022, 7, 1))
+    assert {r.target.code for r in grid.rows} >= {"5-1", "10-1"}
