@@ -173,7 +173,7 @@ def _check_columns(header: dict[str, int]) -> None:
 
 def _text_rows(text: str) -> list[Row]:
     """Cells between `|`: the header runs up to the first numeric cell, then rows of the header's width."""
-    cells = _text_cells(text)
+    cells = _text_cells(_with_final_pipes(text))
     width = next((i for i, (_, cell) in enumerate(cells) if _number_or_none(cell) is not None), len(cells))
     header = _header_keys([cell for _, cell in cells[:width]])
     _check_columns(header)
@@ -186,6 +186,16 @@ def _text_rows(text: str) -> list[Row]:
 
 def _text_row(cells: list[tuple[int, str]], header: dict[str, int]) -> Row:
     return Row(line=cells[0][0], cells={key: cells[index][1] for key, index in header.items()})
+
+
+def _with_final_pipes(text: str) -> str:
+    """A table written one row per line (“序号|重点任务|…|责任部门”) without a final `|` gets one on every line,
+    so that a row's last cell does not run into the next row's first."""
+    header = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if header.count("|") < 2 or header.endswith("|"):
+        return text
+    lines = text.split("\n")
+    return "\n".join(line + "|" if line.strip() and not line.rstrip().endswith("|") else line for line in lines)
 
 
 def _text_cells(text: str) -> list[tuple[int, str]]:

@@ -299,3 +299,15 @@ def test_numbered_items(text, items):
 )
 def test_department_names(text, names):
     assert department_names(text) == names
+
+
+def test_text_with_one_row_per_line_and_no_final_pipe(seed_document):
+    """“序号|重点任务|…|责任部门” then one key task per line, no “|” at the ends: rows do not run together."""
+    rows = [[cell.replace("\n", "") for cell in row] for row in seed_rows()]
+    data = "\n".join("|".join(row) for row in rows).encode() + b"\n"
+    document = read(data)
+    assert [task["title"] for task in document["key_tasks"]] == [task["title"] for task in seed_document["key_tasks"]]
+    assert [task["departments"] for task in document["key_tasks"]] == [
+        task["departments"] for task in seed_document["key_tasks"]
+    ]
+    assert document["key_tasks"][0]["deadline_text"] == "每季度末次月20日前、12月底前"
