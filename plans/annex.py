@@ -318,6 +318,8 @@ def _key_task(group: _TaskRows) -> dict:
     _checked_length(deadline, "deadline", group.rows[0], "完成时限")
     measures = [item for text in group.texts("measures") for item in numbered_items(text)]
     statements = [item for text in group.texts("targets") for item in numbered_items(text)]
+    # A “target” that only sets a subsidy standard or a rate rule is a policy parameter: it stays as a measure.
+    measures += [statement for statement in statements if not read_targets(statement)]
     return {
         "number": group.number,
         "section": group.section,
@@ -406,8 +408,12 @@ def targets_from_statements(statements: list[str], due: int | None) -> list[dict
     return [_target(number, statement, target, due) for number, (statement, target) in enumerate(found, start=1)]
 
 
+PER_UNIT_LEVELS = ("city", "county", "zone")
+
+
 def _target(number: int, statement: str, target, due: int | None) -> dict:
     data = target.to_json_dict()
+    per_unit = data.pop("per_unit")
     return {
         "number": number,
         "source_text": statement,
@@ -417,6 +423,7 @@ def _target(number: int, statement: str, target, due: int | None) -> dict:
         "higher_is_better": data["qualifier"] != "at_most",
         "due_month": due,
         "is_reported": data["kind"] != RATIO,
+        "per_unit_level": per_unit if per_unit in PER_UNIT_LEVELS else "",
         "allocations": [],
     }
 

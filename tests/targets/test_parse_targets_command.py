@@ -29,6 +29,7 @@ def test_one_json_object_per_statement(monkeypatch):
             "qualifier": "exact",
             "kind": "count",
             "period": "quarter",
+            "per_unit": "",
         }
     ]
     assert [(t["value"], t["unit"], t["qualifier"]) for t in lines[1]["targets"]] == [
