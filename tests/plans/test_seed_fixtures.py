@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plans.models import KeyTask, KeyTaskDepartment, Measure, Plan
+from plans.models import KeyTask, KeyTaskDepartment, Measure, Plan, Region
 from targets.models import Allocation, Target
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,33 @@ def test_jilin_plan_claims_no_metadata_the_seed_lacks(seed):
 def test_hubin_deadline_that_names_a_year_is_due_that_year(seed):
     task = KeyTask.objects.get(plan__slug="hubin-2019", deadline_text="到2021年底")
     assert task.due_dates == ["2021-12-31"]
+
+
+# ------------------------------------------------------------------ demo marking (after load_demo)
+
+
+def test_every_figure_of_the_demo_generator_is_marked_demo(demo_plan):
+    from targets.models import MonthlyFigure
+
+    figures = MonthlyFigure.objects.all()
+    assert figures.exists()
+    assert not figures.filter(is_demo=False).exists()
+    # including the figures written on shares the documents themselves give (Hubin departments, Suqian counties)
+    on_real_shares = figures.filter(allocation__is_demo=False)
+    assert on_real_shares.filter(allocation__department__isnull=False).exists()
+    assert on_real_shares.filter(allocation__target__key_task__plan__slug="suqian-2022").exists()
+
+
+def test_real_allocations_stay_real_after_the_demo(demo_plan):
+    real = Allocation.objects.filter(is_demo=False)
+    assert real.filter(target__key_task__plan__slug="suqian-2022", target__per_unit_level="county").count() == 15
+    assert not Allocation.objects.filter(target__per_unit_level="zone", region__level="county").exists()
+
+
+def test_demo_allocations_of_a_per_unit_quota_give_each_unit_the_quota():
+    """A per-unit quota without the document's own split: every unit of its level gets the quota."""
+    from targets.demo import per_unit_holders
+
+    regions = [Region(code=c, level=level) for c, level in (("1", "county"), ("2", "county"), ("3", "zone"))]
+    assert [r.code for r in per_unit_holders(regions, "county")] == ["1", "2"]
+    assert [r.code for r in per_unit_holders(regions, "zone")] == ["3"]
