@@ -134,7 +134,9 @@ def _allocations(plan: Plan, year: int, regions: list[Region], weights: dict) ->
                 holders = sorted(regions, key=lambda r: -weights[r.id])[: max(int(yearly), 1)]
         created += [_allocation(target, year, r, weights[r.id], years) for r in holders]
     Allocation.objects.bulk_create(created)
-    return list(Allocation.objects.filter(target__key_task__plan=plan, year=year).select_related("target"))
+    # a target nobody reports monthly (is_reported false) gets no figures, even where the document splits it
+    reported = Allocation.objects.filter(target__key_task__plan=plan, year=year, target__is_reported=True)
+    return list(reported.select_related("target"))
 
 
 def per_unit_holders(regions: list[Region], level: str) -> list[Region]:

@@ -244,3 +244,10 @@ def test_demo_allocations_of_a_per_unit_quota_give_each_unit_the_quota():
     regions = [Region(code=c, level=level) for c, level in (("1", "county"), ("2", "county"), ("3", "zone"))]
     assert [r.code for r in per_unit_holders(regions, "county")] == ["1", "2"]
     assert [r.code for r in per_unit_holders(regions, "zone")] == ["3"]
+
+
+def test_targets_not_reported_monthly_get_no_demo_figures(demo_plan):
+    from targets.models import MonthlyFigure
+
+    assert not MonthlyFigure.objects.filter(allocation__target__is_reported=False).exists()
+    assert Allocation.objects.filter(target__is_reported=False, is_demo=False).count() == 16  # Liaoning 10-1, 10-2
