@@ -140,7 +140,10 @@ _PER_UNIT = re.compile(
 )
 _PERSONS = re.compile(r"人员|人才|人(?![民口])|者|工|生|军人|劳动力|学徒|职工|农民|毕业生|青年|妇女")
 _PROGRAMME = re.compile(r"(?:行动|活动|工程|计划)$")
-_VAGUE_ONE = "个次名所家项场期届人"
+# A number in words counts only with these measure words: “百名” “千个” “三万人次”; not “三门峡” “两种方式” “二期”.
+_WORD_NUMBER_UNITS = "个次名所家项场人户位届"
+# A clause that only names what the work is about: “围绕全市20条重点产业链”.
+_CONTEXT = re.compile(r"^\s*(?:围绕|聚焦|对接|依托|服务于)")
 
 
 @dataclass(frozen=True)
@@ -378,7 +381,7 @@ def _read_sentence(sentence: _Fragment, source: str) -> list[ReadTarget]:
 
 def _quantities(piece: _Fragment) -> list[re.Match]:
     """Quantities, except “每万名” (a denominator), “第一个” (an ordinal), “百场…行动” (a programme's name),
-    “一批” (no number at all) and policy parameters."""
+    “一批” “两种” (no count), “围绕20条产业链” (what the work is about) and policy parameters."""
     return [match for match in _QUANTITY.finditer(piece.mask) if not _not_a_target(piece.mask, match)]
 
 
@@ -388,7 +391,9 @@ def _not_a_target(mask: str, match: re.Match) -> bool:
         return True
     if match["num"] in ("百", "千") and _PROGRAMME.search(mask.strip(" 。")):
         return True
-    if match["num"] == "一" and not match["num2"] and (match["unit"] or "")[:1] not in _VAGUE_ONE:
+    if not re.search(r"\d", match["num"]) and (match["unit"] or "")[:1] not in _WORD_NUMBER_UNITS:
+        return True
+    if _CONTEXT.search(mask):
         return True
     return _is_policy(mask, match)
 

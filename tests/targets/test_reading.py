@@ -463,6 +463,11 @@ def test_multipliers_and_money_units(text, value, unit):
         "于6月30日前完成",
         "年满16周岁",
         "评选一批“职业教育省级教学名师”",
+        "三门峡市湖滨区职业技能提升行动方案",
+        "通过纸质版和电子版两种方式向社会公开",
+        "依托国家金保工程二期就业管理信息系统",
+        "围绕全市20条重点产业链,开展技能竞赛活动",
+        "聚焦5大产业集群",
     ],
 )
 def test_durations_dates_and_vague_amounts_are_not_quantities(text):
