@@ -173,7 +173,7 @@ def _check_columns(header: dict[str, int]) -> None:
 
 def _text_rows(text: str) -> list[Row]:
     """Cells between `|`: the header runs up to the first numeric cell, then rows of the header's width."""
-    cells = _text_cells(text)
+    cells = _text_cells(_with_final_pipes(text))
     width = next((i for i, (_, cell) in enumerate(cells) if _number_or_none(cell) is not None), len(cells))
     header = _header_keys([cell for _, cell in cells[:width]])
     _check_columns(header)
@@ -186,6 +186,16 @@ def _text_rows(text: str) -> list[Row]:
 
 def _text_row(cells: list[tuple[int, str]], header: dict[str, int]) -> Row:
     return Row(line=cells[0][0], cells={key: cells[index][1] for key, index in header.items()})
+
+
+def _with_final_pipes(text: str) -> str:
+    """A table written one row per line (“序号|重点任务|…|责任部门”) without a final `|` gets one on every line,
+    so that a row's last cell does not run into the next row's first."""
+    header = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if header.count("|") < 2 or header.endswith("|"):
+        return text
+    lines = text.split("\n")
+    return "\n".join(line + "|" if line.strip() and not line.rstrip().endswith("|") else line for line in lines)
 
 
 def _text_cells(text: str) -> list[tuple[int, str]]:
@@ -308,6 +318,8 @@ def _key_task(group: _TaskRows) -> dict:
     _checked_length(deadline, "deadline", group.rows[0], "完成时限")
     measures = [item for text in group.texts("measures") for item in numbered_items(text)]
     statements = [item for text in group.texts("targets") for item in numbered_items(text)]
+    # A “target” that only sets a subsidy standard or a rate rule is a policy parameter: it stays as a measure.
+    measures += [statement for statement in statements if not read_targets(statement)]
     return {
         "number": group.number,
         "section": group.section,
@@ -396,8 +408,12 @@ def targets_from_statements(statements: list[str], due: int | None) -> list[dict
     return [_target(number, statement, target, due) for number, (statement, target) in enumerate(found, start=1)]
 
 
+PER_UNIT_LEVELS = ("city", "county", "zone")
+
+
 def _target(number: int, statement: str, target, due: int | None) -> dict:
     data = target.to_json_dict()
+    per_unit = data.pop("per_unit")
     return {
         "number": number,
         "source_text": statement,
@@ -407,6 +423,7 @@ def _target(number: int, statement: str, target, due: int | None) -> dict:
         "higher_is_better": data["qualifier"] != "at_most",
         "due_month": due,
         "is_reported": data["kind"] != RATIO,
+        "per_unit_level": per_unit if per_unit in PER_UNIT_LEVELS else "",
         "allocations": [],
     }
 

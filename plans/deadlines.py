@@ -18,6 +18,7 @@ _QUARTER_END = re.compile(r"每季度?末")
 _MONTH_END = re.compile(r"(\d{1,2})月(?:底|末)")
 _DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _YEAR_END = re.compile(r"年底|年末")
+_NAMED_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _ONGOING = re.compile(r"长期|持续|常态化")
 
 
@@ -42,7 +43,13 @@ def _clean(text: str) -> str:
 
 
 def _part_dates(part: str, year: int) -> list[dt.date]:
-    """The dates one part of the text names: quarterly, a month's end, a day, or the year's end."""
+    """The dates one part of the text names: quarterly, a month's end, a day, or the year's end.
+
+    A part that names a year (“到2021年底”, “2020年6月底前”) is dated in that year, not the plan's first.
+    """
+    if named := _NAMED_YEAR.search(part):
+        year = int(named.group(1))
+        part = part[named.end() - 1 :]
     if match := _QUARTERLY.search(part):
         return _quarterly(year, int(match.group(1)))
     if _QUARTER_END.search(part):

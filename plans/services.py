@@ -127,6 +127,10 @@ def _create_target(plan: Plan, task: KeyTask, data: dict) -> Target:
         due_month=data.get("due_month"),
         needs_review=data.get("needs_review", False),
         is_reported=data.get("is_reported", True),
+        assessment=data.get("assessment", ""),
+        per_unit_level=data.get("per_unit_level", ""),
+        readings=data.get("readings", []),
+        reading_note=data.get("reading_note", ""),
     )
     for share in data.get("allocations", []):
         years = [share["year"]] if share.get("year") else plan.years

@@ -17,6 +17,7 @@ from plans.models import Plan, Region
 from reports.circular_content import CircularContent, CompletenessRow, LaggingRow, RankingRow, TargetSummary
 from reports.excel import build_circular_xlsx
 from reports.models import Circular, CircularJob
+from reports.queries import demo_in_view
 from reports.word import build_circular_docx
 from targets.formatting import format_number, format_percent
 from targets.periods import reporting_deadline
@@ -77,12 +78,8 @@ def circular_content(
         completeness=[_completeness_row(r) for r in reporting.rows],
         lagging=_lagging(report),
         version=version,
-        is_demo=_is_demo(plan),
+        is_demo=demo_in_view(plan, year, month, region),
     )
-
-
-def _is_demo(plan: Plan) -> bool:
-    return plan.is_demo or plan.key_tasks.filter(targets__allocations__is_demo=True).exists()
 
 
 def _opening(plan: Plan, year: int, month: int) -> str:

@@ -12,9 +12,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from django.db.models import Q
 from django.http import Http404
 
 from plans.models import Plan, Region
+from targets.models import Allocation
 from targets.progress import Status
 from targets.queries import (
     Cell,
@@ -311,3 +313,15 @@ def _state_counts(tasks: list[dict], targets: list[dict]) -> list[tuple[str, int
     for row in targets:
         counts[(f"目标·{row['status_label']}", row["status_css"])] += 1
     return [(label, n, css) for (label, css), n in counts.items()]
+
+
+def demo_in_view(plan: Plan, year: int, month: int, region: Region) -> bool:
+    """Whether a page of (plan, year, month, region) shows anything of the demo generator: a demo allocation in
+    the region's subtree, or a demo figure up to the month (also one written onto a real allocation). One query."""
+    if plan.is_demo:
+        return True
+    holders = Q(region=region) | Q(region__path__startswith=region.path + "/")
+    if region.pk == plan.region_id:
+        holders |= Q(region__isnull=True)  # department shares belong to the plan region's pages
+    in_view = Allocation.objects.filter(holders, target__key_task__plan=plan, year=year)
+    return in_view.filter(Q(is_demo=True) | Q(figures__is_demo=True, figures__month__lte=month)).exists()

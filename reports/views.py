@@ -98,7 +98,9 @@ def _tables(request, data, names: list[str], query: str) -> list[dict]:
 
 
 def _page(request, sel: Selection, **ctx) -> dict:
-    return {**filter_context(request, sel), "action_url": request.path, **ctx}
+    # One query, outside the page cache: a figure saved over a demo one clears the marker on the next request.
+    demo = queries.demo_in_view(*_sel_args(sel))
+    return {**filter_context(request, sel), "action_url": request.path, "demo_in_view": demo, **ctx}
 
 
 def _rendered(request, block: dict) -> dict:

@@ -320,6 +320,7 @@ class FigureOut(Schema):
     milestone_status: str
     milestone_date: dt.date | None
     remark: str
+    is_demo: bool
     version: int
     updated_at: dt.datetime
 

@@ -2,8 +2,9 @@
 
 The documents give targets, not who does how much each month. To show a living product, this module splits
 each numeric target among the plan region's children with fixed weights and invents monthly figures with a
-seeded random generator, so every install shows the same demo. Everything it creates is `is_demo=True`
-(allocations) or hangs off such an allocation, and an audit entry says "演示数据".
+seeded random generator, so every install shows the same demo. Everything it creates is `is_demo=True`: the
+allocations it invents and every figure it writes, also the figures written onto shares the documents themselves
+give (Hubin's departments, Suqian's counties), whose allocations stay real. An audit entry says "演示数据".
 """
 
 from __future__ import annotations
@@ -124,6 +125,9 @@ def _allocations(plan: Plan, year: int, regions: list[Region], weights: dict) ->
     for target in targets:
         if any(t == target.id for t, _, _ in existing):
             continue  # the document gives this target's own split (a real allocation): keep it
+        if target.per_unit_level:
+            created += [_quota(target, year, r, years) for r in per_unit_holders(regions, target.per_unit_level)]
+            continue
         holders = regions
         yearly = target.yearly_share(years)
         if target.unit in WHOLE_UNITS and yearly is not None and target.kind not in ("ratio", "milestone"):
@@ -132,7 +136,20 @@ def _allocations(plan: Plan, year: int, regions: list[Region], weights: dict) ->
                 holders = sorted(regions, key=lambda r: -weights[r.id])[: max(int(yearly), 1)]
         created += [_allocation(target, year, r, weights[r.id], years) for r in holders]
     Allocation.objects.bulk_create(created)
-    return list(Allocation.objects.filter(target__key_task__plan=plan, year=year).select_related("target"))
+    # a target nobody reports monthly (is_reported false) gets no figures, even where the document splits it
+    reported = Allocation.objects.filter(target__key_task__plan=plan, year=year, target__is_reported=True)
+    return list(reported.select_related("target"))
+
+
+def per_unit_holders(regions: list[Region], level: str) -> list[Region]:
+    """The units a per-unit quota (每个市, 各县(区), 各功能区) applies to: the regions of that level."""
+    return [region for region in regions if region.level == level]
+
+
+def _quota(target: Target, year: int, region: Region, years: int) -> Allocation:
+    """A per-unit quota is not split: each unit is to reach it."""
+    value = target.yearly_share(years)
+    return Allocation(target=target, year=year, region=region, value=value, is_demo=True, note="演示数据")
 
 
 def _allocation(target: Target, year: int, region: Region, weight: Decimal, years: int) -> Allocation:
@@ -170,20 +187,22 @@ def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> Mon
         status = (
             "done" if month >= 9 and rng.random() < 0.5 else ("in_progress" if month >= 3 else "not_started")
         )
-        return MonthlyFigure(allocation=a, month=month, milestone_status=status, remark="演示数据")
+        return MonthlyFigure(allocation=a, month=month, milestone_status=status, remark="演示数据", is_demo=True)
     if a.value is None:
         return None
     noise = Decimal(str(rng.uniform(0.85, 1.15)))
     if kind in ("stock", "ratio"):
         level = a.value * (Decimal("0.8") + Decimal("0.02") * month) * (pace if pace < 1 else Decimal(1))
-        return MonthlyFigure(allocation=a, month=month, value=_round(level, unit if kind == "stock" else "%"))
+        level = _round(level, unit if kind == "stock" else "%")
+        return MonthlyFigure(allocation=a, month=month, value=level, is_demo=True)
     per_month = a.value / (3 if a.target.period == "quarter" else 12)
     value = per_month * pace * noise * Decimal(str(SEASON[month - 1]))
     if value < 1 and unit in WHOLE_UNITS:  # small targets (2 所 a city) come in lumps: now one, now none
         value = Decimal(1) if rng.random() < value else Decimal(0)
         # a lump is "far above the monthly average" by the entry checks, which ask for a remark: it has one
-        return MonthlyFigure(allocation=a, month=month, value=value, remark="演示数据：本月评定一项" if value else "")
-    return MonthlyFigure(allocation=a, month=month, value=_round(value, unit))
+        remark = "演示数据：本月评定一项" if value else ""
+        return MonthlyFigure(allocation=a, month=month, value=value, remark=remark, is_demo=True)
+    return MonthlyFigure(allocation=a, month=month, value=_round(value, unit), is_demo=True)
 
 
 def _submissions(plan: Plan, config: DemoConfig, regions, rng: random.Random, today: dt.date) -> None:

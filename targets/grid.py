@@ -111,7 +111,8 @@ def _row(
         remark=current.remark if current else "",
         progress=result,
         history=history,
-        is_demo=allocation.is_demo,
+        # demo figures written onto a share the document gives (Suqian's counties) are demo as well
+        is_demo=allocation.is_demo or any(f.is_demo for f in figures.values()),
     )
     row.warnings = checks.figure_warnings(
         kind=target.effective_kind,

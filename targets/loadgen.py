@@ -164,7 +164,10 @@ def _figures(allocations: list[Allocation], config: Scale, rng: random.Random) -
         for month in range(1, config.months + 1):
             batch.append(
                 MonthlyFigure(
-                    allocation_id=a.id, month=month, value=Decimal(int(per_month * rng.uniform(0.6, 1.4)))
+                    allocation_id=a.id,
+                    month=month,
+                    value=Decimal(int(per_month * rng.uniform(0.6, 1.4))),
+                    is_demo=True,
                 )
             )
         if len(batch) >= 20000:

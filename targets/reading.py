@@ -8,6 +8,11 @@ A statement is cut into sentences (。), clauses (，；：其中 and parenthese
 every quantity (number + unit) in a piece is one target. Period and 力争 carry on from one clause to the next
 within a sentence. Text inside quotation marks is never read as a quantity. A statement without a quantity is
 one milestone; it needs review only when it still holds digits that could not be read.
+
+A unit is the measure word after the number (a broad table of 量词, plus a bare noun after a 万/亿 number:
+“5万返乡人员”). Money and percentages beside subsidy words, and rules that change a rate, are policy parameters
+(policy_parameters), never targets. “A和B各10家” is one target each; “每个市/各县(区)/各功能区/每所” make the
+number a per-unit quota (per_unit). Every regex is linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -52,16 +57,40 @@ _CN_DIGITS |= {c: i + 1 for i, c in enumerate("壹贰叁肆伍陆柒捌玖")}
 _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _WAN, _YI = Decimal(10_000), Decimal(100_000_000)
 
-_NUM = r"(?:\d+(?:\.\d+)?[十百千万亿]*|[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*)"
-_UNIT = (
-    r"(?:人次|场次|个百分点|万元|亿元|元|个(?!月|工作日)|所|张|家(?!庭)|场(?!地|所)|名(?!单)|项(?!目)"
-    r"|次(?!月)|户|人(?!民|口)|%)"
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+# Each alternative starts only where a number starts (the look-behinds) and never gives digits back (the
+# possessive quantifiers): reading stays linear however long a run of digits is.
+_NUM = (
+    r"(?:(?<![\d.])\d++(?:\.\d++)?[十百千万亿]*+"
+    rf"|(?<![{_NUMERALS}])[一二两三四五六七八九十百千][{_NUMERALS}]*+)"
 )
+# A unit is the measure word that follows the number. The table is broad (not the handful the seed plans use),
+# and what follows a 万/亿 number without a measure word is read too (“5万返乡人员”, see _noun_unit). After a
+# measure word, what turns it into another word (个月, 家庭, 场地, 名单, 项目, 人民 …) is excluded.
+_MEASURE_WORDS = {
+    "个": "月|工作日|小时|季度|体|人(?!次)", "人": "民|口|社|大", "名": "单|称|牌|师(?!傅)", "位": "于|置",
+    "家": "庭|长|乡", "所": "有|在|属|得", "场": "地|所|景|馆", "项": "目", "户": "籍|口", "期": "间|限|满|末",
+    "班": "子|级|组", "次": "月|日|年|性|要", "批": "准|复", "件": "事", "台": "账|阶", "套": "餐", "张": "",
+    "本": "地|市|省|级|单位|企业|职|区|县", "部": "门|署|分", "座": "谈", "条": "件|例", "门": "类|槛|户",
+    "种": "类|植", "支": "持|付|出|撑", "篇": "", "份": "额", "间": "", "处": "理|室", "册": "", "届": "时",
+    "轮": "训", "首": "席|批|次|创", "块": "", "棵": "", "株": "", "亩": "", "吨": "", "辆": "", "架": "构",
+    "艘": "", "例": "", "笔": "", "组": "织|建|成", "队": "伍", "双": "创|向|百|一", "元": "素", "米": "",
+    "克": "服", "斤": "", "升": "级|学|职", "节": "", "课": "程|题", "堂": "", "片": "区", "枚": "",
+}  # fmt: skip
+_SINGLE_UNIT = "|".join(
+    f"{word}(?!{excluded})" if excluded else word
+    for word, excluded in sorted(_MEASURE_WORDS.items(), key=lambda item: item[0])
+)
+_UNIT = rf"(?:个百分点|%|公里|千米|平方米|立方米|公斤|公顷|课时|学时|(?:{_SINGLE_UNIT})(?:次(?![月日年性]))?)"
+# Characters after a 万/亿 number that are never the start of a noun being counted. Only a number with digits
+# counts a bare noun: “百万职工” is the name of a programme.
+_NOT_A_NOUN = "元年月日天周岁以左余多的至到和及或等是在为与每各"
+_NOUN = rf"(?<=\d[万亿])(?=[\u4e00-\u9fff])(?![{_NOT_A_NOUN}])"
 _PREFIX = r"(?:不少于|不低于|不小于|不超过|不高于|不多于|控制在|至少|突破|超过|多于|高于|低于|达到|累计|约|共|各|达)"
 _SUFFIX = r"(?:以上|以下|以内|左右)"
 _QUANTITY = re.compile(
-    rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?:(?P<unit1>{_UNIT})?[—~至到]+(?P<num2>{_NUM}))?"
-    rf"(?P<more>多|余)?\s?(?P<unit>{_UNIT})(?P<post>{_SUFFIX})?(?P<de>的)?"
+    rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?:(?P<unit1>{_UNIT})?[—~至到]++(?P<num2>{_NUM}))?"
+    rf"(?P<more>多|余)?\s?(?:(?P<unit>{_UNIT})|(?P<noun>{_NOUN}))(?P<post>{_SUFFIX})?(?P<de>的)?"
 )
 _PRE_QUALIFIERS = {
     "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
@@ -93,10 +122,28 @@ _VERBS = sorted(
 )
 _ORDINAL = re.compile(r"^\s*(?:\d+[.、](?!\d)|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*")
 _NOT_A_QUANTITY = re.compile(
-    r"\d+月\d+日|\d+月(?:底|末)?|(?:\d+—)?\d+(?:年|个月|个工作日|天|周岁|岁|小时)|〔\d+〕\d+号|^\s*\d+[.、](?!\d)"
+    r"(?<!\d)(?:\d++月\d++日|\d++月(?:底|末)?|(?:\d++—)?\d++(?:年|个月|个工作日|天|周岁|岁|小时))"
+    r"|〔\d++〕\d++号|^\s*\d++[.、](?!\d)"
 )
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"")
 _PAREN_WITH_NUMBER = re.compile(r"[(（]([^()（）]*\d[^()（）]*)[)）]")
+# A money amount or a percentage next to these words is a subsidy standard, a policy parameter: not a target.
+_POLICY_WORDS = re.compile(r"补贴|补助|资助|资金|奖励|奖补|经费|拨付|给予|标准|津贴")
+# “比例从50%提至70%”: a rule that changes a rate.
+_RATE_CHANGE = re.compile(
+    r"从[^，,；;]{0,20}?\d[^，,；;]{0,20}?(?:提高|提升|提|降低|降|调整|增加|扩大|上调|下调)(?:至|到)"
+)
+# “每个市” “各县(区)” “市各功能区” “每所”: the number is a quota for each unit of that level.
+_PER_UNIT = re.compile(
+    r"(?:每个?|各)(?:(?P<zone>功能区|开发区|园区)|(?P<county>县\(区\)|县（区）|县区|区县|县市区|县|区(?!域))"
+    r"|(?P<city>设区市|地市|市(?!场|民))|(?P<school>所|院校|学校|校))"
+)
+_PERSONS = re.compile(r"人员|人才|人(?![民口])|者|工|生|军人|劳动力|学徒|职工|农民|毕业生|青年|妇女")
+_PROGRAMME = re.compile(r"(?:行动|活动|工程|计划)$")
+# A number in words counts only with these measure words: “百名” “千个” “三万人次”; not “三门峡” “两种方式” “二期”.
+_WORD_NUMBER_UNITS = "个次名所家项场人户位届"
+# A clause that only names what the work is about: “围绕全市20条重点产业链”.
+_CONTEXT = re.compile(r"^\s*(?:围绕|聚焦|对接|依托|服务于)")
 
 
 @dataclass(frozen=True)
@@ -112,6 +159,7 @@ class ReadTarget:
     period: str | None
     needs_review: bool
     source_text: str
+    per_unit: str = ""  # city / county / zone / school: `value` is a quota for each such unit
 
     def to_json_dict(self) -> dict:
         return {
@@ -122,6 +170,7 @@ class ReadTarget:
             "qualifier": self.qualifier,
             "kind": self.kind,
             "period": self.period,
+            "per_unit": self.per_unit,
         }
 
 
@@ -186,8 +235,11 @@ def _digit(token: str) -> Decimal | None:
 
 def _clean(value: Decimal) -> Decimal:
     """13500.00 → 13500, 1.50 → 1.5, never an exponent."""
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    try:
+        value = value.normalize()
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    except InvalidOperation:  # more digits than any target has
+        raise ValueError(f"数字过大：{value!r}") from None
 
 
 # ------------------------------------------------------------------------------------------- fragments
@@ -291,12 +343,26 @@ def _period(text: str) -> str | None:
 
 
 def read_targets(text: str) -> list[ReadTarget]:
-    """Every target in a statement; a statement without a quantity is one milestone."""
+    """Every target in a statement; a statement without a quantity is one milestone, and one whose only
+    quantities are policy parameters (subsidy standards, money, rate rules) has no target at all."""
     source = text.strip()
     targets: list[ReadTarget] = []
     for sentence in _fragment(normalise(source)).split(r"[。！？!?\n]"):
         targets += _read_sentence(sentence, source)
-    return targets or [_milestone(source)]
+    if targets or policy_parameters(source):
+        return targets
+    return [_milestone(source)]
+
+
+def policy_parameters(text: str) -> list[str]:
+    """The clauses of a statement that set a policy parameter (“给予每人1000元—5000元培训补贴”,
+    “先行拨付50%”, “比例从50%提至70%”): text for the measure, never a target."""
+    found = []
+    for sentence in _fragment(normalise(text.strip())).split(r"[。！？!?\n]"):
+        for clause in _clauses(sentence):
+            if any(_is_policy(clause.mask, match) for match in _QUANTITY.finditer(clause.mask)):
+                found.append(clause.text.strip())
+    return found
 
 
 def _read_sentence(sentence: _Fragment, source: str) -> list[ReadTarget]:
@@ -308,19 +374,46 @@ def _read_sentence(sentence: _Fragment, source: str) -> list[ReadTarget]:
         if lead and pieces and not _name(pieces[0]):
             pieces[0] = lead.joined(pieces[0])
         lead = None if pieces else clause
-        found = [_target(piece, m, context, source) for piece in pieces for m in _quantities(piece)]
+        found = [t for piece in pieces for m in _quantities(piece) for t in _targets(piece, m, context, source)]
         targets += _with_inherited_verbs(found, targets[-1].name if targets else "")
     return targets
 
 
 def _quantities(piece: _Fragment) -> list[re.Match]:
-    """Quantities, except “每万名” (a denominator), “第一个” (an ordinal) and “百场”, “千校” (slogans)."""
+    """Quantities, except “每万名” (a denominator), “第一个” (an ordinal), “百场…行动” (a programme's name),
+    “一批” “两种” (no count), “围绕20条产业链” (what the work is about) and policy parameters."""
     return [match for match in _QUANTITY.finditer(piece.mask) if not _not_a_target(piece.mask, match)]
 
 
 def _not_a_target(mask: str, match: re.Match) -> bool:
     start = match.start("num")
-    return (start > 0 and mask[start - 1] in "每第") or match["num"] in ("百", "千")
+    if start > 0 and mask[start - 1] in "每第":
+        return True
+    if match["num"] in ("百", "千") and _PROGRAMME.search(mask.strip(" 。")):
+        return True
+    if not re.search(r"\d", match["num"]) and (match["unit"] or "")[:1] not in _WORD_NUMBER_UNITS:
+        return True
+    if _CONTEXT.search(mask):
+        return True
+    return _is_policy(mask, match)
+
+
+def _is_policy(mask: str, match: re.Match) -> bool:
+    """Money or a percentage beside a subsidy word, or any quantity in a rule that changes a rate."""
+    if _RATE_CHANGE.search(mask):
+        return True
+    unit = match["unit"] or match["unit1"] or ""
+    return (unit.endswith("元") or unit == "%") and bool(_POLICY_WORDS.search(mask))
+
+
+def _targets(piece: _Fragment, match: re.Match, context: _Context, source: str) -> list[ReadTarget]:
+    """One target per quantity; “A和B各10家” is one for A and one for B."""
+    target = _target(piece, match, context, source)
+    if match["pre"] != "各" or target.kind == MILESTONE:
+        return [target]
+    verb = _leading_verb(target.name)
+    things = [thing for thing in re.split(r"以及|[和及与、]", target.name[len(verb) :]) if thing]
+    return [replace(target, name=verb + thing) for thing in things] or [target]
 
 
 def _target(piece: _Fragment, match: re.Match, context: _Context, source: str) -> ReadTarget:
@@ -332,18 +425,30 @@ def _target(piece: _Fragment, match: re.Match, context: _Context, source: str) -
         name=_name(piece),
         value=value,
         upper=upper,
-        unit=unit,
+        unit=unit or _noun_unit(piece.mask[match.end() :]),
         qualifier=STRIVE if context.strive else _qualifier(match),
         kind=_kind(piece.mask, match, unit, context),
         period=context.period,
         needs_review=False,
         source_text=source,
+        per_unit=_per_unit(piece.mask[: match.start()]),
     )
+
+
+def _noun_unit(noun: str) -> str:
+    """“5万返乡人员” counts people (人); another noun without a measure word counts items (个)."""
+    return "人" if _PERSONS.search(noun[:10]) else "个"
+
+
+def _per_unit(before: str) -> str:
+    """city / county / zone / school when the words before the number make it a quota for each unit."""
+    found = list(_PER_UNIT.finditer(before))
+    return found[-1].lastgroup if found else ""
 
 
 def _amount(match: re.Match) -> tuple[Decimal, Decimal | None, str]:
     """Value, upper bound and unit; “300万元” keeps 万元 as its unit, “2—3万人” is 20000 to 30000."""
-    number, upper, unit = match["num"], match["num2"], match["unit"] or match["unit1"]
+    number, upper, unit = match["num"], match["num2"], match["unit"] or match["unit1"] or ""
     if unit == "元" and number[-1] in "万亿" and not upper:
         number, unit = number[:-1], number[-1] + unit
     if upper and number[-1].isdigit() and number[0].isdigit():

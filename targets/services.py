@@ -133,7 +133,9 @@ def figures_save(
             )
     # One statement each for new figures, changed figures, audit entries and roll-ups, whatever the grid size.
     MonthlyFigure.objects.bulk_create(created)
-    MonthlyFigure.objects.bulk_update(updated, [*FIGURE_FIELDS, "version", "updated_by", "updated_at"], batch_size=500)
+    MonthlyFigure.objects.bulk_update(
+        updated, [*FIGURE_FIELDS, "is_demo", "version", "updated_by", "updated_at"], batch_size=500
+    )
     AuditEntry.objects.bulk_create(audit, batch_size=500)
     rollups_apply(deltas)
     if result.changed:
@@ -225,6 +227,7 @@ def _apply(entry, allocation, figure, month, user, via, plan, region, year, audi
     for name in changed:
         setattr(figure, name, new[name])
     figure.version += 1
+    figure.is_demo = False  # what a person enters is theirs, even over a demo figure
     figure.updated_by = user
     figure.updated_at = timezone.now()
     audit += [

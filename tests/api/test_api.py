@@ -338,3 +338,8 @@ def test_create_api_token_prints_a_working_key_once(capsys):
 def test_create_api_token_for_an_unknown_user_fails():
     with pytest.raises(CommandError, match="不存在"):
         call_command("create_api_token", "nobody", "--name", "x")
+
+
+def test_figures_say_whether_they_are_demo(demo_plan, cast, api_get):
+    body = api_get(f"/plans/{demo_plan.slug}/figures", cast["shenyang_reporter"], year=2022, limit=50).json()
+    assert body["items"] and all(figure["is_demo"] is True for figure in body["items"])

@@ -16,10 +16,11 @@ HEADER = ["序号", "重点任务", "工作措施", "工作目标", "完成\n时
 PLAN = {"slug": "liaoning-import", "title": "“技能辽宁行动”实施方案", "region_code": "210000", "year": 2022}
 
 # Counted by hand from the seed file: numbered items in 工作措施 and 工作目标 per key task, and the targets the
-# statements hold (task 10's first statement holds three, its third two; task 12's first three, its last two).
+# statements hold (task 10's first statement holds three, its third two; task 12's first three, its second
+# two (示范基地和技能大师工作站各10家: one target each), its last two).
 MEASURES = [3, 3, 1, 3, 3, 6, 2, 4, 4, 6, 2, 7]
 STATEMENTS = [2, 3, 1, 1, 1, 1, 2, 2, 2, 5, 2, 3]
-TARGETS = [2, 3, 1, 1, 1, 1, 2, 2, 2, 9, 2, 6]
+TARGETS = [2, 3, 1, 1, 1, 1, 2, 2, 2, 9, 2, 7]
 
 
 def read(data: bytes, filename: str = "annex.txt") -> dict:
@@ -119,7 +120,11 @@ def test_seed_text_statement_with_several_targets_keeps_it_as_source(seed_docume
     targets = seed_document["key_tasks"][11]["targets"]
     assert [t["name"] for t in targets[:3]] == ["评选“辽宁工匠”", "评选“辽宁技能大奖”", "评选“辽宁技术能手”"]
     assert {t["source_text"] for t in targets[:3]} == {"评选“辽宁工匠”20人、“辽宁技能大奖”50人、“辽宁技术能手”100人"}
-    assert [(t["value"], t["qualifier"]) for t in targets[4:]] == [("200000", "at_least"), ("100000", "at_least")]
+    assert [(t["name"], t["value"]) for t in targets[3:5]] == [
+        ("建设省级高技能人才培训示范基地", "10"),
+        ("建设技能大师工作站", "10"),
+    ]
+    assert [(t["value"], t["qualifier"]) for t in targets[5:]] == [("200000", "at_least"), ("100000", "at_least")]
 
 
 def test_seed_text_ranges_milestones_and_due_month(seed_document):
@@ -299,3 +304,32 @@ def test_numbered_items(text, items):
 )
 def test_department_names(text, names):
     assert department_names(text) == names
+
+
+def test_text_with_one_row_per_line_and_no_final_pipe(seed_document):
+    """“序号|重点任务|…|责任部门” then one key task per line, no “|” at the ends: rows do not run together."""
+    rows = [[cell.replace("\n", "") for cell in row] for row in seed_rows()]
+    data = "\n".join("|".join(row) for row in rows).encode() + b"\n"
+    document = read(data)
+    assert [task["title"] for task in document["key_tasks"]] == [task["title"] for task in seed_document["key_tasks"]]
+    assert [task["departments"] for task in document["key_tasks"]] == [
+        task["departments"] for task in seed_document["key_tasks"]
+    ]
+    assert document["key_tasks"][0]["deadline_text"] == "每季度末次月20日前、12月底前"
+
+
+def test_per_unit_quota_is_read_with_its_level(seed_document):
+    school, aside, *_ = seed_document["key_tasks"][9]["targets"]
+    assert (school["value"], school["upper"], school["per_unit_level"]) == ("1", "2", "city")
+    assert (aside["value"], aside["upper"], aside["per_unit_level"]) == ("3", "5", "")
+    assert "per_unit" not in school
+
+
+def test_a_statement_that_only_sets_a_subsidy_stays_on_the_measures():
+    rows = [
+        HEADER,
+        ["1", "培训", "1.开展培训", "1.培训农民工1万人次;\n2.给予每人1000元—5000元培训补贴", "12月底前", "人社局"],
+    ]
+    (task,) = read(text_table(rows))["key_tasks"]
+    assert [t["value"] for t in task["targets"]] == ["10000"]
+    assert [m["text"] for m in task["measures"]] == ["开展培训", "给予每人1000元—5000元培训补贴"]

@@ -87,3 +87,19 @@ def test_combinations_are_sorted_and_unique(parts):
     dates, ongoing = parse_deadline("、".join(parts), Y)
     assert dates == sorted(set(dates))
     assert ongoing == ("长期推进" in parts)
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("到2021年底", [d(12, 31, 2021)]),
+        ("2021年底前", [d(12, 31, 2021)]),
+        ("2020年6月底前", [d(6, 30, 2020)]),
+        ("2021年3月15日前", [d(3, 15, 2021)]),
+        ("2020年底前、2021年底前", [d(12, 31, 2020), d(12, 31, 2021)]),
+        ("12月底前", [d(12, 31, 2019)]),
+    ],
+)
+def test_a_deadline_that_names_a_year_uses_that_year(text, dates):
+    """Hubin's “到2021年底” is due at the end of 2021, not of the plan's first year (2019)."""
+    assert parse_deadline(text, 2019) == (dates, False)

@@ -39,7 +39,7 @@ def test_dry_run_prints_the_preview_and_writes_nothing():
     assert "目标 2：急需紧缺工种培训　50000 人次（每年，确定值）" in output
     assert "2—3 所（确定值）" in output
     assert "里程碑（无数值）" in output
-    assert "将创建：重点任务 12 项，工作措施 44 条，工作目标 32 个" in output
+    assert "将创建：重点任务 12 项，工作措施 44 条，工作目标 33 个" in output
 
 
 def test_import_creates_the_plan():
@@ -49,7 +49,7 @@ def test_import_creates_the_plan():
     assert (plan.start_date.isoformat(), plan.end_date.isoformat()) == ("2022-01-01", "2022-12-31")
     assert plan.key_tasks.count() == 12
     assert Measure.objects.filter(key_task__plan=plan).count() == 44
-    assert Target.objects.filter(key_task__plan=plan).count() == 32
+    assert Target.objects.filter(key_task__plan=plan).count() == 33  # 12-2 “…示范基地和技能大师工作站各10家” is two
     first = Target.objects.get(key_task__plan=plan, key_task__number=1, number=1)
     assert (first.value, first.unit, first.period) == (50, "个", "quarter")
     assert "已导入" in output and "重点任务 12 项" in output

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plans.models import KeyTask, KeyTaskDepartment, Measure, Plan
+from plans.models import KeyTask, KeyTaskDepartment, Measure, Plan, Region
 from targets.models import Allocation, Target
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,29 @@ def _recorded_totals() -> dict[str, dict[str, int]]:
 
 
 RECORDED = _recorded_totals()
+
+
+def _recorded_self_description() -> dict[str, tuple[int, int, int]]:
+    """plan → (per-unit quotas, targets with readings, untracked targets with an assessment)."""
+    recorded = {}
+    for path in sorted(FIXTURES.glob("COUNTS-*.md")):
+        table = path.read_text(encoding="utf-8").split("## What the data says about itself", 1)[1].split("\n\n")[1]
+        for line in table.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 4 and re.fullmatch(r"[a-z]+-\d{4}", cells[0]):
+                recorded[cells[0]] = tuple(map(int, cells[1:]))
+    return recorded
+
+
+@pytest.mark.parametrize("slug", sorted(RECORDED))
+def test_per_unit_quotas_readings_and_assessments_match_the_recorded_counts(slug, seed):
+    targets = Target.objects.filter(key_task__plan__slug=slug)
+    loaded = (
+        targets.exclude(per_unit_level="").count(),
+        targets.exclude(readings=[]).count(),
+        targets.filter(is_reported=False).exclude(assessment="").count(),
+    )
+    assert loaded == _recorded_self_description()[slug]
 
 
 def _compact(text: str) -> str:
@@ -101,3 +124,130 @@ def test_liaoning_plan_reads_as_in_the_document(seed):
     assert (quarterly.value, quarterly.unit, quarterly.period) == (50, "个", "quarter")
     training = Target.objects.get(key_task=first, number=2)
     assert (training.value, training.unit, training.kind) == (50000, "人次", "flow")
+
+
+# ------------------------------------------------------------------ data that says what it is
+
+
+def _target(slug: str, code: str) -> Target:
+    task, number = map(int, code.split("-"))
+    return Target.objects.get(key_task__plan__slug=slug, key_task__number=task, number=number)
+
+
+def test_suqian_county_and_zone_contests_are_per_unit_quotas(seed):
+    county, zone = _target("suqian-2022", "14-1"), _target("suqian-2022", "14-2")
+    assert (county.value, county.per_unit_level) == (15, "county")
+    assert (zone.value, zone.per_unit_level) == (6, "zone")
+    shares = {a.region.code: a.value for a in zone.allocations.filter(is_demo=False, year=2022)}
+    assert shares == {"321371": 6, "321391": 6, "321392": 6, "321393": 6}  # 经开区 has its real code
+    assert {a.region.level for a in county.allocations.filter(is_demo=False)} == {"county"}
+
+
+def test_liaoning_schools_per_city_with_the_documented_allocations(seed):
+    each_city, two_cities = _target("liaoning-2022", "10-1"), _target("liaoning-2022", "10-2")
+    assert (each_city.value, each_city.upper, each_city.per_unit_level) == (1, 2, "city")
+    shares = {a.region.name: a.value for a in each_city.allocations.filter(is_demo=False)}
+    assert len(shares) == 14 and "沈抚示范区" not in shares
+    assert (shares["沈阳市"], shares["大连市"], shares["鞍山市"]) == (3, 3, 1)
+    notes = {a.region.name: a.note for a in each_city.allocations.all()}
+    assert "推断" in notes["沈阳市"]  # that 3—5 replaces 1—2 for these two is inferred, and says so
+    assert {a.region.name: a.value for a in two_cities.allocations.all()} == {"沈阳市": 3, "大连市": 3}
+    assert two_cities.per_unit_level == "city"
+
+
+UNTRACKED = {
+    "liaoning-2022": {"10-1", "10-2", "10-3", "10-6"},
+    "suqian-2022": {"1-5", "10-4", "16-3"},
+    "hubin-2019": {"1-3", "1-4", "3-7", "5-2", "6-2", "7-2", "8-2", "10-2", "11-2"},
+    "jilin-2022": set(),
+}
+
+
+@pytest.mark.parametrize("slug", sorted(UNTRACKED))
+def test_targets_nobody_reports_monthly_say_how_they_are_judged(slug, seed):
+    targets = Target.objects.filter(key_task__plan__slug=slug).select_related("key_task")
+    untracked = {f"{t.key_task.number}-{t.number}": t for t in targets if not t.is_reported}
+    assert set(untracked) == UNTRACKED[slug]
+    assert all(t.assessment for t in untracked.values())
+    assert not any(t.assessment for t in targets if t.is_reported)
+
+
+def test_hubin_ratio_targets_are_the_untracked_ones(seed):
+    ratios = Target.objects.filter(key_task__plan__slug="hubin-2019", kind="ratio")
+    assert {f"{t.key_task.number}-{t.number}" for t in ratios} == UNTRACKED["hubin-2019"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "code", "values"),
+    [
+        ("liaoning-2022", "6-1", {("60000", "人次"), ("50000", "人次")}),
+        ("hubin-2019", "3-6", {("900", "人次"), ("1000", "人次")}),
+        ("hubin-2019", "37-1", {("900", "人次"), ("1000", "人次")}),
+        ("hubin-2019", "7-1", {("300", "人次"), ("400", "人次")}),
+        ("hubin-2019", "44-1", {("300", "人次"), ("400", "人次")}),
+        ("hubin-2019", "6-1", {("1800", "人次"), ("2000", "人次")}),
+        ("hubin-2019", "31-1", {("1800", "人次"), ("2000", "人次")}),
+        ("hubin-2019", "3-4", {("600", "人次"), ("600", "人")}),
+        ("hubin-2019", "40-1", {("600", "人次"), ("600", "人")}),
+    ],
+)
+def test_contradicting_statements_are_kept_as_readings(slug, code, values, seed):
+    target = _target(slug, code)
+    assert {(r["value"], r["unit"]) for r in target.readings} == values
+    assert all(r["where"] and r["text"] for r in target.readings)
+    used = f"{target.value.normalize():f}{target.unit}"
+    assert used in target.reading_note  # the note names the figure used, and why
+    assert (f"{target.value.normalize():f}", target.unit) in values
+
+
+def test_only_contradicted_targets_carry_readings(seed):
+    with_readings = Target.objects.exclude(readings=[]).exclude(reading_note="")
+    assert with_readings.count() == 9
+    assert not Target.objects.filter(reading_note="").exclude(readings=[]).exists()
+
+
+def test_jilin_plan_claims_no_metadata_the_seed_lacks(seed):
+    plan = Plan.objects.get(slug="jilin-2022")
+    assert (plan.document_number, plan.issuers, plan.issue_date) == ("", "", None)
+
+
+def test_hubin_deadline_that_names_a_year_is_due_that_year(seed):
+    task = KeyTask.objects.get(plan__slug="hubin-2019", deadline_text="到2021年底")
+    assert task.due_dates == ["2021-12-31"]
+
+
+# ------------------------------------------------------------------ demo marking (after load_demo)
+
+
+def test_every_figure_of_the_demo_generator_is_marked_demo(demo_plan):
+    from targets.models import MonthlyFigure
+
+    figures = MonthlyFigure.objects.all()
+    assert figures.exists()
+    assert not figures.filter(is_demo=False).exists()
+    # including the figures written on shares the documents themselves give (Hubin departments, Suqian counties)
+    on_real_shares = figures.filter(allocation__is_demo=False)
+    assert on_real_shares.filter(allocation__department__isnull=False).exists()
+    assert on_real_shares.filter(allocation__target__key_task__plan__slug="suqian-2022").exists()
+
+
+def test_real_allocations_stay_real_after_the_demo(demo_plan):
+    real = Allocation.objects.filter(is_demo=False)
+    assert real.filter(target__key_task__plan__slug="suqian-2022", target__per_unit_level="county").count() == 15
+    assert not Allocation.objects.filter(target__per_unit_level="zone", region__level="county").exists()
+
+
+def test_demo_allocations_of_a_per_unit_quota_give_each_unit_the_quota():
+    """A per-unit quota without the document's own split: every unit of its level gets the quota."""
+    from targets.demo import per_unit_holders
+
+    regions = [Region(code=c, level=level) for c, level in (("1", "county"), ("2", "county"), ("3", "zone"))]
+    assert [r.code for r in per_unit_holders(regions, "county")] == ["1", "2"]
+    assert [r.code for r in per_unit_holders(regions, "zone")] == ["3"]
+
+
+def test_targets_not_reported_monthly_get_no_demo_figures(demo_plan):
+    from targets.models import MonthlyFigure
+
+    assert not MonthlyFigure.objects.filter(allocation__target__is_reported=False).exists()
+    assert Allocation.objects.filter(target__is_reported=False, is_demo=False).count() == 16  # Liaoning 10-1, 10-2

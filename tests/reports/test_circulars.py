@@ -3,6 +3,7 @@
 The files are opened again (openpyxl, python-docx) and every figure compared with the progress engine.
 """
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -277,3 +278,17 @@ def test_a_job_whose_message_was_lost_is_published_again_and_built_once(demo_pla
     assert job.status == CircularJob.Status.DONE and fresh.status == CircularJob.Status.QUEUED
     assert circular_build(job_id=job.pk) == job.circular  # its first message arriving late builds nothing more
     assert Circular.objects.filter(plan=demo_plan).count() == 1
+
+
+def test_circular_of_demo_figures_on_real_allocations_says_demo(db):
+    """Real shares (as Hubin's departments, Suqian's counties) with demo figures on them: the circular is demo."""
+    from reports.circulars import circular_content
+    from tests.conftest import add_figures, make_small_plan
+
+    specs = [{"name": "指标1", "value": Decimal(100), "unit": "人", "kind": "flow", "period": "year"}]
+    plan, province, cities, (target,) = make_small_plan(cities=2, targets=specs, year=2024)
+    for city in cities:
+        add_figures(target, city, 2024, Decimal(50), {1: Decimal(5)})
+    assert circular_content(plan, 2024, 1, province, today=dt.date(2024, 2, 20)).is_demo is False
+    MonthlyFigure.objects.filter(allocation__target=target).update(is_demo=True)
+    assert circular_content(plan, 2024, 1, province, today=dt.date(2024, 2, 20)).is_demo is True

@@ -247,3 +247,39 @@ def test_empty_month_says_who_has_not_reported(client, db):
     assert response.status_code == 200
     assert "2024年3月尚无填报数据" in html
     assert all(city.name in html for city in cities)
+
+
+# --- The 演示 marker ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_every_dashboard_of_demo_figures_shows_the_demo_marker(name, client_for, cast, demo_plan):
+    response = _get(client_for(cast["leader"]), name, demo_plan)
+    assert response.status_code == 200
+    assert "demo-badge" in response.content.decode()
+
+
+def test_demo_marker_follows_the_figures_in_view_at_a_constant_query_cost(client):
+    """Real figures: no marker. One demo figure (even on a real allocation) in the region's subtree: the marker,
+    for the same number of queries; a demo figure outside the region viewed does not mark it."""
+    from django.core.cache import cache
+
+    from targets.models import MonthlyFigure
+
+    plan, province, cities, targets = make_small_plan(cities=3, targets=_targets(1), year=2024)
+    _add_city_figures(targets, cities)
+    client.force_login(make_user("boss", Profile.Role.LEADER, province.code))
+    cache.clear()
+    real = _count_queries(client, plan)
+    assert "demo-badge" not in _overview_html(client, plan)
+    MonthlyFigure.objects.filter(allocation__region=cities[0], month=1).update(is_demo=True)
+    cache.clear()
+    assert _count_queries(client, plan) == real
+    assert "demo-badge" in _overview_html(client, plan)
+    assert "demo-badge" not in _overview_html(client, plan, region=cities[1].code)
+
+
+def _overview_html(client, plan, **params) -> str:
+    response = client.get(reverse("reports:overview"), {"plan": plan.slug, "year": 2024, "month": 6, **params})
+    assert response.status_code == 200
+    return response.content.decode()

@@ -29,6 +29,7 @@ def test_one_json_object_per_statement(monkeypatch):
             "qualifier": "exact",
             "kind": "count",
             "period": "quarter",
+            "per_unit": "",
         }
     ]
     assert [(t["value"], t["unit"], t["qualifier"]) for t in lines[1]["targets"]] == [
@@ -53,3 +54,9 @@ def test_output_keeps_chinese_unescaped(monkeypatch):
 
 def test_empty_input_prints_nothing(monkeypatch):
     assert run(monkeypatch, "\n\n") == []
+
+
+def test_policy_parameters_are_printed_apart_from_targets(monkeypatch):
+    (line,) = run(monkeypatch, "全年培训高校毕业生1万人次左右,按规定给予每人每月1500元—2000元培训补贴\n")
+    assert [t["value"] for t in line["targets"]] == ["10000"]
+    assert line["policy"] == ["按规定给予每人每月1500元—2000元培训补贴"]

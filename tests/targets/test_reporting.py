@@ -292,3 +292,20 @@ def test_rollups_kept_on_save_equal_a_rebuild(shenyang_grid, demo_plan, cast, re
     kept = _rollup_rows(demo_plan)
     rollups_rebuild(plan=demo_plan, year=2022)
     assert kept == _rollup_rows(demo_plan)
+
+
+def test_grid_marks_demo_figures_on_a_documented_share_as_demo(demo_plan, region):
+    """Suqian's county contest quota is the document's own share (a real allocation); its figures are demo."""
+    from plans.models import Plan
+
+    suqian = Plan.objects.get(slug="suqian-2022")
+    grid = grid_for(suqian, 2022, 8, region("321302"), today=DEMO_TODAY)
+    contest = next(row for row in grid.rows if row.target.code == "14-1")
+    assert contest.is_demo
+
+
+def test_a_figure_a_person_saves_over_a_demo_figure_is_no_longer_demo(shenyang_grid, cast, demo_plan, region):
+    row = next(r for r in shenyang_grid.rows if r.target.kind == "flow" and r.value is not None)
+    assert MonthlyFigure.objects.get(allocation_id=row.allocation_id, month=OPEN_MONTH).is_demo
+    _save(demo_plan, region(SHENYANG), [(row, row.value + 1)], cast["shenyang_reporter"], shenyang_grid.version)
+    assert not MonthlyFigure.objects.get(allocation_id=row.allocation_id, month=OPEN_MONTH).is_demo
