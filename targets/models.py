@@ -60,7 +60,7 @@ class Target(models.Model):
         "定额单位",
         max_length=10,
         blank=True,
-        choices=[("city", "每个市"), ("county", "每个县(区)"), ("zone", "每个功能区")],
+        choices=[("city", "每个市"), ("county", "每个县(区)"), ("zone", "每个功能区"), ("school", "每所院校")],
     )
     # Where the document states the target more than once with different figures: every reading, and why
     # `value` is the one used. [{"value": "60000", "unit": "人次", "where": "附件", "text": "…"}, …]
