@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,7 @@ from skills_admin.lib.downloads import attachment
 from targets.selection import Selection, filter_context, resolve
 
 EXPORT_FORMATS = ("xlsx", "csv")
+PER_PAGE = 25
 
 
 def _int_param(request, name: str) -> int | None:
@@ -85,14 +86,27 @@ def _export_query(sel: Selection, **extra) -> str:
     return urlencode({k: v for k, v in values.items() if v not in (None, "")})
 
 
+def _asks_for(request, name: str) -> bool:
+    """A table is rendered into the page only when its own sort or page parameter is in the URL (a link
+    followed without JavaScript); otherwise the page carries a link and static/js/tables.js fetches it."""
+    return any(key.startswith(f"{name}-") for key in request.GET)
+
+
+def _table_html(request, make, data, name: str) -> str:
+    table = make(data, prefix=f"{name}-")
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return tables.render_html(table, request.GET)
+
+
 def _tables(request, data, names: list[str], query: str) -> list[dict]:
-    """The page's tables, sortable and paginated by their own prefixed GET parameters."""
+    """The page's table sections: rendered when asked for, otherwise a title, the row count and a link."""
     blocks = []
     for name in names:
         title, _, make = TABLES[name]
-        table = make(data, prefix=f"{name}-")
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)
-        blocks.append({"name": name, "title": title, "table": table, "query": query})
+        inline = _asks_for(request, name)
+        html = _table_html(request, make, data, name) if inline else ""
+        count = len(make(data).data)
+        blocks.append({"name": name, "title": title, "query": query, "table_html": html, "count": count})
     return blocks
 
 
@@ -101,7 +115,8 @@ def _page(request, sel: Selection, **ctx) -> dict:
 
 
 def _rendered(request, block: dict) -> dict:
-    html = render_to_string("reports/includes/table_block.html", {"block": block}, request=request)
+    context = {"block": block, "page_query": request.GET.urlencode()}
+    html = render_to_string("reports/includes/table_block.html", context, request=request)
     return {"name": block["name"], "title": block["title"], "query": block["query"], "html": html}
 
 
@@ -117,8 +132,12 @@ def _dashboard(request, view: str, region, build) -> dict:
         body["tables"] = [_rendered(request, block) for block in body["tables"]]
         return body
 
-    key = page_cache.page_key(request, view, scope_for(request.user), timezone.localdate(), region)
+    key = _page_key(request, view, region)
     return page_cache.cached_page(key, compute)
+
+
+def _page_key(request, view: str, region) -> str:
+    return page_cache.page_key(request, view, scope_for(request.user), timezone.localdate(), region)
 
 
 @login_required
@@ -129,8 +148,8 @@ def overview(request):
         data = _overview_data(request, sel)
         return {
             "data": data,
-            "bars": charts.progress_bars(data["targets"]),
-            "heat": charts.heatmap(data["targets"], data["regions"], data["cells"]),
+            "bars": charts.encoded(charts.progress_bars(data["targets"])),
+            "heat": charts.encoded(charts.heatmap(data["targets"], data["regions"], data["cells"])),
             "tables": _tables(request, data, ["overview", "heatmap", "lagging"], _export_query(sel)),
         }
 
@@ -141,61 +160,70 @@ def overview(request):
 @login_required
 def ranking(request):
     sel = resolve(request)
-    data = _ranking_data(request, sel)
-    figure = charts.ranking_bars(
-        data["rows"], schedule_rate=data["total"]["schedule_rate"], highlight_region_id=data["highlight_id"]
-    )
-    query = _export_query(sel, target=data["target"].id)
-    ctx = _page(request, sel, data=data, figure=figure, tables=_tables(request, data, ["ranking"], query))
-    ctx["extra_filters"] = [("target", data["target"].id)]
+
+    def build() -> dict:
+        data = _ranking_data(request, sel)
+        total = data["total"]
+        figure = charts.ranking_bars(
+            data["rows"], schedule_rate=total["schedule_rate"], highlight_region_id=data["highlight_id"]
+        )
+        figure = charts.encoded(figure)
+        query = _export_query(sel, target=data["target"].id)
+        return {"data": data, "figure": figure, "tables": _tables(request, data, ["ranking"], query)}
+
+    ctx = _page(request, sel, **_dashboard(request, "ranking", sel.region, build))
+    ctx["extra_filters"] = [("target", ctx["data"]["target"].id)]
     return render(request, "reports/ranking.html", ctx)
 
 
 @login_required
 def trend(request):
     sel = resolve(request)
-    data = _trend_data(request, sel)
-    target = data["target"]
-    figure = charts.trend(data["points"], unit=target.unit, target_value=data["current"]["target_value"])
-    query = _export_query(sel, target=target.id)
-    ctx = _page(request, sel, data=data, figure=figure, tables=_tables(request, data, ["trend"], query))
-    ctx["extra_filters"] = [("target", target.id)]
+
+    def build() -> dict:
+        data = _trend_data(request, sel)
+        target = data["target"]
+        figure = charts.trend(data["points"], unit=target.unit, target_value=data["current"]["target_value"])
+        figure = charts.encoded(figure)
+        query = _export_query(sel, target=target.id)
+        return {"data": data, "figure": figure, "tables": _tables(request, data, ["trend"], query)}
+
+    ctx = _page(request, sel, **_dashboard(request, "trend", sel.region, build))
+    ctx["extra_filters"] = [("target", ctx["data"]["target"].id)]
     return render(request, "reports/trend.html", ctx)
 
 
 @login_required
 def my_region(request):
     sel = resolve(request)
-    data = _my_region_data(request, sel)
-    for row in data["rows"]:
-        row["spark"] = charts.sparkline(row["sparkline"]) if row["sparkline"] else None
-    ctx = _page(
-        request,
-        sel,
-        data=data,
-        tables=_tables(request, data, ["my_region"], _export_query(sel)),
-    )
+
+    def build() -> dict:
+        data = _my_region_data(request, sel)
+        for row in data["rows"]:
+            row["spark"] = charts.encoded(charts.sparkline(row["sparkline"])) if row["sparkline"] else None
+        return {"data": data, "tables": _tables(request, data, ["my_region"], _export_query(sel))}
+
+    ctx = _page(request, sel, **_dashboard(request, "my_region", sel.region, build))
     return render(request, "reports/my_region.html", ctx)
 
 
 @login_required
 def by_department(request):
     sel = resolve(request)
-    data = _department_data(request, sel)
-    figures = [
-        (name, f"fig-dept-{i}", charts.progress_bars(rows)) for i, (name, rows) in enumerate(data["groups"].items())
-    ]
-    query = _export_query(sel, department=data["department"])
-    links = [(name, _export_query(sel, department=name)) for name in data["departments"]]
-    ctx = _page(
-        request,
-        sel,
-        data=data,
-        figures=figures,
-        department_links=links,
-        all_departments_query=_export_query(sel),
-        tables=_tables(request, data, ["departments"], query),
-    )
+
+    def build() -> dict:
+        data = _department_data(request, sel)
+        figures = [
+            (name, f"fig-dept-{i}", charts.encoded(charts.progress_bars(rows)))
+            for i, (name, rows) in enumerate(data["groups"].items())
+        ]
+        query = _export_query(sel, department=data["department"])
+        return {"data": data, "figures": figures, "tables": _tables(request, data, ["departments"], query)}
+
+    ctx = _page(request, sel, **_dashboard(request, "by_department", sel.region, build))
+    data = ctx["data"]
+    ctx["department_links"] = [(name, _export_query(sel, department=name)) for name in data["departments"]]
+    ctx["all_departments_query"] = _export_query(sel)
     ctx["extra_filters"] = [("department", data["department"])] if data["department"] else []
     return render(request, "reports/by_department.html", ctx)
 
@@ -203,11 +231,30 @@ def by_department(request):
 @login_required
 def milestones(request):
     sel = resolve(request)
-    data = _milestone_data(request, sel)
-    figure = charts.state_counts(data["counts"]) if data["counts"] else None
-    names = ["milestones", "milestone_targets"]
-    ctx = _page(request, sel, data=data, figure=figure, tables=_tables(request, data, names, _export_query(sel)))
+
+    def build() -> dict:
+        data = _milestone_data(request, sel)
+        figure = charts.encoded(charts.state_counts(data["counts"])) if data["counts"] else None
+        names = ["milestones", "milestone_targets"]
+        return {"data": data, "figure": figure, "tables": _tables(request, data, names, _export_query(sel))}
+
+    ctx = _page(request, sel, **_dashboard(request, "milestones", sel.region, build))
     return render(request, "reports/milestones.html", ctx)
+
+
+@login_required
+def table_fragment(request, table):
+    """One dashboard table as an HTML fragment, fetched when the user opens it (static/js/tables.js); cached
+    like the pages, by the version of the region it is about."""
+    if table not in TABLES:
+        raise Http404("没有该表格")
+    sel = resolve(request)
+    _, load, make = TABLES[table]
+    html = page_cache.cached_page(
+        _page_key(request, f"table:{table}", sel.region),
+        lambda: _table_html(request, make, load(request, sel), table),
+    )
+    return HttpResponse(html)
 
 
 @login_required
