@@ -77,10 +77,26 @@ class Context:
             return cursor.fetchall()
 
     def overview_page(self):
+        return self.page("overview")
+
+    def page_paths(self) -> dict[str, str]:
+        """The dashboards as a provincial (national) official opens them; my region as the city above the
+        county the benchmark saves in, a target page for the first target."""
+        query = f"plan={self.plan.slug}&year={YEAR}&month={MONTH}"
+        target = self.plan.key_tasks.first().targets.order_by("number").first().id
+        return {
+            "overview": f"/reports/?{query}",
+            "ranking": f"/reports/ranking/?{query}&target={target}",
+            "my region": f"/reports/my-region/?{query}&region={self.county.parent.code}",
+            "trend": f"/reports/trend/?{query}&target={target}",
+            "departments": f"/reports/departments/?{query}",
+        }
+
+    def page(self, name: str):
         if not hasattr(self, "client"):
             self.client = Client()
             self.client.force_login(self.user)
-        response = self.client.get(f"/reports/?plan={self.plan.slug}&year={YEAR}&month={MONTH}")
+        response = self.client.get(self.page_paths()[name])
         assert response.status_code == 200, response.status_code
         return response
 

@@ -175,18 +175,15 @@ GAP_LIMIT = 30  # points; the colour saturates beyond ±30 so that one outlier d
 
 def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int], dict]) -> dict:
     """Regions × targets coloured by 序时差 (red below, green above schedule); each cell says gap and status."""
-    z, text, hover = [], [], []
+    z, text = [], []
     for t in targets:
-        row_z, row_text, row_hover = [], [], []
+        row_z, row_text = [], []
         for r in regions:
             cell = cells.get((t["target_id"], r["id"]))
-            gap = cell.get("schedule_gap") if cell else None
-            row_z.append(_f(gap))
+            row_z.append(_f(cell.get("schedule_gap")) if cell else None)
             row_text.append(_heat_text(cell))
-            row_hover.append(_heat_hover(cell, t) if cell else f"{r['name']} 无任务")
         z.append(row_z)
         text.append(row_text)
-        hover.append(row_hover)
     data = [
         {
             "type": "heatmap",
@@ -196,8 +193,10 @@ def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int
             "text": text,
             "texttemplate": "%{text}",
             "textfont": {"size": 10},
-            "hovertext": hover,
-            "hoverinfo": "text",
+            # The hover repeats the cell's text under the region and target: rates and amounts are in the
+            # ranking and the tables. Writing them for every cell (~2,800 at province scale) in Python was
+            # a fifth of a recomputed overview.
+            "hovertemplate": "<b>%{x}</b><br>%{y}<br>序时差 %{text}<extra></extra>",
             "zmid": 0,
             "zmin": -GAP_LIMIT,
             "zmax": GAP_LIMIT,
@@ -214,17 +213,6 @@ def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
     return {"data": data, "layout": layout}
-
-
-def _heat_hover(cell: dict, target: dict) -> str:
-    """The cell's hover: rates and status only. The amounts are in the table under the chart and on the
-    ranking page; writing them for every cell (~2,800 at province scale) was a fifth of a recomputed page."""
-    return (
-        f"<b>{cell.get('region_name') or ''} {target['code']} {target['name']}</b>"
-        f"<br>完成率 {format_percent(cell.get('completion_rate'))}"
-        f"<br>序时进度 {format_percent(cell.get('schedule_rate'))}"
-        f"<br>序时差 {format_points(cell.get('schedule_gap'))}<br>状态 {cell['status_label']}"
-    )
 
 
 STATUS_MARKS = {
