@@ -113,30 +113,23 @@ def _tables(request, data, names: list[str], query: str) -> list[dict]:
     return blocks
 
 
-def _page(request, sel: Selection, **ctx) -> dict:
-    return {**filter_context(request, sel), "action_url": request.path, **ctx}
+def _dashboard(request, sel: Selection, view: str, title: str, build):
+    """The page, its body (figures, charts, table sections, the filter bar) rendered once and kept in the
+    dashboard cache; a request that finds it only wraps it in base.html (user, navigation).
 
-
-def _rendered(request, block: dict) -> dict:
-    context = {"block": block, "page_query": request.GET.urlencode()}
-    html = render_to_string("reports/includes/table_block.html", context, request=request)
-    return {"name": block["name"], "title": block["title"], "query": block["query"], "html": html}
-
-
-def _dashboard(request, view: str, region, build) -> dict:
-    """The page body (figures, charts, rendered tables) from the dashboard cache, or built and stored there.
-
-    See reports/page_cache.py: the key carries the version of `region`, so a saved figure shows on the next
-    request.
+    See reports/page_cache.py: the key carries the version of `sel.region`, so a saved figure shows on the next
+    request. `build()` returns the body template's context; its "data" also goes into the page's context.
     """
 
     def compute() -> dict:
         body = build()
-        body["tables"] = [_rendered(request, block) for block in body["tables"]]
-        return body
+        ctx = {**filter_context(request, sel), "action_url": request.path, "page_query": request.GET.urlencode()}
+        html = render_to_string(f"reports/{view}.html", {**ctx, **body}, request=request)
+        return {"data": body["data"], "html": html}
 
-    key = _page_key(request, view, region)
-    return page_cache.cached_page(key, compute)
+    cached = page_cache.cached_page(_page_key(request, view, sel.region), compute)
+    ctx = {"sel": sel, "title": title, "data": cached["data"], "body": cached["html"]}
+    return render(request, "reports/dashboard.html", ctx)
 
 
 def _page_key(request, view: str, region) -> str:
@@ -156,8 +149,7 @@ def overview(request):
             "tables": _tables(request, data, ["overview", "heatmap", "lagging"], _export_query(sel)),
         }
 
-    ctx = _page(request, sel, **_dashboard(request, "overview", sel.region, build))
-    return render(request, "reports/overview.html", ctx)
+    return _dashboard(request, sel, "overview", "进度总览", build)
 
 
 @login_required
@@ -170,13 +162,15 @@ def ranking(request):
         figure = charts.ranking_bars(
             data["rows"], schedule_rate=total["schedule_rate"], highlight_region_id=data["highlight_id"]
         )
-        figure = charts.encoded(figure)
         query = _export_query(sel, target=data["target"].id)
-        return {"data": data, "figure": figure, "tables": _tables(request, data, ["ranking"], query)}
+        return {
+            "data": data,
+            "figure": charts.encoded(figure),
+            "tables": _tables(request, data, ["ranking"], query),
+            "extra_filters": [("target", data["target"].id)],
+        }
 
-    ctx = _page(request, sel, **_dashboard(request, "ranking", sel.region, build))
-    ctx["extra_filters"] = [("target", ctx["data"]["target"].id)]
-    return render(request, "reports/ranking.html", ctx)
+    return _dashboard(request, sel, "ranking", "指标排名", build)
 
 
 @login_required
@@ -187,13 +181,15 @@ def trend(request):
         data = _trend_data(request, sel)
         target = data["target"]
         figure = charts.trend(data["points"], unit=target.unit, target_value=data["current"]["target_value"])
-        figure = charts.encoded(figure)
         query = _export_query(sel, target=target.id)
-        return {"data": data, "figure": figure, "tables": _tables(request, data, ["trend"], query)}
+        return {
+            "data": data,
+            "figure": charts.encoded(figure),
+            "tables": _tables(request, data, ["trend"], query),
+            "extra_filters": [("target", target.id)],
+        }
 
-    ctx = _page(request, sel, **_dashboard(request, "trend", sel.region, build))
-    ctx["extra_filters"] = [("target", ctx["data"]["target"].id)]
-    return render(request, "reports/trend.html", ctx)
+    return _dashboard(request, sel, "trend", "月度趋势", build)
 
 
 @login_required
@@ -204,11 +200,9 @@ def my_region(request):
         data = _my_region_data(request, sel)
         for row in data["rows"]:
             row["spark"] = charts.encoded(charts.sparkline(row["sparkline"])) if row["sparkline"] else None
-        cards = render_to_string("reports/includes/my_region_cards.html", {"data": data, "sel": sel}, request=request)
-        return {"data": data, "cards": cards, "tables": _tables(request, data, ["my_region"], _export_query(sel))}
+        return {"data": data, "tables": _tables(request, data, ["my_region"], _export_query(sel))}
 
-    ctx = _page(request, sel, **_dashboard(request, "my_region", sel.region, build))
-    return render(request, "reports/my_region.html", ctx)
+    return _dashboard(request, sel, "my_region", "本地区", build)
 
 
 @login_required
@@ -222,14 +216,16 @@ def by_department(request):
             for i, (name, rows) in enumerate(data["groups"].items())
         ]
         query = _export_query(sel, department=data["department"])
-        return {"data": data, "figures": figures, "tables": _tables(request, data, ["departments"], query)}
+        return {
+            "data": data,
+            "figures": figures,
+            "tables": _tables(request, data, ["departments"], query),
+            "department_links": [(name, _export_query(sel, department=name)) for name in data["departments"]],
+            "all_departments_query": _export_query(sel),
+            "extra_filters": [("department", data["department"])] if data["department"] else [],
+        }
 
-    ctx = _page(request, sel, **_dashboard(request, "by_department", sel.region, build))
-    data = ctx["data"]
-    ctx["department_links"] = [(name, _export_query(sel, department=name)) for name in data["departments"]]
-    ctx["all_departments_query"] = _export_query(sel)
-    ctx["extra_filters"] = [("department", data["department"])] if data["department"] else []
-    return render(request, "reports/by_department.html", ctx)
+    return _dashboard(request, sel, "by_department", "分部门进度", build)
 
 
 @login_required
@@ -242,8 +238,7 @@ def milestones(request):
         names = ["milestones", "milestone_targets"]
         return {"data": data, "figure": figure, "tables": _tables(request, data, names, _export_query(sel))}
 
-    ctx = _page(request, sel, **_dashboard(request, "milestones", sel.region, build))
-    return render(request, "reports/milestones.html", ctx)
+    return _dashboard(request, sel, "milestones", "时限任务", build)
 
 
 @login_required
