@@ -4,6 +4,7 @@ downloaded as xlsx or csv through `table_export` with the same filters."""
 
 from __future__ import annotations
 
+import pickle
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django_tables2 import RequestConfig
 
 from plans.scope import scope_for
@@ -125,11 +127,13 @@ def _dashboard(request, sel: Selection, view: str, title: str, build):
         body = build()
         ctx = {**filter_context(request, sel), "action_url": request.path, "page_query": request.GET.urlencode()}
         html = render_to_string(f"reports/{view}.html", {**ctx, **body}, request=request)
-        return {"data": body["data"], "html": html}
+        return {"data": pickle.dumps(body["data"]), "html": html}
 
     cached = page_cache.cached_page(_page_key(request, view, sel.region), compute)
-    ctx = {"sel": sel, "title": title, "data": cached["data"], "body": cached["html"]}
-    return render(request, "reports/dashboard.html", ctx)
+    # The page is the HTML; the figures behind it stay pickled unless someone reads them (tests, debugging):
+    # unpickling thousands of Decimals was most of a cached national overview.
+    data = SimpleLazyObject(lambda: pickle.loads(cached["data"]))
+    return render(request, "reports/dashboard.html", {"sel": sel, "title": title, "data": data, "body": cached["html"]})
 
 
 def _page_key(request, view: str, region) -> str:
