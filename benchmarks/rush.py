@@ -143,8 +143,7 @@ def main() -> None:
 
     def reporter(user, county, delay):
         time.sleep(delay)
-        session = requests.Session()
-        session.cookies.set("sessionid", cookies[user.pk])
+        session = _session(cookies[user.pk])
         url = f"{base}/figures/{plan.slug}/{YEAR}/{MONTH}/{county.code}/"
         try:
             started = time.perf_counter()
@@ -172,8 +171,7 @@ def main() -> None:
                 errors.append(f"{county.name}: {exc}")
 
     def leader(user, region):
-        session = requests.Session()
-        session.cookies.set("sessionid", cookies[user.pk])
+        session = _session(cookies[user.pk])
         url = f"{base}/reports/?plan={plan.slug}&year={YEAR}&month={MONTH}&region={region.code}"
         stop.wait(random.uniform(0, 5))  # leaders open their dashboards at once, give or take a few seconds
         while not stop.is_set():
@@ -251,6 +249,16 @@ def main() -> None:
     ok = not errors and not lost and not changed_without_send and extra_rows == 0 and audit >= len(sent)
     print("RESULT: " + ("nothing lost, nothing doubled" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
+
+
+def _session(cookie: str) -> requests.Session:
+    """A client that opens a connection per request: a niced generator can take longer than gunicorn's
+    2-second keep-alive between a grid's GET and its POST, and a POST on a connection the server has just
+    closed fails without reaching it."""
+    session = requests.Session()
+    session.cookies.set("sessionid", cookie)
+    session.headers["Connection"] = "close"
+    return session
 
 
 def _cpu_seconds(pid: int) -> float:
