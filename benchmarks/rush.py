@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--nice", type=int, default=10, help="niceness of the load generator (not the server)")
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 10.0), help="seconds a leader reads a page")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -124,13 +125,16 @@ def main() -> None:
     print(f"data: {plan} · {len(counties)} reporters · {args.leaders} leaders · {len(before)} December figures")
 
     port = _free_port()
+    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "skills_admin.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    gunicorn += ["--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "120"]
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "skills_admin.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "120",
-         "--log-level", "warning"],
+        [*gunicorn, "--log-level", "warning"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"},
+        # persistent database connections, as in production (docs/production.md): a new PostgreSQL backend per
+        # request is a fork and an authentication the rush would otherwise pay for on every page
+        env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_CONN_MAX_AGE": "60"},
     )
+    os.nice(args.nice)  # the load generator yields the CPU to the server it measures
     base = f"http://127.0.0.1:{port}"
     lock = threading.Lock()
     saves, views, errors = [], [], []
@@ -139,8 +143,7 @@ def main() -> None:
 
     def reporter(user, county, delay):
         time.sleep(delay)
-        session = requests.Session()
-        session.cookies.set("sessionid", cookies[user.pk])
+        session = _session(cookies[user.pk])
         url = f"{base}/figures/{plan.slug}/{YEAR}/{MONTH}/{county.code}/"
         try:
             started = time.perf_counter()
@@ -168,8 +171,7 @@ def main() -> None:
                 errors.append(f"{county.name}: {exc}")
 
     def leader(user, region):
-        session = requests.Session()
-        session.cookies.set("sessionid", cookies[user.pk])
+        session = _session(cookies[user.pk])
         url = f"{base}/reports/?plan={plan.slug}&year={YEAR}&month={MONTH}&region={region.code}"
         stop.wait(random.uniform(0, 5))  # leaders open their dashboards at once, give or take a few seconds
         while not stop.is_set():
@@ -198,6 +200,9 @@ def main() -> None:
         threads += [
             threading.Thread(target=leader, args=(u, r), daemon=True) for role, u, r in cast if role == "leader"
         ]
+        for _ in range(3):  # every worker booted and connected before the clock starts
+            requests.get(f"{base}/healthz", timeout=30)
+        cpu_before, generator_before = server_cpu(server.pid), generator_cpu()
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -207,6 +212,7 @@ def main() -> None:
         for t in threads[len(counties) :]:
             t.join()  # every leader's last request finishes before the server stops
         wall = time.perf_counter() - started
+        cpu_after, generator_after = server_cpu(server.pid), generator_cpu()
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -230,12 +236,86 @@ def main() -> None:
     print(f"  grid saves (GET + POST): {len(saves)}/{len(counties)} ok · {stats(saves)}")
     print(f"  dashboard views: {len(views)} ok · {stats(views)}")
     print(f"  errors: {len(errors)}" + (f" e.g. {errors[:3]}" if errors else ""))
+    per_minute = 60 / wall
+    spent = {part: cpu_after.get(part, 0) - cpu_before.get(part, 0) for part in cpu_after}
+    server_total = sum(spent.values())
+    parts = " · ".join(f"{part} {seconds * per_minute:.1f}" for part, seconds in spent.items())
+    print(f"  server CPU: {server_total * per_minute:.1f} core-s per minute of rush ({parts})")
+    generator = generator_after - generator_before
+    print(f"  load generator CPU (nice {args.nice}): {generator * per_minute:.1f} core-s per minute, not counted above")
     print(f"  figures sent {len(sent)} · stored as sent {len(sent) - len(lost)} · lost {len(lost)}")
     print(f"  figures changed that nobody sent: {len(changed_without_send)} · new rows beyond the grid: {extra_rows}")
     print(f"  audit entries written: {audit} (figures changed: {len(sent)})")
     ok = not errors and not lost and not changed_without_send and extra_rows == 0 and audit >= len(sent)
     print("RESULT: " + ("nothing lost, nothing doubled" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
+
+
+def _session(cookie: str) -> requests.Session:
+    """A client that opens a connection per request: a niced generator can take longer than gunicorn's
+    2-second keep-alive between a grid's GET and its POST, and a POST on a connection the server has just
+    closed fails without reaching it."""
+    session = requests.Session()
+    session.cookies.set("sessionid", cookie)
+    session.headers["Connection"] = "close"
+    return session
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        found.append((int(entry), ppid, cmdline))
+    return found
+
+
+def server_cpu(gunicorn_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server side: gunicorn (master and workers), this database's PostgreSQL backends
+    plus PostgreSQL's shared writers (WAL, checkpoints: our saves cause most of their work), and Redis.
+
+    PostgreSQL and Redis are shared with other users of this machine; only this database's backends are
+    counted, but the writers and Redis count everyone's work done meanwhile. A backend that exits between the
+    two readings loses its time: the server keeps its connections (CONN_MAX_AGE), so few do.
+    """
+    database = connection.settings_dict["NAME"]
+    totals = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
+    for pid, ppid, cmdline in _processes():
+        if pid == gunicorn_pid or ppid == gunicorn_pid:
+            part = "gunicorn"
+        elif cmdline.startswith("postgres:") and (
+            f" {database} " in cmdline or any(w in cmdline for w in ("walwriter", "checkpointer", "background writer"))
+        ):
+            part = "postgres"
+        elif cmdline.startswith("redis-server") or "/redis-server" in cmdline:
+            part = "redis"
+        else:
+            continue
+        try:
+            totals[part] += _cpu_seconds(pid)
+        except OSError:
+            continue
+    return totals
+
+
+def generator_cpu() -> float:
+    usage = os.times()
+    return usage.user + usage.system
 
 
 _REGION_OF: dict[int, int] = {}

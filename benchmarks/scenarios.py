@@ -77,10 +77,26 @@ class Context:
             return cursor.fetchall()
 
     def overview_page(self):
+        return self.page("overview")
+
+    def page_paths(self) -> dict[str, str]:
+        """The dashboards as a provincial (national) official opens them; my region as the city above the
+        county the benchmark saves in, a target page for the first target."""
+        query = f"plan={self.plan.slug}&year={YEAR}&month={MONTH}"
+        target = self.plan.key_tasks.first().targets.order_by("number").first().id
+        return {
+            "overview": f"/reports/?{query}",
+            "ranking": f"/reports/ranking/?{query}&target={target}",
+            "my region": f"/reports/my-region/?{query}&region={self.county.parent.code}",
+            "trend": f"/reports/trend/?{query}&target={target}",
+            "departments": f"/reports/departments/?{query}",
+        }
+
+    def page(self, name: str):
         if not hasattr(self, "client"):
             self.client = Client()
             self.client.force_login(self.user)
-        response = self.client.get(f"/reports/?plan={self.plan.slug}&year={YEAR}&month={MONTH}")
+        response = self.client.get(self.page_paths()[name])
         assert response.status_code == 200, response.status_code
         return response
 
@@ -190,10 +206,12 @@ def _free_port() -> int:
 
 
 def _session_cookie(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -201,8 +219,11 @@ def _session_cookie(user) -> str:
     return session.session_key
 
 
-def _hammer(port: int, path: str, cookie: str, users: int, seconds: float) -> tuple[int, int]:
+def _hammer(port: int, path: str, cookie: str, users: int, seconds: float, fresh: bool = False) -> tuple[int, int]:
+    """Requests completed and failed by `users` threads in `seconds`; `fresh`: every request carries a new
+    query parameter, so every one misses the page cache and recomputes."""
     done, errors = [0], [0]
+    counter = iter(range(10**9))
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -210,7 +231,8 @@ def _hammer(port: int, path: str, cookie: str, users: int, seconds: float) -> tu
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < deadline:
             try:
-                conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+                url = f"{path}&fresh={next(counter)}" if fresh else path
+                conn.request("GET", url, headers={"Cookie": f"sessionid={cookie}"})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -255,9 +277,10 @@ def throughput(ctx: Context, *, users: int, seconds: float):
             return None
         cookie = _session_cookie(ctx.user)
         path = f"/reports/?plan={ctx.plan.slug}&year={YEAR}&month={MONTH}"
-        overview, errors = _hammer(port, path, cookie, users, seconds)
+        fresh, fresh_errors = _hammer(port, path, cookie, users, seconds, fresh=True)
+        cached, errors = _hammer(port, path, cookie, users, seconds)
         trivial, trivial_errors = _hammer(port, "/healthz", cookie, users, seconds)
-        return overview / seconds, trivial / seconds, errors + trivial_errors
+        return fresh / seconds, cached / seconds, trivial / seconds, errors + fresh_errors + trivial_errors
     finally:
         server.terminate()
         server.wait(timeout=20)

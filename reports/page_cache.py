@@ -43,6 +43,12 @@ def _version(key: str) -> str:
     return str(value)
 
 
+def _versions(*keys: str) -> list[str]:
+    """Several versions in one round trip to the cache (a cached page is mostly round trips)."""
+    found = _cache_call(cache.get_many, keys) or {}
+    return [str(found[key]) if key in found else _version(key) for key in keys]
+
+
 def generation() -> str:
     return _version(GENERATION_KEY)
 
@@ -88,8 +94,7 @@ def page_key(request, view: str, scope, today: dt.date, region) -> str:
         request.get_full_path(),
         str(scope.role),
         str(scope.region.id if scope.region else "all"),
-        region_version(region.path),
-        generation(),
+        *_versions(REGION_KEY + region.path, GENERATION_KEY),
         today.isoformat(),
     ]
     return "dashboards:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("my-region/", views.my_region, name="my_region"),
     path("departments/", views.by_department, name="by_department"),
     path("milestones/", views.milestones, name="milestones"),
+    path("tables/<str:table>/", views.table_fragment, name="table_fragment"),
     path("export/<str:table>.<str:fmt>", views.table_export, name="table_export"),
     path("circulars/", circular_views.circular_list, name="circulars"),
     path("circulars/request/", circular_views.circular_request, name="circular_request"),

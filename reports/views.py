@@ -4,14 +4,16 @@ downloaded as xlsx or csv through `table_export` with the same filters."""
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django_tables2 import RequestConfig
 
 from plans.scope import scope_for
@@ -20,6 +22,10 @@ from skills_admin.lib.downloads import attachment
 from targets.selection import Selection, filter_context, resolve
 
 EXPORT_FORMATS = ("xlsx", "csv")
+PER_PAGE = 25
+# Region × target cells: the heat map and its table are built from them, the page itself never reads them, and
+# unpickling ~5,600 dicts of Decimals from the cache cost ~13 ms of every cached province overview.
+PAGE_SKIPS = ("cells", "matrix")
 
 
 def _int_param(request, name: str) -> int | None:
@@ -86,42 +92,60 @@ def _export_query(sel: Selection, **extra) -> str:
     return urlencode({k: v for k, v in values.items() if v not in (None, "")})
 
 
+def _asks_for(request, name: str) -> bool:
+    """A table is rendered into the page only when its own sort or page parameter is in the URL (a link
+    followed without JavaScript); otherwise the page carries a link and static/js/tables.js fetches it."""
+    return any(key.startswith(f"{name}-") for key in request.GET)
+
+
+def _table_html(request, make, data, name: str) -> str:
+    table = make(data, prefix=f"{name}-")
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return tables.render_html(table, request.GET)
+
+
 def _tables(request, data, names: list[str], query: str) -> list[dict]:
-    """The page's tables, sortable and paginated by their own prefixed GET parameters."""
+    """The page's table sections: rendered when asked for, otherwise a title, the row count and a link."""
     blocks = []
     for name in names:
         title, _, make = TABLES[name]
-        table = make(data, prefix=f"{name}-")
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)
-        blocks.append({"name": name, "title": title, "table": table, "query": query})
+        inline = _asks_for(request, name)
+        html = _table_html(request, make, data, name) if inline else ""
+        count = len(make(data).data)
+        blocks.append({"name": name, "title": title, "query": query, "table_html": html, "count": count})
     return blocks
 
 
-def _page(request, sel: Selection, **ctx) -> dict:
-    # One query, outside the page cache: a figure saved over a demo one clears the marker on the next request.
-    demo = queries.demo_in_view(*_sel_args(sel))
-    return {**filter_context(request, sel), "action_url": request.path, "demo_in_view": demo, **ctx}
+def _dashboard(request, sel: Selection, view: str, title: str, build):
+    """The page, its body (figures, charts, table sections, the filter bar) rendered once and kept in the
+    dashboard cache; a request that finds it only wraps it in base.html (user, navigation).
 
-
-def _rendered(request, block: dict) -> dict:
-    html = render_to_string("reports/includes/table_block.html", {"block": block}, request=request)
-    return {"name": block["name"], "title": block["title"], "query": block["query"], "html": html}
-
-
-def _dashboard(request, view: str, region, build) -> dict:
-    """The page body (figures, charts, rendered tables) from the dashboard cache, or built and stored there.
-
-    See reports/page_cache.py: the key carries the version of `region`, so a saved figure shows on the next
-    request.
+    See reports/page_cache.py: the key carries the version of `sel.region`, so a saved figure shows on the next
+    request. `build()` returns the body template's context; its "data" also goes into the page's context.
     """
 
     def compute() -> dict:
         body = build()
-        body["tables"] = [_rendered(request, block) for block in body["tables"]]
-        return body
+        ctx = {
+            **filter_context(request, sel),
+            "action_url": request.path,
+            "page_query": request.GET.urlencode(),
+            # Within the cached body: a figure saved over a demo one bumps the data version, so the marker goes
+            # with the next request.
+            "demo_in_view": queries.demo_in_view(*_sel_args(sel)),
+        }
+        html = render_to_string(f"reports/{view}.html", {**ctx, **body}, request=request)
+        return {"data": pickle.dumps(body["data"]), "html": html}
 
-    key = page_cache.page_key(request, view, scope_for(request.user), timezone.localdate(), region)
-    return page_cache.cached_page(key, compute)
+    cached = page_cache.cached_page(_page_key(request, view, sel.region), compute)
+    # The page is the HTML; the figures behind it stay pickled unless someone reads them (tests, debugging):
+    # unpickling thousands of Decimals was most of a cached national overview.
+    data = SimpleLazyObject(lambda: pickle.loads(cached["data"]))
+    return render(request, "reports/dashboard.html", {"sel": sel, "title": title, "data": data, "body": cached["html"]})
+
+
+def _page_key(request, view: str, region) -> str:
+    return page_cache.page_key(request, view, scope_for(request.user), timezone.localdate(), region)
 
 
 @login_required
@@ -131,87 +155,119 @@ def overview(request):
     def build() -> dict:
         data = _overview_data(request, sel)
         return {
-            "data": data,
-            "bars": charts.progress_bars(data["targets"]),
-            "heat": charts.heatmap(data["targets"], data["regions"], data["cells"]),
+            "data": {k: v for k, v in data.items() if k not in PAGE_SKIPS},
+            "bars": charts.encoded(charts.progress_bars(data["targets"])),
+            "heat": charts.encoded(charts.heatmap(data["targets"], data["regions"], data["cells"])),
             "tables": _tables(request, data, ["overview", "heatmap", "lagging"], _export_query(sel)),
         }
 
-    ctx = _page(request, sel, **_dashboard(request, "overview", sel.region, build))
-    return render(request, "reports/overview.html", ctx)
+    return _dashboard(request, sel, "overview", "进度总览", build)
 
 
 @login_required
 def ranking(request):
     sel = resolve(request)
-    data = _ranking_data(request, sel)
-    figure = charts.ranking_bars(
-        data["rows"], schedule_rate=data["total"]["schedule_rate"], highlight_region_id=data["highlight_id"]
-    )
-    query = _export_query(sel, target=data["target"].id)
-    ctx = _page(request, sel, data=data, figure=figure, tables=_tables(request, data, ["ranking"], query))
-    ctx["extra_filters"] = [("target", data["target"].id)]
-    return render(request, "reports/ranking.html", ctx)
+
+    def build() -> dict:
+        data = _ranking_data(request, sel)
+        total = data["total"]
+        figure = charts.ranking_bars(
+            data["rows"], schedule_rate=total["schedule_rate"], highlight_region_id=data["highlight_id"]
+        )
+        query = _export_query(sel, target=data["target"].id)
+        return {
+            "data": data,
+            "figure": charts.encoded(figure),
+            "tables": _tables(request, data, ["ranking"], query),
+            "extra_filters": [("target", data["target"].id)],
+        }
+
+    return _dashboard(request, sel, "ranking", "指标排名", build)
 
 
 @login_required
 def trend(request):
     sel = resolve(request)
-    data = _trend_data(request, sel)
-    target = data["target"]
-    figure = charts.trend(data["points"], unit=target.unit, target_value=data["current"]["target_value"])
-    query = _export_query(sel, target=target.id)
-    ctx = _page(request, sel, data=data, figure=figure, tables=_tables(request, data, ["trend"], query))
-    ctx["extra_filters"] = [("target", target.id)]
-    return render(request, "reports/trend.html", ctx)
+
+    def build() -> dict:
+        data = _trend_data(request, sel)
+        target = data["target"]
+        figure = charts.trend(data["points"], unit=target.unit, target_value=data["current"]["target_value"])
+        query = _export_query(sel, target=target.id)
+        return {
+            "data": data,
+            "figure": charts.encoded(figure),
+            "tables": _tables(request, data, ["trend"], query),
+            "extra_filters": [("target", target.id)],
+        }
+
+    return _dashboard(request, sel, "trend", "月度趋势", build)
 
 
 @login_required
 def my_region(request):
     sel = resolve(request)
-    data = _my_region_data(request, sel)
-    data["rows"] = [
-        replace(card, spark=charts.sparkline(card.sparkline) if card.sparkline else None) for card in data["rows"]
-    ]
-    ctx = _page(
-        request,
-        sel,
-        data=data,
-        tables=_tables(request, data, ["my_region"], _export_query(sel)),
-    )
-    return render(request, "reports/my_region.html", ctx)
+
+    def build() -> dict:
+        data = _my_region_data(request, sel)
+        data["rows"] = [
+            replace(card, spark=charts.encoded(charts.sparkline(card.sparkline)) if card.sparkline else None)
+            for card in data["rows"]
+        ]
+        return {"data": data, "tables": _tables(request, data, ["my_region"], _export_query(sel))}
+
+    return _dashboard(request, sel, "my_region", "本地区", build)
 
 
 @login_required
 def by_department(request):
     sel = resolve(request)
-    data = _department_data(request, sel)
-    figures = [
-        (name, f"fig-dept-{i}", charts.progress_bars(rows)) for i, (name, rows) in enumerate(data["groups"].items())
-    ]
-    query = _export_query(sel, department=data["department"])
-    links = [(name, _export_query(sel, department=name)) for name in data["departments"]]
-    ctx = _page(
-        request,
-        sel,
-        data=data,
-        figures=figures,
-        department_links=links,
-        all_departments_query=_export_query(sel),
-        tables=_tables(request, data, ["departments"], query),
-    )
-    ctx["extra_filters"] = [("department", data["department"])] if data["department"] else []
-    return render(request, "reports/by_department.html", ctx)
+
+    def build() -> dict:
+        data = _department_data(request, sel)
+        figures = [
+            (name, f"fig-dept-{i}", charts.encoded(charts.progress_bars(rows)))
+            for i, (name, rows) in enumerate(data["groups"].items())
+        ]
+        query = _export_query(sel, department=data["department"])
+        return {
+            "data": data,
+            "figures": figures,
+            "tables": _tables(request, data, ["departments"], query),
+            "department_links": [(name, _export_query(sel, department=name)) for name in data["departments"]],
+            "all_departments_query": _export_query(sel),
+            "extra_filters": [("department", data["department"])] if data["department"] else [],
+        }
+
+    return _dashboard(request, sel, "by_department", "分部门进度", build)
 
 
 @login_required
 def milestones(request):
     sel = resolve(request)
-    data = _milestone_data(request, sel)
-    figure = charts.state_counts(data["counts"]) if data["counts"] else None
-    names = ["milestones", "milestone_targets"]
-    ctx = _page(request, sel, data=data, figure=figure, tables=_tables(request, data, names, _export_query(sel)))
-    return render(request, "reports/milestones.html", ctx)
+
+    def build() -> dict:
+        data = _milestone_data(request, sel)
+        figure = charts.encoded(charts.state_counts(data["counts"])) if data["counts"] else None
+        names = ["milestones", "milestone_targets"]
+        return {"data": data, "figure": figure, "tables": _tables(request, data, names, _export_query(sel))}
+
+    return _dashboard(request, sel, "milestones", "时限任务", build)
+
+
+@login_required
+def table_fragment(request, table):
+    """One dashboard table as an HTML fragment, fetched when the user opens it (static/js/tables.js); cached
+    like the pages, by the version of the region it is about."""
+    if table not in TABLES:
+        raise Http404("没有该表格")
+    sel = resolve(request)
+    _, load, make = TABLES[table]
+    html = page_cache.cached_page(
+        _page_key(request, f"table:{table}", sel.region),
+        lambda: _table_html(request, make, load(request, sel), table),
+    )
+    return HttpResponse(html)
 
 
 @login_required

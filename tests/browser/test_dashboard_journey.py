@@ -38,3 +38,23 @@ def test_overview_at_phone_width(page, live_server, cast, demo_plan):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"page scrolls sideways at phone width ({width}px)"
     shot(page, "dashboard-overview-phone")
+
+
+def test_tables_open_on_demand_in_place(page, live_server, cast, demo_plan):
+    login(page, live_server, "leader")
+    url = f"{live_server.url}/reports/?plan={demo_plan.slug}&year=2022&month=10"
+    page.goto(url)
+    assert page.locator("table").count() == 0  # the first response is the summary and the charts
+    section = page.locator("#table-lagging")
+    section.get_by_role("link", name="显示表格").click()
+    section.locator("table tbody tr").first.wait_for()
+    assert page.url == url  # fetched in place, not a new page
+    first = section.locator("tbody tr").first.inner_text()
+    section.locator("thead a", has_text="地区").click()  # sort, still in place
+    section.locator("[data-loaded='1'] table").wait_for()
+    page.wait_for_function(
+        "first => document.querySelector('#table-lagging tbody tr').innerText !== first", arg=first
+    )
+    assert page.url == url
+    shot(page, "dashboard-overview-lagging-table")
+    assert not page.js_errors, page.js_errors
