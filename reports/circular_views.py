@@ -25,8 +25,7 @@ def _require_circular_role(user) -> None:
 
 
 def _user_region(request, plan):
-    scope = scope_for(request.user)
-    return plan.region if scope.is_global or scope.region is None else scope.region
+    return scope_for(request.user).home_region(plan)
 
 
 @login_required
@@ -116,8 +115,8 @@ def circular_download(request, pk, fmt):
 @require_POST
 def next_steps_edit(request, slug):
     plan = get_plan_for_user(request, slug)
-    if not scope_for(request.user).is_admin:
-        raise PermissionDenied("只有省级管理员可以修改下步工作要求")
+    if not scope_for(request.user).administers(plan.region):
+        raise PermissionDenied("只有方案所属地区的管理员可以修改下步工作要求")
     form = NextStepsForm(request.POST, instance=plan)
     if form.is_valid():
         form.save()

@@ -20,6 +20,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from skills_admin.lib.xlsx import FORMULA_TRIGGERS, WorkbookRejected, open_workbook_safely, write_text
+from targets.models import MonthlyFigure, column_max
 
 SHEET_TITLE = "填报"
 META_SHEET = "_meta"
@@ -48,7 +49,7 @@ KIND_LABELS = {"flow": "累计量", "count": "周期计数", "stock": "期末存
 STATUS_LABELS = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
 INTEGER_UNITS = frozenset({"人", "人次", "名", "个", "场次", "家", "所", "张"})
-MAX_VALUE = Decimal(10) ** 12
+MAX_VALUE = column_max(MonthlyFigure, "value")
 MAX_REMARK = 500
 CENT = Decimal("0.01")
 
@@ -134,7 +135,7 @@ def parse_figure_value(raw: object, *, unit: str, kind: str) -> Decimal | None:
     if kind == MILESTONE:
         raise ValueError("里程碑指标不填数值，请在“进展”列选择")
     number = _to_decimal(raw, percent=kind == RATIO)
-    _check_range(number, unit, kind)
+    _check_range(number, unit, kind)  # first: a huge number cannot be quantized, and ≤ the bound rounds within it
     return number.quantize(CENT, ROUND_HALF_UP) if number.as_tuple().exponent < -2 else number
 
 
@@ -177,7 +178,7 @@ def _check_range(number: Decimal, unit: str, kind: str) -> None:
     if number < 0:
         raise ValueError("本月完成不能为负数")
     if number > MAX_VALUE:
-        raise ValueError("本月完成数值过大（超过1万亿），请核对单位")
+        raise ValueError(f"本月完成数值过大（上限为{MAX_VALUE:,f}），请核对单位")
     if kind == RATIO and number > 100:
         raise ValueError("比例应在0到100之间")
     if unit in INTEGER_UNITS and number != number.to_integral_value():

@@ -456,10 +456,16 @@ def figure_history(allocation: Allocation, month: int | None = None) -> list:
     return list(entries.order_by("-at", "-id")[:200])
 
 
-def audit_search(q: str = "", plan_slug: str = ""):
+def audit_search(q: str = "", plan_slug: str = "", *, user):
+    """The audit entries of the regions in the user's scope, newest first."""
+    from plans.scope import scope_for
     from targets.models import AuditEntry
 
-    entries = AuditEntry.objects.select_related("user", "region", "target", "plan").order_by("-at", "-id")
+    entries = (
+        AuditEntry.objects.filter(scope_for(user).q())
+        .select_related("user", "region", "target", "plan")
+        .order_by("-at", "-id")
+    )
     if plan_slug:
         entries = entries.filter(plan__slug=plan_slug)
     if q:

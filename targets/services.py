@@ -290,6 +290,8 @@ def _review(submission_id: int, user, allowed: tuple[str, ...]) -> tuple[Submiss
     if not scope_for(user).can_review:
         raise PermissionDenied("只有省级管理员可以审核")
     submission = Submission.objects.select_for_update().select_related("plan", "region").get(pk=submission_id)
+    if not scope_for(user).administers(submission.region):
+        raise PermissionDenied("无权审核该地区的数据")
     if submission.status not in allowed:
         raise ReportingError(f"当前状态为“{submission.get_status_display()}”，不能进行此操作")
     return submission, submission.get_status_display()
@@ -325,8 +327,8 @@ def submission_reopen(
     *, plan: Plan, region: Region, year: int, month: int, until: dt.date, user
 ) -> Submission:
     """Lift the deadline lock for one region and month until a date (an approved month goes back to draft)."""
-    if not scope_for(user).can_review:
-        raise PermissionDenied("只有省级管理员可以重新开放")
+    if not scope_for(user).administers(region):
+        raise PermissionDenied("只有本地区及上级的管理员可以重新开放")
     submission = _locked_submission(plan, region, year, month)
     old = submission.get_status_display()
     submission.reopened_until = until
@@ -349,10 +351,13 @@ def allocations_save(
     *, target: Target, year: int, shares: dict[int, Decimal | None], user, via: str = AuditEntry.Via.FORM
 ) -> AllocationResult:
     """Set a target's per-region shares for a year; warn where they add up to less than the target."""
-    if not scope_for(user).is_admin:
+    scope = scope_for(user)
+    if not scope.is_admin:
         raise PermissionDenied("只有省级管理员可以分解目标")
     plan = target.key_task.plan
     regions = {r.id: r for r in Region.objects.filter(pk__in=shares)}
+    if not all(scope.administers(r) for r in regions.values()) or len(regions) != len(shares):
+        raise PermissionDenied("无权分解该地区的目标")
     existing = {
         a.region_id: a for a in Allocation.objects.filter(target=target, year=year, region__in=regions)
     }

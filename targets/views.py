@@ -104,9 +104,7 @@ def _save_grid(request, plan, region, year, month, form) -> bool:
 
 def _entry_regions(request, plan: Plan) -> list[Region]:
     scope = scope_for(request.user)
-    regions = Region.objects.subtree_of(plan.region)
-    if not scope.is_global:
-        regions = regions.filter(path__startswith=scope.region.path) if scope.region else regions.none()
+    regions = Region.objects.subtree_of(plan.region).filter(scope.q(None))
     return list(regions.order_by("path"))
 
 
@@ -215,7 +213,7 @@ def figure_history(request, allocation_id, month):
 def audit_log(request):
     if not scope_for(request.user).is_admin:
         raise PermissionDenied("只有省级管理员可以查看修改记录")
-    entries = queries.audit_search(request.GET.get("q", ""), request.GET.get("plan", ""))
+    entries = queries.audit_search(request.GET.get("q", ""), request.GET.get("plan", ""), user=request.user)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "targets/audit_log.html", {"page": page, "q": request.GET.get("q", "")})
 
@@ -223,12 +221,13 @@ def audit_log(request):
 @login_required
 def allocations(request, slug):
     plan = get_plan_for_user(request, slug)
-    if not scope_for(request.user).is_admin:
+    scope = scope_for(request.user)
+    if not scope.is_admin:
         raise PermissionDenied("只有省级管理员可以分解目标")
     targets = Target.objects.filter(key_task__plan=plan).exclude(kind="milestone").select_related("key_task")
     target = targets.filter(pk=request.GET.get("target") or 0).first() or targets.first()
     year = int(request.GET.get("year") or plan.start_date.year)
-    regions = queries.peer_regions(plan)
+    regions = [r for r in queries.peer_regions(plan, scope.home_region(plan)) if scope.administers(r)]
     form = AllocationForm(regions, queries.current_shares(target, year), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

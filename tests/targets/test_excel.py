@@ -284,7 +284,7 @@ def test_milestone_status_codes_are_accepted_too():
         (FIRST, VALUE, 12.5, "第4行：本月完成应为整数（单位为“人次”）"),
         (FIRST + 5, VALUE, "2.5", "第9行：本月完成应为整数（单位为“个”）"),
         (FIRST + 2, VALUE, 150, "第6行：比例应在0到100之间"),
-        (FIRST + 1, VALUE, 10**13, "第5行：本月完成数值过大（超过1万亿），请核对单位"),
+        (FIRST + 1, VALUE, 10**13, "第5行：本月完成数值过大（上限为999,999,999,999.99），请核对单位"),
         (FIRST + 3, STATUS, "完成了", "第7行：进展“完成了”无效，应为未启动、推进中或已完成"),
         (FIRST + 3, STATUS, "=A1", "第7行：进展不能是公式，请从下拉列表选择"),
         (FIRST + 3, VALUE, 5, "第7行：里程碑指标不填数值，请在“进展”列选择"),
@@ -399,7 +399,9 @@ def test_figure_values_accepted(raw, unit, kind, expected):
         (object, "人", "flow", "本月完成“<class 'object'>”不是数字"),
         ("-0.5", "万人", "flow", "本月完成不能为负数"),
         ("100.01", "%", "ratio", "比例应在0到100之间"),
-        ("1000000000001", "万人", "flow", "本月完成数值过大（超过1万亿），请核对单位"),
+        ("1000000000000", "万人", "flow", "本月完成数值过大（上限为999,999,999,999.99），请核对单位"),
+        ("999999999999.995", "万人", "flow", "本月完成数值过大（上限为999,999,999,999.99），请核对单位"),
+        ("9" * 40, "万人", "flow", "本月完成数值过大（上限为999,999,999,999.99），请核对单位"),
         ("=A1", "人", "flow", "本月完成不能是公式，请填写数值"),
         ("1", "", "milestone", "里程碑指标不填数值，请在“进展”列选择"),
     ],
@@ -415,7 +417,7 @@ def test_a_blank_milestone_value_is_simply_none():
 
 
 @given(
-    number=st.integers(min_value=0, max_value=10**12),
+    number=st.integers(min_value=0, max_value=10**12 - 1),
     form=st.sampled_from(["ascii", "full_width", "commas", "full_width_commas"]),
     left=st.sampled_from(["", " ", "\t", "\u3000", "  "]),
     right=st.sampled_from(["", " ", "\n", "\u3000"]),
