@@ -424,6 +424,8 @@ def figures_upload(
 
     from targets.excel import parse_entry_upload
 
+    if not scope_for(user).can_enter_figures:  # refuse before parsing: parsing is the costly part
+        raise PermissionDenied("您的角色不能填报数据")
     parsed = parse_entry_upload(data, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=settings.UPLOAD_MAX_ROWS)
     errors = [_row_error(e.row_number, e.message) for e in parsed.errors]
     if not errors:

@@ -169,6 +169,8 @@ def template_download(request, slug, year, month):
 @require_POST
 def upload(request, slug, year, month):
     plan = get_plan_for_user(request, slug)
+    if not scope_for(request.user).can_enter_figures:  # before the file is even read
+        raise PermissionDenied("您的角色不能填报数据")
     form = UploadForm(request.POST, request.FILES)
     back = (
         request.POST.get("next")
