@@ -41,7 +41,7 @@ def _overview_data(request, sel):
 
 def _ranking_data(request, sel):
     target_id = _int_param(request, "target")
-    return queries.ranking(*_sel_args(sel), target_id=target_id, today=timezone.localdate())
+    return queries.ranking(*_sel_args(sel), target_id=target_id, today=timezone.localdate(), user=request.user)
 
 
 def _trend_data(request, sel):
