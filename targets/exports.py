@@ -66,4 +66,5 @@ def _row(plan, year, month, allocation, target, figures, submissions, today) -> 
         milestone_status=current.milestone_status if current else "",
         remark=current.remark if current else "",
         locked=not state.editable,
+        version=current.version if current else 0,
     )

@@ -33,9 +33,9 @@ class ReportingError(Exception):
 class ConflictError(ReportingError):
     """Someone else saved the same grid since it was opened; `changes` says what they changed."""
 
-    def __init__(self, changes: list[str]):
+    def __init__(self, changes: list[str], opened: str = "打开本表"):
         self.changes = changes
-        super().__init__(["保存冲突：您打开本表后，他人已修改并保存。为避免覆盖，本次未保存。", *changes])
+        super().__init__([f"保存冲突：您{opened}后，他人已修改并保存。为避免覆盖，本次未保存。", *changes])
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class FigureEntry:
     remark: str = ""
     original_value: Decimal | None = None  # what the user saw when the grid was opened
     original_remark: str = ""
+    seen_version: int | None = None  # an upload: the figure's version when the template was downloaded
+    label: str = ""  # where the entry came from ("第5行"), for messages
 
 
 @dataclass
@@ -105,6 +107,9 @@ def figures_save(
     _check_entries(entries, allocations)
     if expected_version is not None and expected_version != submission.version:
         raise ConflictError(_conflicts(entries, existing, allocations) or ["（他人修改了报送状态或其他行）"])
+    stale = _stale(entries, existing, allocations)
+    if stale:
+        raise ConflictError(stale, opened="下载模板")
     history = _history(allocations, month)
     result = SaveResult(submission=submission)
     deltas, created, updated, audit = [], [], [], []
@@ -165,6 +170,38 @@ def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], a
     return changes
 
 
+def _stale(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], allocations) -> list[str]:
+    """Uploaded rows that would overwrite a figure changed since the template was downloaded."""
+    changes = []
+    for entry in entries:
+        current = existing.get(entry.allocation_id)
+        if entry.seen_version is None or (current.version if current else 0) == entry.seen_version:
+            continue
+        if _entry_fields(entry) == _figure_fields(current):
+            continue  # the upload says what the figure says now: nothing would be undone
+        who = current.updated_by if current and current.updated_by else "他人"
+        changes.append(
+            f"{entry.label}“{allocations[entry.allocation_id].target.name}”：下载模板后已被修改，"
+            f"现为 {_text(current.value if current else None)}（{who} 修改），请重新下载模板"
+        )
+    return changes
+
+
+def _entry_fields(entry: FigureEntry) -> dict:
+    return {
+        "value": entry.value,
+        "milestone_status": entry.milestone_status,
+        "milestone_date": entry.milestone_date,
+        "remark": entry.remark.strip(),
+    }
+
+
+def _figure_fields(figure: MonthlyFigure | None) -> dict:
+    if figure is None:
+        return {"value": None, "milestone_status": "", "milestone_date": None, "remark": ""}
+    return {name: getattr(figure, name) for name in FIGURE_FIELDS}
+
+
 def _history(allocations: dict[int, Allocation], month: int) -> dict[int, list[Decimal]]:
     history: dict[int, list[Decimal]] = {}
     rows = MonthlyFigure.objects.filter(allocation__in=allocations, month__lt=month, value__isnull=False)
@@ -192,12 +229,7 @@ FIGURE_FIELDS = ("value", "milestone_status", "milestone_date", "remark")
 
 def _apply(entry, allocation, figure, month, user, via, plan, region, year, audit: list) -> MonthlyFigure | None:
     """The figure as the entry leaves it (unsaved), or None when nothing changes; its audit rows go to `audit`."""
-    new = {
-        "value": entry.value,
-        "milestone_status": entry.milestone_status,
-        "milestone_date": entry.milestone_date,
-        "remark": entry.remark.strip(),
-    }
+    new = _entry_fields(entry)
     if figure is None:
         if all(v in (None, "") for v in new.values()):
             return None
@@ -426,13 +458,24 @@ def figures_upload(
 
     if not scope_for(user).can_enter_figures:  # refuse before parsing: parsing is the costly part
         raise PermissionDenied("您的角色不能填报数据")
-    parsed = parse_entry_upload(data, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=settings.UPLOAD_MAX_ROWS)
+    parsed = parse_entry_upload(
+        data,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        max_rows=settings.UPLOAD_MAX_ROWS,
+        describe=lambda ids: _kinds_and_units(plan, ids),
+    )
     errors = [_row_error(e.row_number, e.message) for e in parsed.errors]
     if not errors:
         errors = _upload_header_errors(parsed, plan, year, month)
     if errors:
         raise ReportingError(errors)
     return _upload_apply(plan, year, month, parsed.rows, user, today or _today())
+
+
+def _kinds_and_units(plan: Plan, allocation_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What the database says each row is: the template's hidden sheet is the user's to edit."""
+    rows = Allocation.objects.for_plan(plan).filter(pk__in=allocation_ids)
+    return {pk: (kind, unit) for pk, kind, unit in rows.values_list("id", "target__kind", "target__unit")}
 
 
 def _row_error(row_number: int | None, message: str) -> str:
@@ -492,6 +535,8 @@ def _upload_save(plan, year, month, groups, user, today) -> UploadResult:
                     value=r.value,
                     milestone_status=r.milestone_status,
                     remark=r.remark,
+                    seen_version=r.seen_version,
+                    label=f"第{r.row_number}行",
                 )
                 for r in rows
             ]

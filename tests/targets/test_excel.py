@@ -179,14 +179,14 @@ def test_validations_fit_each_kind(workbook):
 def test_the_markers_sit_in_a_protected_very_hidden_sheet(workbook):
     meta = workbook["_meta"]
     assert meta.sheet_state == "veryHidden" and meta.protection.sheet
-    rows = list(meta.iter_rows(max_col=4, values_only=True))
+    rows = list(meta.iter_rows(max_col=5, values_only=True))
     assert rows[:4] == [
-        ("format", "entry-template/1", None, None),
-        ("plan_slug", "liaoning", None, None),
-        ("year", 2024, None, None),
-        ("month", 11, None, None),
+        ("format", "entry-template/2", None, None, None),
+        ("plan_slug", "liaoning", None, None, None),
+        ("year", 2024, None, None, None),
+        ("month", 11, None, None, None),
     ]
-    assert (105, "flow", "人次", 1) in rows
+    assert (105, "flow", "人次", 1, 0) in rows
 
 
 def test_user_text_cannot_become_a_formula():
@@ -217,11 +217,11 @@ def test_round_trip_returns_what_was_typed_and_what_was_already_there():
     assert parsed.errors == []
     assert (parsed.plan_slug, parsed.year, parsed.month) == ("liaoning", 2024, 11)
     assert parsed.rows == [
-        UploadRow(4, 101, "210100", Decimal(1300), "", "已核对"),
-        UploadRow(5, 102, "210100", Decimal("12.5"), "", ""),
-        UploadRow(6, 103, "210100", Decimal("26.5"), "", ""),
-        UploadRow(7, 104, "210100", None, "done", ""),
-        UploadRow(9, 106, "210100", Decimal(3), "", ""),
+        UploadRow(4, 101, "210100", Decimal(1300), "", "已核对", 0),
+        UploadRow(5, 102, "210100", Decimal("12.5"), "", "", 0),
+        UploadRow(6, 103, "210100", Decimal("26.5"), "", "", 0),
+        UploadRow(7, 104, "210100", None, "done", "", 0),
+        UploadRow(9, 106, "210100", Decimal(3), "", "", 0),
     ]
 
 
