@@ -150,6 +150,8 @@ class Plan(models.Model):
         return list(range(self.start_date.year, self.end_date.year + 1))
 
     def covers_month(self, year: int, month: int) -> bool:
+        if not (1 <= month <= 12 and dt.MINYEAR <= year <= dt.MAXYEAR):
+            return False
         first = dt.date(year, month, 1)
         return dt.date(self.start_date.year, self.start_date.month, 1) <= first <= self.end_date
 
