@@ -40,8 +40,15 @@ def _f(value: Decimal | int | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+def plain(text: str) -> str:
+    """User text as Plotly shows it, never as markup: Plotly turns <a href>, <b>, <br> in labels into links and
+    formatting, so a region or target name holding a link would become clickable on an axis."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _short(label: str, size: int = LABEL_CHARS) -> str:
-    return label if len(label) <= size else label[: size - 1] + "…"
+    label = label if len(label) <= size else label[: size - 1] + "…"
+    return plain(label)
 
 
 def _layout(**extra) -> dict:
@@ -139,7 +146,7 @@ def _status_bar(status: str, items: list[tuple[str, dict]]) -> dict:
 def _hover(row: dict) -> str:
     unit = row.get("unit") or ""
     parts = [
-        f"<b>{row.get('region_name') or ''} {row['code']} {row['name']}</b>".replace("<b> ", "<b>"),
+        f"<b>{plain(row.get('region_name') or '')} {row['code']} {plain(row['name'])}</b>".replace("<b> ", "<b>"),
         f"目标 {format_number(row.get('target_value'), unit)}{unit}",
         f"累计 {format_number(row.get('cumulative'), unit)}{unit}",
         f"完成率 {format_percent(row.get('completion_rate'))}",
@@ -175,14 +182,14 @@ def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int
             gap = cell.get("schedule_gap") if cell else None
             row_z.append(_f(gap))
             row_text.append(_heat_text(cell))
-            row_hover.append(_hover(cell) if cell else f"{r['name']} 无任务")
+            row_hover.append(_hover(cell) if cell else f"{plain(r['name'])} 无任务")
         z.append(row_z)
         text.append(row_text)
         hover.append(row_hover)
     data = [
         {
             "type": "heatmap",
-            "x": [r["name"] for r in regions],
+            "x": [plain(r["name"]) for r in regions],
             "y": [_short(f"{t['code']} {t['name']}", 12) for t in targets],
             "z": z,
             "text": text,
@@ -230,7 +237,7 @@ def _heat_text(cell: dict | None) -> str:
 def ranking_bars(rows: list[dict], *, schedule_rate: Decimal | None, highlight_region_id: int | None = None) -> dict:
     """Regions by 完成率, coloured by status, the 序时进度 as a line; hover gives each region's figures."""
     ranked = [r for r in rows if r.get("completion_rate") is not None]
-    names = [r["region_name"] for r in ranked]
+    names = [plain(r["region_name"]) for r in ranked]
     data = [
         {
             "type": "bar",

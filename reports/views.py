@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django_tables2 import RequestConfig
 
 from plans.scope import scope_for
@@ -121,6 +122,7 @@ def _dashboard(request, view: str, region, build) -> dict:
     return page_cache.cached_page(key, compute)
 
 
+@cache_control(private=True)
 @login_required
 def overview(request):
     sel = resolve(request)
@@ -138,6 +140,7 @@ def overview(request):
     return render(request, "reports/overview.html", ctx)
 
 
+@cache_control(private=True)
 @login_required
 def ranking(request):
     sel = resolve(request)
@@ -151,6 +154,7 @@ def ranking(request):
     return render(request, "reports/ranking.html", ctx)
 
 
+@cache_control(private=True)
 @login_required
 def trend(request):
     sel = resolve(request)
@@ -163,6 +167,7 @@ def trend(request):
     return render(request, "reports/trend.html", ctx)
 
 
+@cache_control(private=True)
 @login_required
 def my_region(request):
     sel = resolve(request)
@@ -178,6 +183,7 @@ def my_region(request):
     return render(request, "reports/my_region.html", ctx)
 
 
+@cache_control(private=True)
 @login_required
 def by_department(request):
     sel = resolve(request)
@@ -200,6 +206,7 @@ def by_department(request):
     return render(request, "reports/by_department.html", ctx)
 
 
+@cache_control(private=True)
 @login_required
 def milestones(request):
     sel = resolve(request)
@@ -210,6 +217,7 @@ def milestones(request):
     return render(request, "reports/milestones.html", ctx)
 
 
+@cache_control(private=True)
 @login_required
 def table_export(request, table, fmt):
     if table not in TABLES or fmt not in EXPORT_FORMATS:

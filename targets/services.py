@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from plans.models import Plan, Region
@@ -573,6 +574,10 @@ def audit_admin_change(*, obj, changed: list[str], initial: dict, user) -> None:
     audited = {"value", "milestone_status", "milestone_date", "remark"}
     if isinstance(obj, MonthlyFigure):
         allocation, month, subject = obj.allocation, obj.month, AuditEntry.Subject.FIGURE
+        if allocation.region_id and set(changed) & audited:  # a grid opened before this change must not undo it
+            Submission.objects.filter(
+                plan=allocation.target.key_task.plan, region=allocation.region, year=allocation.year, month=month
+            ).update(version=F("version") + 1)
     else:
         allocation, month, subject = obj, None, AuditEntry.Subject.ALLOCATION
     AuditEntry.objects.bulk_create(

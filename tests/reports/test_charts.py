@@ -200,3 +200,11 @@ def test_the_served_chart_config_never_offers_to_send_data_to_plotly_cloud(clien
     for setting in ("showSendToCloud: false", "showEditInChartStudio: false", "showLink: false", '"sendDataToCloud"'):
         assert setting in served
     assert served.count("private_)") == 2  # both the full and the small charts use it
+
+
+def test_links_in_region_or_target_names_are_shown_as_text_not_markup():
+    link = '<a href="https://evil.example/">沈阳</a>'
+    ranked = charts.ranking_bars([row(region_name=link, name=link)], schedule_rate=Decimal(50))
+    bars = charts.progress_bars([row(name=link)])
+    text = json.dumps([ranked, bars], ensure_ascii=False)
+    assert "<a " not in text and "&lt;a href" in text

@@ -247,3 +247,11 @@ def test_empty_month_says_who_has_not_reported(client, db):
     assert response.status_code == 200
     assert "2024年3月尚无填报数据" in html
     assert all(city.name in html for city in cities)
+
+
+@pytest.mark.parametrize("path", ["/reports/", "/reports/ranking/", "/reports/my-region/", "/reports/circulars/"])
+def test_dashboards_are_never_kept_by_shared_caches(path, cast, client, demo_plan):
+    client.force_login(cast["admin"])
+    response = client.get(f"{path}?plan={demo_plan.slug}&year=2022&month=11")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]

@@ -292,3 +292,23 @@ def test_rollups_kept_on_save_equal_a_rebuild(shenyang_grid, demo_plan, cast, re
     kept = _rollup_rows(demo_plan)
     rollups_rebuild(plan=demo_plan, year=2022)
     assert kept == _rollup_rows(demo_plan)
+
+
+def test_a_figure_corrected_in_the_django_admin_cannot_be_undone_by_an_older_grid(
+    shenyang_grid, cast, demo_plan, region, rf
+):
+    from django.contrib import admin
+
+    from targets.admin import MonthlyFigureAdmin
+
+    row = next(r for r in shenyang_grid.rows if not r.is_milestone and r.value is not None)
+    figure = MonthlyFigure.objects.get(allocation_id=row.allocation_id, month=OPEN_MONTH)
+    initial = {"value": figure.value}
+    figure.value = Decimal(123)
+    request = rf.post("/admin/")
+    request.user = cast["admin"]
+    form = type("Form", (), {"changed_data": ["value"], "initial": initial})()
+    MonthlyFigureAdmin(MonthlyFigure, admin.site).save_model(request, figure, form, change=True)
+    with pytest.raises(ConflictError):
+        _save(demo_plan, region(SHENYANG), [(row, Decimal(9))], cast["shenyang_reporter"], shenyang_grid.version)
+    assert MonthlyFigure.objects.get(pk=figure.pk).value == 123
