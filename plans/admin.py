@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from plans.models import Department, KeyTask, KeyTaskDepartment, Measure, Plan, Profile, Region
@@ -72,8 +73,29 @@ class KeyTaskAdmin(admin.ModelAdmin):
     inlines = [KeyTaskDepartmentInline, MeasureInline, TargetInline]
 
 
+class ProfileForm(forms.ModelForm):
+    """Only a superuser grants the nationwide role (部级管理员): it sees and changes every region."""
+
+    granted_by_superuser = False
+
+    class Meta:
+        model = Profile
+        fields = ["user", "role", "region", "department"]
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if role == Profile.Role.NATIONAL and not self.granted_by_superuser:
+            raise forms.ValidationError("只有超级用户可以授予部级管理员角色")
+        return role
+
+
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "region", "department"]
     list_filter = ["role"]
     autocomplete_fields = ["region", "department"]
+    form = ProfileForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type("ProfileForm", (form,), {"granted_by_superuser": request.user.is_superuser})

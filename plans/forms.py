@@ -35,6 +35,13 @@ class PlanImportForm(forms.Form):
         label="仅预览，不写入", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # an admin imports plans of the regions they administer
+            from plans.scope import scope_for
+
+            self.fields["region"].queryset = Region.objects.filter(scope_for(user).q(None))
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 
 class RegionQuerySet(models.QuerySet):
     def subtree_of(self, region: Region) -> RegionQuerySet:
-        return self.filter(Q(pk=region.pk) | Q(path__startswith=region.path + "/"))
+        return self.filter(region.subtree_q(None))
 
     def children_of(self, region: Region) -> RegionQuerySet:
         return self.filter(parent=region)
@@ -55,6 +56,14 @@ class Region(models.Model):
     def is_within(self, other: Region) -> bool:
         return self.path == other.path or self.path.startswith(other.path + "/")
 
+    def subtree_q(self, field: str | None = "region") -> Q:
+        """The rows whose region (through `field`; None: the Region itself) is this region or lies below it.
+
+        The one subtree filter of the product, the query twin of `is_within`: the "/" keeps 2101 out of 210.
+        """
+        prefix = f"{field}__" if field else ""
+        return Q(**{f"{prefix}path": self.path}) | Q(**{f"{prefix}path__startswith": self.path + "/"})
+
 
 class Department(models.Model):
     """A responsible body (责任部门 / 牵头单位 / 参加单位)."""
@@ -89,9 +98,7 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         # A plan is visible where its region contains the user's region or lies inside it.
         ancestors = scope.region.path.split("/")
-        return self.filter(
-            Q(region__code__in=ancestors) | Q(region__path__startswith=scope.region.path + "/")
-        )
+        return self.filter(Q(region__code__in=ancestors) | scope.region.subtree_q())
 
 
 class Plan(models.Model):
@@ -143,6 +150,8 @@ class Plan(models.Model):
         return list(range(self.start_date.year, self.end_date.year + 1))
 
     def covers_month(self, year: int, month: int) -> bool:
+        if not (1 <= month <= 12 and dt.MINYEAR <= year <= dt.MAXYEAR):
+            return False
         first = dt.date(year, month, 1)
         return dt.date(self.start_date.year, self.start_date.month, 1) <= first <= self.end_date
 
@@ -238,6 +247,7 @@ class Profile(models.Model):
 
     class Role(models.TextChoices):
         ADMIN = "admin", "省级管理员"
+        NATIONAL = "national", "部级管理员"
         REPORTER = "reporter", "填报员"
         VIEWER = "viewer", "查看"
         LEADER = "leader", "领导"
@@ -267,6 +277,11 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region or '全部'}"
+
+    def clean(self):
+        # Every role but the nationwide one is bounded by a region: without one it would mean "everywhere".
+        if self.role and self.role != self.Role.NATIONAL and self.region_id is None:
+            raise ValidationError({"region": "除部级管理员外，每个角色都必须指定所属地区"})
 
 
 class ApiToken(models.Model):

@@ -1,14 +1,23 @@
 """Who may see and change what: one place that turns a user into a region scope.
 
 Every list, form, export, dashboard, circular and API call asks `scope_for(user)` (directly or through a
-`visible_to(user)` QuerySet method); object checks go through the rules in `plans/rules.py`.
+`visible_to(user)` QuerySet method); object checks go through `Scope.covers` and the rules in `plans/rules.py`.
+
+Every role is bounded by its region's subtree, admins included: a provincial admin (省级管理员) manages their
+province, a city-level admin their city. Only a superuser and the explicit nationwide role (部级管理员, granted by
+a superuser) see everything. A profile may later carry a department: the scope keeps it so that checks can narrow
+by it without another way of asking.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from plans.models import Profile, Region
+
+ADMIN_ROLES = (Profile.Role.ADMIN, Profile.Role.NATIONAL)
 
 
 @dataclass(frozen=True)
@@ -16,22 +25,23 @@ class Scope:
     role: str | None
     region: Region | None
     is_global: bool
+    department_id: int | None = None
 
     @property
     def can_enter_figures(self) -> bool:
-        return self.role in (Profile.Role.ADMIN, Profile.Role.REPORTER)
+        return self.role in (*ADMIN_ROLES, Profile.Role.REPORTER)
 
     @property
     def can_review(self) -> bool:
-        return self.role == Profile.Role.ADMIN
+        return self.is_admin
 
     @property
     def can_download_circulars(self) -> bool:
-        return self.role in (Profile.Role.ADMIN, Profile.Role.LEADER)
+        return self.role in (*ADMIN_ROLES, Profile.Role.LEADER)
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Profile.Role.ADMIN
+        return self.role in ADMIN_ROLES
 
     def covers(self, region: Region | None) -> bool:
         if self.is_global:
@@ -40,9 +50,23 @@ class Scope:
             return False
         return region.is_within(self.region)
 
-    def region_paths_filter(self, field: str = "region") -> dict:
-        """Keyword filter that keeps rows of regions inside the scope (use with Q(**) or .filter(**))."""
-        return {f"{field}__path__startswith": self.region.path}
+    def administers(self, region: Region | None) -> bool:
+        """An admin whose subtree holds `region`: review, reopen, allocate, edit next steps, read the audit."""
+        return self.is_admin and self.covers(region)
+
+    def q(self, field: str | None = "region") -> Q:
+        """Rows whose region (through `field`) lies in the scope; use with `.filter()`."""
+        if self.is_global:
+            return Q()
+        if self.region is None:
+            return Q(pk__in=[])
+        return self.region.subtree_q(field)
+
+    def home_region(self, plan) -> Region:
+        """The region a page of `plan` opens on: the user's own where it lies inside the plan, else the plan's."""
+        if self.region is not None and not self.is_global and self.region.is_within(plan.region):
+            return self.region
+        return plan.region
 
 
 NO_SCOPE = Scope(role=None, region=None, is_global=False)
@@ -61,16 +85,13 @@ def scope_for(user) -> Scope:
 
 def _build_scope(user) -> Scope:
     if user.is_superuser:
-        return Scope(role=Profile.Role.ADMIN, region=None, is_global=True)
+        return Scope(role=Profile.Role.NATIONAL, region=None, is_global=True)
     profile = Profile.objects.select_related("region").filter(user=user).first()
     if profile is None:
         return NO_SCOPE
-    is_global = profile.role == Profile.Role.ADMIN and profile.region is None
-    if (
-        profile.role == Profile.Role.ADMIN
-        and profile.region
-        and profile.region.level == Region.Level.PROVINCE
-    ):
-        # A provincial admin manages everything of their province and, having no peers, is global here.
-        is_global = True
-    return Scope(role=profile.role, region=profile.region, is_global=is_global)
+    if profile.role == Profile.Role.NATIONAL:
+        return Scope(role=profile.role, region=None, is_global=True)
+    # Any other role without a region sees nothing (Profile.clean refuses it; this fails closed).
+    return Scope(
+        role=profile.role, region=profile.region, is_global=False, department_id=profile.department_id
+    )

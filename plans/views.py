@@ -33,7 +33,7 @@ def plan_detail(request, slug):
 def plan_import(request):
     if not scope_for(request.user).is_admin:
         raise PermissionDenied("只有省级管理员可以导入方案")
-    form = PlanImportForm(request.POST or None, request.FILES or None)
+    form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user)
     preview = None
     if request.method == "POST" and form.is_valid():
         try:

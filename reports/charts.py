@@ -46,8 +46,15 @@ def _f(value: Decimal | int | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+def plain(text: str) -> str:
+    """User text as Plotly shows it, never as markup: Plotly turns <a href>, <b>, <br> in labels into links and
+    formatting, so a region or target name holding a link would become clickable on an axis."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _short(label: str, size: int = LABEL_CHARS) -> str:
-    return label if len(label) <= size else label[: size - 1] + "…"
+    label = label if len(label) <= size else label[: size - 1] + "…"
+    return plain(label)
 
 
 def _layout(**extra) -> dict:
@@ -145,7 +152,7 @@ def _status_bar(status: str, items: list[tuple[str, dict]]) -> dict:
 def _hover(row: dict) -> str:
     unit = row.get("unit") or ""
     parts = [
-        f"<b>{row.get('region_name') or ''} {row['code']} {row['name']}</b>".replace("<b> ", "<b>"),
+        f"<b>{plain(row.get('region_name') or '')} {row['code']} {plain(row['name'])}</b>".replace("<b> ", "<b>"),
         f"目标 {format_number(row.get('target_value'), unit)}{unit}",
         f"累计 {format_number(row.get('cumulative'), unit)}{unit}",
         f"完成率 {format_percent(row.get('completion_rate'))}",
@@ -185,7 +192,7 @@ def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int
     data = [
         {
             "type": "heatmap",
-            "x": [r["name"] for r in regions],
+            "x": [plain(r["name"]) for r in regions],
             "y": [_short(f"{t['code']} {t['name']}", 12) for t in targets],
             "z": z,
             "text": text,
@@ -213,29 +220,19 @@ def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int
     return {"data": data, "layout": layout}
 
 
-STATUS_MARKS = {
-    Status.DONE: "✔",
-    Status.ON_TRACK: "",
-    Status.LAGGING: "◆",
-    Status.SEVERE: "▲",
-    Status.NOT_REPORTED: "未报",
-    Status.NO_TASK: "",
-}
-
-
 def _heat_text(cell: dict | None) -> str:
     if cell is None:
         return "无任务"
     if cell.get("schedule_gap") is None:
         return cell["status_label"]
-    mark = STATUS_MARKS.get(Status(cell["status"]), "")
+    mark = Status(cell["status"]).mark
     return f"{format_points(cell['schedule_gap'])}{mark}"
 
 
 def ranking_bars(rows: list[dict], *, schedule_rate: Decimal | None, highlight_region_id: int | None = None) -> dict:
     """Regions by 完成率, coloured by status, the 序时进度 as a line; hover gives each region's figures."""
     ranked = [r for r in rows if r.get("completion_rate") is not None]
-    names = [r["region_name"] for r in ranked]
+    names = [plain(r["region_name"]) for r in ranked]
     data = [
         {
             "type": "bar",

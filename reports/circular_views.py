@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from plans.scope import scope_for
@@ -25,10 +26,10 @@ def _require_circular_role(user) -> None:
 
 
 def _user_region(request, plan):
-    scope = scope_for(request.user)
-    return plan.region if scope.is_global or scope.region is None else scope.region
+    return scope_for(request.user).home_region(plan)
 
 
+@cache_control(private=True)
 @login_required
 def circular_list(request):
     _require_circular_role(request.user)
@@ -52,6 +53,7 @@ def circular_list(request):
     return render(request, "reports/circular_list.html", ctx)
 
 
+@cache_control(private=True)
 @login_required
 @require_POST
 def circular_request(request):
@@ -71,6 +73,7 @@ def circular_request(request):
     )
 
 
+@cache_control(private=True)
 @login_required
 def job_status(request, pk):
     _require_circular_role(request.user)
@@ -89,6 +92,7 @@ def job_status(request, pk):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
+@cache_control(private=True)
 @login_required
 @require_POST
 def job_retry(request, pk):
@@ -99,6 +103,7 @@ def job_retry(request, pk):
     return redirect(reverse("reports:circulars") + f"?plan={job.plan.slug}#job-{new_job.pk}")
 
 
+@cache_control(private=True)
 @login_required
 def circular_download(request, pk, fmt):
     _require_circular_role(request.user)
@@ -112,12 +117,13 @@ def circular_download(request, pk, fmt):
     return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}")
 
 
+@cache_control(private=True)
 @login_required
 @require_POST
 def next_steps_edit(request, slug):
     plan = get_plan_for_user(request, slug)
-    if not scope_for(request.user).is_admin:
-        raise PermissionDenied("只有省级管理员可以修改下步工作要求")
+    if not scope_for(request.user).administers(plan.region):
+        raise PermissionDenied("只有方案所属地区的管理员可以修改下步工作要求")
     form = NextStepsForm(request.POST, instance=plan)
     if form.is_valid():
         form.save()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from plans.models import Plan, Region
 
@@ -47,14 +46,7 @@ class CircularJobQuerySet(models.QuerySet):
     def visible_to(self, user) -> CircularJobQuerySet:
         from plans.scope import scope_for
 
-        scope = scope_for(user)
-        if scope.is_global:
-            return self
-        if scope.region is None:
-            return self.none()
-        return self.filter(
-            Q(region__path=scope.region.path) | Q(region__path__startswith=scope.region.path + "/")
-        )
+        return self.filter(scope_for(user).q())
 
 
 class CircularJob(models.Model):

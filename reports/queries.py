@@ -29,6 +29,7 @@ from targets.queries import (
 )
 
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
+SHOWN_TO_OTHERS = ("submitted", "approved")  # Submission statuses whose figures other regions may read
 HEADLINE_LABELS = ("已完成", "正常", "滞后", "严重滞后")
 
 
@@ -132,14 +133,22 @@ def monthly_points(report: ProgressReport, target: TargetRow, cell: Cell) -> lis
     ]
 
 
-def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None) -> dict:
-    """One target's regions in rank order, `region` highlighted. Queries: progress_report + at most 1."""
+def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None, user=None) -> dict:
+    """One target's regions in rank order, `region` highlighted; peers' drafts withheld from `user`.
+
+    Queries: progress_report + at most 1 + 2 (drafts).
+    """
     parent = comparison_region(plan, region)
     report = progress_report(plan, year, month, region=parent)
     target = _target(report, target_id)
     names = {r.id: r.name for r in report.regions}
     rows = [progress_row(target, c, names[c.region_id]) for c in report.target_cells(target.id)]
-    ranked = {row["region_id"] for row in rows}
+    if user is not None:
+        withheld = drafts_withheld_from(user, plan, year, month, names)
+        rows = [r for r in rows if r.region_id not in withheld] + [
+            r.withheld() for r in rows if r.region_id in withheld
+        ]
+    ranked = {row.region_id for row in rows}
     no_task = [r.name for r in report.regions if r.id not in ranked]
     rows = [replace(row, is_self=row.region_id == region.id) for row in rows]
     total = progress_row(target, report.totals[target.id], parent.name)
@@ -168,9 +177,31 @@ def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int |
     }
 
 
-def _peer_context(ranked: list[Cell], region_id: int, names: dict[int, str]) -> list[dict]:
-    """Top, bottom and the region's neighbours in one target's ranking."""
-    ranked = [c for c in ranked if c.rank is not None]
+def drafts_withheld_from(user, plan: Plan, year: int, month: int, region_ids) -> set[int]:
+    """The regions among `region_ids` whose month the user may not read yet (2 queries).
+
+    Other regions' figures are visible once submitted (已报送 / 已审核); a draft or a returned month only to the
+    region itself and to the users whose scope holds it (its admins and viewers above it).
+    """
+    from plans.scope import scope_for
+    from targets.models import Submission
+
+    ids = set(region_ids)
+    covered = set(Region.objects.filter(pk__in=ids).filter(scope_for(user).q(None)).values_list("id", flat=True))
+    foreign = ids - covered
+    if not foreign:
+        return set()
+    shown = Submission.objects.filter(
+        plan=plan, year=year, month=month, region_id__in=foreign, status__in=SHOWN_TO_OTHERS
+    ).values_list("region_id", flat=True)
+    return foreign - set(shown)
+
+
+def _peer_context(
+    ranked: list[Cell], region_id: int, names: dict[int, str], withheld: frozenset[int] = frozenset()
+) -> list[dict]:
+    """Top, bottom and the region's neighbours in one target's ranking (peers' drafts left out)."""
+    ranked = [c for c in ranked if c.rank is not None and c.region_id not in withheld]
     index = next((i for i, c in enumerate(ranked) if c.region_id == region_id), None)
     if index is None:
         return []
@@ -218,6 +249,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
     report = progress_report(plan, year, month, region=parent)
     names = {r.id: r.name for r in report.regions}
     is_peer = parent.id != region.id and region.id in names
+    withheld = frozenset(drafts_withheld_from(user, plan, year, month, names) if is_peer else ())
     rows = []
     for t in report.targets:
         cell = report.cell(t.id, region.id) if is_peer else report.totals[t.id]
@@ -226,7 +258,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
         rows.append(
             RegionCard(
                 row=progress_row(t, cell, region.name),
-                peers=_peer_context(report.target_cells(t.id), region.id, names) if is_peer else [],
+                peers=_peer_context(report.target_cells(t.id), region.id, names, withheld) if is_peer else [],
                 peer_count=len(report.target_cells(t.id)) if is_peer else 0,
                 sparkline=[] if t.kind == "milestone" else monthly_points(report, t, cell),
             )

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.cache import cache_control
 from django_tables2 import RequestConfig
 
 from plans.scope import scope_for
@@ -48,7 +49,7 @@ def _overview_data(request, sel):
 
 def _ranking_data(request, sel):
     target_id = _int_param(request, "target")
-    return queries.ranking(*_sel_args(sel), target_id=target_id)
+    return queries.ranking(*_sel_args(sel), target_id=target_id, user=request.user)
 
 
 def _trend_data(request, sel):
@@ -148,6 +149,7 @@ def _page_key(request, view: str, region) -> str:
     return page_cache.page_key(request, view, scope_for(request.user), timezone.localdate(), region)
 
 
+@cache_control(private=True)
 @login_required
 def overview(request):
     sel = resolve(request)
@@ -164,6 +166,7 @@ def overview(request):
     return _dashboard(request, sel, "overview", "进度总览", build)
 
 
+@cache_control(private=True)
 @login_required
 def ranking(request):
     sel = resolve(request)
@@ -185,6 +188,7 @@ def ranking(request):
     return _dashboard(request, sel, "ranking", "指标排名", build)
 
 
+@cache_control(private=True)
 @login_required
 def trend(request):
     sel = resolve(request)
@@ -204,6 +208,7 @@ def trend(request):
     return _dashboard(request, sel, "trend", "月度趋势", build)
 
 
+@cache_control(private=True)
 @login_required
 def my_region(request):
     sel = resolve(request)
@@ -219,6 +224,7 @@ def my_region(request):
     return _dashboard(request, sel, "my_region", "本地区", build)
 
 
+@cache_control(private=True)
 @login_required
 def by_department(request):
     sel = resolve(request)
@@ -242,6 +248,7 @@ def by_department(request):
     return _dashboard(request, sel, "by_department", "分部门进度", build)
 
 
+@cache_control(private=True)
 @login_required
 def milestones(request):
     sel = resolve(request)
@@ -255,6 +262,7 @@ def milestones(request):
     return _dashboard(request, sel, "milestones", "时限任务", build)
 
 
+@cache_control(private=True)
 @login_required
 def table_fragment(request, table):
     """One dashboard table as an HTML fragment, fetched when the user opens it (static/js/tables.js); cached
@@ -270,6 +278,7 @@ def table_fragment(request, table):
     return HttpResponse(html)
 
 
+@cache_control(private=True)
 @login_required
 def table_export(request, table, fmt):
     if table not in TABLES or fmt not in EXPORT_FORMATS:

@@ -147,9 +147,7 @@ def region_for(request, plan: Plan, code: str | None) -> Region:
         if region is None or not scope.covers(region) or not region.is_within(plan.region):
             raise HttpError(404, "无权查看该地区")
         return region
-    if scope.region is not None and not scope.is_global and scope.region.is_within(plan.region):
-        return scope.region
-    return plan.region
+    return scope.home_region(plan)
 
 
 def check_year(plan: Plan, year: int) -> None:
@@ -560,9 +558,4 @@ def plan_completeness(
 
 @api.get("/regions", response={200: list[RegionOut], 401: Error}, summary="可查看的地区")
 def region_list(request):
-    scope = scope_for(request.auth)
-    if scope.is_global:
-        return Region.objects.all()
-    if scope.region is None:
-        return Region.objects.none()
-    return Region.objects.subtree_of(scope.region)
+    return Region.objects.filter(scope_for(request.auth).q(None))

@@ -123,7 +123,12 @@ CSRF_COOKIE_HTTPONLY = False
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock a user name from one address only: locking the name alone lets anyone lock out `admin` from anywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client address: REMOTE_ADDR, or the header a trusted reverse proxy sets (docs/production.md).
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")  # e.g. X-Forwarded-For or X-Real-IP
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+AXES_CLIENT_IP_CALLABLE = "skills_admin.lib.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -9,7 +9,7 @@ Reading trusts “_meta” for kinds and units, never the visible columns, and c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
@@ -20,10 +20,11 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from skills_admin.lib.xlsx import FORMULA_TRIGGERS, WorkbookRejected, open_workbook_safely, write_text
+from targets.models import MonthlyFigure, column_max
 
 SHEET_TITLE = "填报"
 META_SHEET = "_meta"
-TEMPLATE_FORMAT = "entry-template/1"
+TEMPLATE_FORMAT = "entry-template/2"  # 2: each row carries the version of the figure the user saw
 HEADERS = (
     "编号",
     "地区代码",
@@ -48,7 +49,7 @@ KIND_LABELS = {"flow": "累计量", "count": "周期计数", "stock": "期末存
 STATUS_LABELS = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
 INTEGER_UNITS = frozenset({"人", "人次", "名", "个", "场次", "家", "所", "张"})
-MAX_VALUE = Decimal(10) ** 12
+MAX_VALUE = column_max(MonthlyFigure, "value")
 MAX_REMARK = 500
 CENT = Decimal("0.01")
 
@@ -64,6 +65,7 @@ NOTE = (
     "数值可带千分位逗号，留空表示本月无数据。请勿增删行列，不要修改表头和隐藏的编号列。"
 )
 NO_TEMPLATE = "未找到模板标识，请使用系统下载的填报模板"
+OLD_TEMPLATE = "模板版本过旧，请重新下载填报模板后再填写上传"
 BAD_HEADER = "“填报”工作表的表头已被修改或缺失，请重新下载模板填写"
 
 THIN = Side(style="thin", color="BFBFBF")
@@ -94,6 +96,7 @@ class TemplateRow:
     milestone_status: str
     remark: str
     locked: bool
+    version: int = 0  # the figure's version when the template was made (0: no figure yet)
 
 
 @dataclass
@@ -104,6 +107,7 @@ class UploadRow:
     value: Decimal | None
     milestone_status: str
     remark: str
+    seen_version: int | None = None
 
 
 @dataclass
@@ -134,7 +138,7 @@ def parse_figure_value(raw: object, *, unit: str, kind: str) -> Decimal | None:
     if kind == MILESTONE:
         raise ValueError("里程碑指标不填数值，请在“进展”列选择")
     number = _to_decimal(raw, percent=kind == RATIO)
-    _check_range(number, unit, kind)
+    _check_range(number, unit, kind)  # first: a huge number cannot be quantized, and ≤ the bound rounds within it
     return number.quantize(CENT, ROUND_HALF_UP) if number.as_tuple().exponent < -2 else number
 
 
@@ -177,7 +181,7 @@ def _check_range(number: Decimal, unit: str, kind: str) -> None:
     if number < 0:
         raise ValueError("本月完成不能为负数")
     if number > MAX_VALUE:
-        raise ValueError("本月完成数值过大（超过1万亿），请核对单位")
+        raise ValueError(f"本月完成数值过大（上限为{MAX_VALUE:,f}），请核对单位")
     if kind == RATIO and number > 100:
         raise ValueError("比例应在0到100之间")
     if unit in INTEGER_UNITS and number != number.to_integral_value():
@@ -364,9 +368,9 @@ def _ranges(letter: str, numbers: list[int]) -> str:
 def _write_meta(meta, plan_slug: str, year: int, month: int, rows: list[TemplateRow]) -> None:
     for key, value in (("format", TEMPLATE_FORMAT), ("plan_slug", plan_slug), ("year", year), ("month", month)):
         meta.append([key, value])
-    meta.append(["allocation_id", "kind", "unit", "locked"])
+    meta.append(["allocation_id", "kind", "unit", "locked", "version"])
     for row in rows:
-        meta.append([row.allocation_id, row.kind, row.unit, int(row.locked)])
+        meta.append([row.allocation_id, row.kind, row.unit, int(row.locked), row.version])
     for cells in meta.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):
@@ -385,6 +389,7 @@ class _Listed:
     kind: str
     unit: str
     locked: bool
+    version: int | None = None
 
 
 @dataclass
@@ -395,10 +400,12 @@ class _Meta:
     listed: dict[int, _Listed]
 
 
-def parse_entry_upload(data: bytes, *, max_bytes: int, max_rows: int) -> ParsedUpload:
+def parse_entry_upload(data: bytes, *, max_bytes: int, max_rows: int, describe=None) -> ParsedUpload:
     """The figures of a filled-in template, or every error found (row-numbered, Chinese); never raises.
 
-    Rows left blank in 本月完成 / 进展 / 备注 and locked rows yield nothing.
+    Rows left blank in 本月完成 / 进展 / 备注 and locked rows yield nothing. `describe(allocation_ids)` gives
+    {id: (kind, unit)} from the database: the hidden sheet's own kind and unit are only a fallback for tests,
+    since a user can edit them.
     """
     try:
         workbook = open_workbook_safely(data, max_bytes=max_bytes, max_rows=max_rows)
@@ -406,7 +413,15 @@ def parse_entry_upload(data: bytes, *, max_bytes: int, max_rows: int) -> ParsedU
         return _refused(exc.message)
     meta = _read_meta(workbook)
     if meta is None:
-        return _refused(NO_TEMPLATE)
+        found = _format_of(workbook)
+        old = found.startswith("entry-template/") and found != TEMPLATE_FORMAT
+        return _refused(OLD_TEMPLATE if old else NO_TEMPLATE)
+    if describe is not None:
+        known = describe(list(meta.listed))
+        meta.listed = {
+            pk: replace(listed, kind=known.get(pk, ("", ""))[0], unit=known.get(pk, ("", ""))[1])
+            for pk, listed in meta.listed.items()
+        }
     sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else None
     header_row = _find_header(sheet) if sheet is not None else None
     if header_row is None:
@@ -420,16 +435,25 @@ def _refused(message: str, meta: _Meta | None = None) -> ParsedUpload:
     return ParsedUpload(slug, year, month, [], [RowError(None, message)])
 
 
+def _format_of(workbook) -> str:
+    if META_SHEET not in workbook.sheetnames:
+        return ""
+    for key, value in workbook[META_SHEET].iter_rows(max_row=1, max_col=2, values_only=True):
+        return str(value or "") if key == "format" else ""
+    return ""
+
+
 def _read_meta(workbook) -> _Meta | None:
     if META_SHEET not in workbook.sheetnames:
         return None
     values: dict[str, object] = {}
     listed: dict[int, _Listed] = {}
-    for key, kind, unit, locked, *_ in workbook[META_SHEET].iter_rows(max_col=4, values_only=True):
+    for key, kind, unit, locked, version, *_ in workbook[META_SHEET].iter_rows(max_col=5, values_only=True):
         if isinstance(key, str):
             values[key] = kind
         elif _is_integer(key):
-            listed[int(key)] = _Listed(str(kind or ""), str(unit or ""), bool(locked))
+            seen = int(version) if _is_integer(version) else None
+            listed[int(key)] = _Listed(str(kind or ""), str(unit or ""), bool(locked), seen)
     slug, year, month = values.get("plan_slug"), values.get("year"), values.get("month")
     if values.get("format") != TEMPLATE_FORMAT or not isinstance(slug, str):
         return None
@@ -484,7 +508,7 @@ def _read_row(number: int, allocation_id: int, cells, listed: _Listed) -> tuple[
     value = _collect(messages, _cell_value, cells[COL_VALUE - 1], listed)
     status = _collect(messages, _cell_status, cells[COL_STATUS - 1], listed)
     remark = _collect(messages, _cell_remark, cells[COL_REMARK - 1])
-    row = UploadRow(number, allocation_id, _text(cells[1].value), value, status or "", remark or "")
+    row = UploadRow(number, allocation_id, _text(cells[1].value), value, status or "", remark or "", listed.version)
     return row, messages
 
 

@@ -16,7 +16,7 @@ from targets.queries import cumulative_before, targets_of
 def template_rows(plan: Plan, year: int, month: int, region: Region, user) -> list[TemplateRow]:
     """Rows for `region` and the regions below it (5 queries, whatever their number)."""
     scope = scope_for(user)
-    holders = Q(region__path__startswith=region.path)
+    holders = region.subtree_q()
     if region.pk == plan.region_id:
         holders |= Q(region__isnull=True)
     allocations = [
@@ -62,4 +62,5 @@ def _row(plan, year, month, allocation, target, figures, submissions, today) -> 
         milestone_status=current.milestone_status if current else "",
         remark=current.remark if current else "",
         locked=not state.editable,
+        version=current.version if current else 0,
     )

@@ -129,10 +129,9 @@ class AllocationQuerySet(models.QuerySet):
             return self
         if scope.region is None:
             return self.none()
+        # A department's allocation (no region) belongs to the plan's region.
         return self.filter(
-            Q(region__path=scope.region.path)
-            | Q(region__path__startswith=scope.region.path + "/")
-            | Q(region__isnull=True, target__key_task__plan__region__path=scope.region.path)
+            scope.q() | Q(region__isnull=True, target__key_task__plan__region__path=scope.region.path)
         )
 
 
@@ -350,3 +349,13 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.target_id} {self.year}-{self.month}: {self.value}"
+
+
+def column_max(model, field_name: str) -> Decimal:
+    """The largest value a DecimalField column holds (999,999,999,999.99 for 14 digits, 2 places).
+
+    The one bound of every entry path (grid, upload, admin, API): a larger value passes Python but breaks the
+    column (PostgreSQL refuses it, SQLite stores it and every later read of it fails).
+    """
+    field = model._meta.get_field(field_name)
+    return Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(10) ** -field.decimal_places

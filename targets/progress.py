@@ -107,16 +107,16 @@ class Status(enum.StrEnum):
 # status → (label, severity, Bootstrap colour, Plotly hatch, printable mark)
 _PRESENTATION = {
     Status.DONE: ("已完成", 0, "success", "", "✔"),
-    Status.ON_TRACK: ("正常", 1, "primary", "", "●"),
-    Status.LAGGING: ("滞后", 2, "warning", "/", "▲"),
-    Status.SEVERE: ("严重滞后", 3, "danger", "x", "✖"),
+    Status.ON_TRACK: ("正常", 1, "primary", "", ""),
+    Status.LAGGING: ("滞后", 2, "warning", "/", "◆"),
+    Status.SEVERE: ("严重滞后", 3, "danger", "x", "▲"),
     Status.NOT_REPORTED: ("未报", 3, "secondary", ".", "○"),
-    Status.NOT_TRACKED: ("不按月统计", 0, "light", "", "—"),
-    Status.NO_TASK: ("无任务", 0, "light", "", "—"),
+    Status.NOT_TRACKED: ("不按月统计", 0, "light", "", ""),
+    Status.NO_TASK: ("无任务", 0, "light", "", ""),
     Status.MILESTONE_DONE: ("已完成", 0, "success", "", "✔"),
-    Status.MILESTONE_ON_TIME: ("推进中", 1, "primary", "", "●"),
-    Status.MILESTONE_OVERDUE: ("逾期", 3, "danger", "x", "✖"),
-    Status.MILESTONE_NOT_STARTED: ("未启动", 1, "secondary", "", "○"),
+    Status.MILESTONE_ON_TIME: ("推进中", 1, "primary", "", ""),
+    Status.MILESTONE_OVERDUE: ("逾期", 3, "danger", "x", "▲"),
+    Status.MILESTONE_NOT_STARTED: ("未启动", 1, "secondary", "", ""),
 }
 _CSS_FAMILY = {
     "success": "green",

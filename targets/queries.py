@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -118,6 +118,7 @@ class ProgressRow:
     allocation_id: int | None = None
     is_self: bool = False  # the viewer's own region, highlighted in a ranking
     due: str = ""  # the deadline in words (2022年12月底前), where a page lists targets by their deadline
+    is_withheld: bool = False  # a peer's unsubmitted month, shown to others without its figures
 
     @classmethod
     def of(cls, target: TargetRow, cell: Cell, region_name: str = "") -> ProgressRow:
@@ -140,6 +141,20 @@ class ProgressRow:
 
     def get(self, name: str, default=None):
         return getattr(self, name, default)
+
+    def withheld(self) -> ProgressRow:
+        """This row as another region may see it before it is submitted: listed, as 未报, without figures."""
+        hidden = progress.Progress(
+            target=self.progress.target,
+            this_month=None,
+            cumulative=None,
+            completion_rate=None,
+            schedule_rate=self.progress.schedule_rate,
+            schedule_gap=None,
+            status=progress.Status.NOT_REPORTED,
+            reported=False,
+        )
+        return replace(self, progress=hidden, rank=None, previous_rank=None, remark="", note="", is_withheld=True)
 
     # The target, as the row's columns read it.
     target_id = property(lambda self: self.target.id)
@@ -711,10 +726,16 @@ def figure_history(allocation: Allocation, month: int | None = None) -> list:
     return list(entries.order_by("-at", "-id")[:200])
 
 
-def audit_search(q: str = "", plan_slug: str = ""):
+def audit_search(q: str = "", plan_slug: str = "", *, user):
+    """The audit entries of the regions in the user's scope, newest first."""
+    from plans.scope import scope_for
     from targets.models import AuditEntry
 
-    entries = AuditEntry.objects.select_related("user", "region", "target", "plan").order_by("-at", "-id")
+    entries = (
+        AuditEntry.objects.filter(scope_for(user).q())
+        .select_related("user", "region", "target", "plan")
+        .order_by("-at", "-id")
+    )
     if plan_slug:
         entries = entries.filter(plan__slug=plan_slug)
     if q:

@@ -73,9 +73,7 @@ def _region(request, plan: Plan) -> Region:
         if region is None or not scope.covers(region) or not region.is_within(plan.region):
             raise Http404("无权查看该地区")
         return region
-    if scope.region is not None and not scope.is_global and scope.region.is_within(plan.region):
-        return scope.region
-    return plan.region
+    return scope.home_region(plan)
 
 
 def filter_context(request, selection: Selection, *, with_regions: bool = True) -> dict:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from plans.models import Plan, Region
@@ -33,9 +34,9 @@ class ReportingError(Exception):
 class ConflictError(ReportingError):
     """Someone else saved the same grid since it was opened; `changes` says what they changed."""
 
-    def __init__(self, changes: list[str]):
+    def __init__(self, changes: list[str], opened: str = "打开本表"):
         self.changes = changes
-        super().__init__(["保存冲突：您打开本表后，他人已修改并保存。为避免覆盖，本次未保存。", *changes])
+        super().__init__([f"保存冲突：您{opened}后，他人已修改并保存。为避免覆盖，本次未保存。", *changes])
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class FigureEntry:
     remark: str = ""
     original_value: Decimal | None = None  # what the user saw when the grid was opened
     original_remark: str = ""
+    seen_version: int | None = None  # an upload: the figure's version when the template was downloaded
+    label: str = ""  # where the entry came from ("第5行"), for messages
 
 
 @dataclass
@@ -105,6 +108,9 @@ def figures_save(
     _check_entries(entries, allocations)
     if expected_version is not None and expected_version != submission.version:
         raise ConflictError(_conflicts(entries, existing, allocations) or ["（他人修改了报送状态或其他行）"])
+    stale = _stale(entries, existing, allocations)
+    if stale:
+        raise ConflictError(stale, opened="下载模板")
     series = _other_months(allocations, month)
     start_month = plan.start_date.month if plan.start_date.year == year else 1
     result = SaveResult(submission=submission)
@@ -185,6 +191,38 @@ def _other_months(allocations: dict[int, Allocation], month: int) -> dict[int, d
     return series
 
 
+def _stale(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], allocations) -> list[str]:
+    """Uploaded rows that would overwrite a figure changed since the template was downloaded."""
+    changes = []
+    for entry in entries:
+        current = existing.get(entry.allocation_id)
+        if entry.seen_version is None or (current.version if current else 0) == entry.seen_version:
+            continue
+        if _entry_fields(entry) == _figure_fields(current):
+            continue  # the upload says what the figure says now: nothing would be undone
+        who = current.updated_by if current and current.updated_by else "他人"
+        changes.append(
+            f"{entry.label}“{allocations[entry.allocation_id].target.name}”：下载模板后已被修改，"
+            f"现为 {_text(current.value if current else None)}（{who} 修改），请重新下载模板"
+        )
+    return changes
+
+
+def _entry_fields(entry: FigureEntry) -> dict:
+    return {
+        "value": entry.value,
+        "milestone_status": entry.milestone_status,
+        "milestone_date": entry.milestone_date,
+        "remark": entry.remark.strip(),
+    }
+
+
+def _figure_fields(figure: MonthlyFigure | None) -> dict:
+    if figure is None:
+        return {"value": None, "milestone_status": "", "milestone_date": None, "remark": ""}
+    return {name: getattr(figure, name) for name in FIGURE_FIELDS}
+
+
 def _warnings_for(
     entry: FigureEntry, allocation: Allocation, others: dict[int, Decimal], month: int, start_month: int
 ) -> list[str]:
@@ -210,12 +248,7 @@ FIGURE_FIELDS = ("value", "milestone_status", "milestone_date", "remark")
 
 def _apply(entry, allocation, figure, month, user, via, plan, region, year, audit: list) -> MonthlyFigure | None:
     """The figure as the entry leaves it (unsaved), or None when nothing changes; its audit rows go to `audit`."""
-    new = {
-        "value": entry.value,
-        "milestone_status": entry.milestone_status,
-        "milestone_date": entry.milestone_date,
-        "remark": entry.remark.strip(),
-    }
+    new = _entry_fields(entry)
     if figure is None:
         if all(v in (None, "") for v in new.values()):
             return None
@@ -309,6 +342,8 @@ def _review(submission_id: int, user, allowed: tuple[str, ...]) -> tuple[Submiss
     if not scope_for(user).can_review:
         raise PermissionDenied("只有省级管理员可以审核")
     submission = Submission.objects.select_for_update().select_related("plan", "region").get(pk=submission_id)
+    if not scope_for(user).administers(submission.region):
+        raise PermissionDenied("无权审核该地区的数据")
     if submission.status not in allowed:
         raise ReportingError(f"当前状态为“{submission.get_status_display()}”，不能进行此操作")
     return submission, submission.get_status_display()
@@ -344,8 +379,8 @@ def submission_reopen(
     *, plan: Plan, region: Region, year: int, month: int, until: dt.date, user
 ) -> Submission:
     """Lift the deadline lock for one region and month until a date (an approved month goes back to draft)."""
-    if not scope_for(user).can_review:
-        raise PermissionDenied("只有省级管理员可以重新开放")
+    if not scope_for(user).administers(region):
+        raise PermissionDenied("只有本地区及上级的管理员可以重新开放")
     submission = _locked_submission(plan, region, year, month)
     old = submission.get_status_display()
     submission.reopened_until = until
@@ -368,10 +403,13 @@ def allocations_save(
     *, target: Target, year: int, shares: dict[int, Decimal | None], user, via: str = AuditEntry.Via.FORM
 ) -> AllocationResult:
     """Set a target's per-region shares for a year; warn where they add up to less than the target."""
-    if not scope_for(user).is_admin:
+    scope = scope_for(user)
+    if not scope.is_admin:
         raise PermissionDenied("只有省级管理员可以分解目标")
     plan = target.key_task.plan
     regions = {r.id: r for r in Region.objects.filter(pk__in=shares)}
+    if not all(scope.administers(r) for r in regions.values()) or len(regions) != len(shares):
+        raise PermissionDenied("无权分解该地区的目标")
     existing = {
         a.region_id: a for a in Allocation.objects.filter(target=target, year=year, region__in=regions)
     }
@@ -456,13 +494,26 @@ def figures_upload(
 
     from targets.excel import parse_entry_upload
 
-    parsed = parse_entry_upload(data, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=settings.UPLOAD_MAX_ROWS)
+    if not scope_for(user).can_enter_figures:  # refuse before parsing: parsing is the costly part
+        raise PermissionDenied("您的角色不能填报数据")
+    parsed = parse_entry_upload(
+        data,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        max_rows=settings.UPLOAD_MAX_ROWS,
+        describe=lambda ids: _kinds_and_units(plan, ids),
+    )
     errors = [_row_error(e.row_number, e.message) for e in parsed.errors]
     if not errors:
         errors = _upload_header_errors(parsed, plan, year, month)
     if errors:
         raise ReportingError(errors)
     return _upload_apply(plan, year, month, parsed.rows, user, today or _today())
+
+
+def _kinds_and_units(plan: Plan, allocation_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What the database says each row is: the template's hidden sheet is the user's to edit."""
+    rows = Allocation.objects.for_plan(plan).filter(pk__in=allocation_ids)
+    return {pk: (kind, unit) for pk, kind, unit in rows.values_list("id", "target__kind", "target__unit")}
 
 
 def _row_error(row_number: int | None, message: str) -> str:
@@ -522,6 +573,8 @@ def _upload_save(plan, year, month, groups, user, today) -> UploadResult:
                     value=r.value,
                     milestone_status=r.milestone_status,
                     remark=r.remark,
+                    seen_version=r.seen_version,
+                    label=f"第{r.row_number}行",
                 )
                 for r in rows
             ]
@@ -558,6 +611,10 @@ def audit_admin_change(*, obj, changed: list[str], initial: dict, user) -> None:
     audited = {"value", "milestone_status", "milestone_date", "remark"}
     if isinstance(obj, MonthlyFigure):
         allocation, month, subject = obj.allocation, obj.month, AuditEntry.Subject.FIGURE
+        if allocation.region_id and set(changed) & audited:  # a grid opened before this change must not undo it
+            Submission.objects.filter(
+                plan=allocation.target.key_task.plan, region=allocation.region, year=allocation.year, month=month
+            ).update(version=F("version") + 1)
     else:
         allocation, month, subject = obj, None, AuditEntry.Subject.ALLOCATION
     AuditEntry.objects.bulk_create(

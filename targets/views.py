@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from plans.models import Plan, Region
@@ -38,6 +39,31 @@ def _region_for_entry(request, code: str) -> Region:
     return region
 
 
+def _plan_month(request, slug: str, year: int, month: int) -> Plan:
+    """The plan, if the user sees it and the month lies in it (404 otherwise, never a 500 on month 13)."""
+    plan = get_plan_for_user(request, slug)
+    if not plan.covers_month(year, month):
+        raise Http404("所选月份不在方案实施期内")
+    return plan
+
+
+def _int_or_404(raw: str | None, default: int | None = None) -> int | None:
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404("参数无效") from None
+
+
+def _next_or(request, default: str) -> str:
+    """The form's `next` when it stays on this site, else `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
 def _grid_url(plan, year, month, region) -> str:
     return reverse("targets:grid", args=[plan.slug, year, month, region.code])
 
@@ -53,7 +79,7 @@ def entry(request):
 
 @login_required
 def grid(request, slug, year, month, region_code):
-    plan = get_plan_for_user(request, slug)
+    plan = _plan_month(request, slug, year, month)
     region = _region_for_entry(request, region_code)
     scope = scope_for(request.user)
     the_grid = grid_for(plan, year, month, region, today=timezone.localdate())
@@ -104,9 +130,7 @@ def _save_grid(request, plan, region, year, month, form) -> bool:
 
 def _entry_regions(request, plan: Plan) -> list[Region]:
     scope = scope_for(request.user)
-    regions = Region.objects.subtree_of(plan.region)
-    if not scope.is_global:
-        regions = regions.filter(path__startswith=scope.region.path) if scope.region else regions.none()
+    regions = Region.objects.subtree_of(plan.region).filter(scope.q(None))
     return list(regions.order_by("path"))
 
 
@@ -127,16 +151,13 @@ def submission_review(request, pk, action):
             messages.success(request, f"已退回{submission.region}{submission.month}月数据")
     except ReportingError as exc:
         messages.error(request, exc.messages[0])
-    return redirect(
-        request.POST.get("next")
-        or _grid_url(submission.plan, submission.year, submission.month, submission.region)
-    )
+    return redirect(_next_or(request, _grid_url(submission.plan, submission.year, submission.month, submission.region)))
 
 
 @login_required
 @require_POST
 def reopen(request, slug, year, month, region_code):
-    plan = get_plan_for_user(request, slug)
+    plan = _plan_month(request, slug, year, month)
     region = _region_for_entry(request, region_code)
     form = ReopenForm(request.POST)
     if form.is_valid():
@@ -158,7 +179,7 @@ def reopen(request, slug, year, month, region_code):
 
 @login_required
 def template_download(request, slug, year, month):
-    plan = get_plan_for_user(request, slug)
+    plan = _plan_month(request, slug, year, month)
     if not scope_for(request.user).can_enter_figures:
         raise PermissionDenied("您的角色不能填报数据")
     region = _region_for_entry(request, request.GET.get("region") or plan.region.code)
@@ -170,12 +191,11 @@ def template_download(request, slug, year, month):
 @login_required
 @require_POST
 def upload(request, slug, year, month):
-    plan = get_plan_for_user(request, slug)
+    plan = _plan_month(request, slug, year, month)
+    if not scope_for(request.user).can_enter_figures:  # before the file is even read
+        raise PermissionDenied("您的角色不能填报数据")
     form = UploadForm(request.POST, request.FILES)
-    back = (
-        request.POST.get("next")
-        or reverse("targets:completeness") + f"?plan={plan.slug}&year={year}&month={month}"
-    )
+    back = _next_or(request, reverse("targets:completeness") + f"?plan={plan.slug}&year={year}&month={month}")
     if not form.is_valid():
         messages.error(request, "；".join(form.errors.get("file", ["请选择文件"])))
         return redirect(back)
@@ -215,7 +235,7 @@ def figure_history(request, allocation_id, month):
 def audit_log(request):
     if not scope_for(request.user).is_admin:
         raise PermissionDenied("只有省级管理员可以查看修改记录")
-    entries = queries.audit_search(request.GET.get("q", ""), request.GET.get("plan", ""))
+    entries = queries.audit_search(request.GET.get("q", ""), request.GET.get("plan", ""), user=request.user)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "targets/audit_log.html", {"page": page, "q": request.GET.get("q", "")})
 
@@ -223,12 +243,15 @@ def audit_log(request):
 @login_required
 def allocations(request, slug):
     plan = get_plan_for_user(request, slug)
-    if not scope_for(request.user).is_admin:
+    scope = scope_for(request.user)
+    if not scope.is_admin:
         raise PermissionDenied("只有省级管理员可以分解目标")
     targets = Target.objects.filter(key_task__plan=plan).exclude(kind="milestone").select_related("key_task")
-    target = targets.filter(pk=request.GET.get("target") or 0).first() or targets.first()
-    year = int(request.GET.get("year") or plan.start_date.year)
-    regions = queries.peer_regions(plan)
+    target = targets.filter(pk=_int_or_404(request.GET.get("target"), 0)).first() or targets.first()
+    year = _int_or_404(request.GET.get("year"), plan.start_date.year)
+    if not plan.start_date.year <= year <= plan.end_date.year:
+        raise Http404("所选年度不在方案实施期内")
+    regions = [r for r in queries.peer_regions(plan, scope.home_region(plan)) if scope.administers(r)]
     form = AllocationForm(regions, queries.current_shares(target, year), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

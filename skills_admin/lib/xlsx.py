@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 import zipfile
 from io import BytesIO
@@ -39,6 +40,13 @@ MAX_UNPACKED_BYTES = 100 * MEGABYTE
 UNPACK_FACTOR = 50  # the whole archive may unpack to at most this many times the upload limit
 MAX_MEMBER_RATIO = 200
 RATIO_FLOOR = MEGABYTE  # members smaller than this cannot be bombs, whatever their ratio
+# Far above any real template or annex (a province's template at national scale: ~5,000 rows × 13 columns, two
+# merged title rows; an annex: a few hundred rows with vertical merges) and low enough that the worst permitted
+# file opens in a few seconds (measured in tests/lib/test_xlsx.py and the issue-12 report).
+MAX_CELLS = 200_000  # cells written in the whole workbook
+MAX_MERGED_CELLS = 20_000  # cells covered by merged ranges: openpyxl makes an object for every one
+MAX_MERGED_RANGES = 2_000
+MAX_SECONDS = 10.0  # streaming the parts; beyond it the file is refused rather than tie up a worker
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -47,6 +55,9 @@ ENCRYPTED = "文件已加密或不是 xlsx 格式"
 MACROS = "不接受含宏的工作簿(.xlsm)，请另存为 .xlsx"
 BOMB = "文件解压后过大，疑似压缩炸弹"
 EMPTY = "上传的文件是空的"
+TOO_MANY_CELLS = f"工作簿的单元格超过上限 {MAX_CELLS:,} 个，请使用下载的模板"
+TOO_MANY_MERGED = f"合并单元格过多（上限 {MAX_MERGED_RANGES:,} 处、共 {MAX_MERGED_CELLS:,} 格），请使用下载的模板"
+TOO_SLOW = f"文件处理超过 {MAX_SECONDS:g} 秒仍未完成，请使用下载的模板"
 
 
 class WorkbookRejected(Exception):
@@ -97,11 +108,12 @@ def _check_archive(archive: zipfile.ZipFile, max_bytes: int, max_rows: int, max_
         raise WorkbookRejected(NOT_XLSX)
     _check_unpacked_size(archive.infolist(), max_bytes)
     _check_macros(archive, names)
+    budget = _Budget(time.monotonic() + MAX_SECONDS)
     for name in sorted(names):
         if name.endswith((".xml", ".rels")):
             _check_no_doctype(archive, name)
         if name.endswith(".xml"):
-            _check_sheet_xml(archive, name, max_rows, max_columns)
+            _check_sheet_xml(archive, name, max_rows, max_columns, budget)
 
 
 def _check_unpacked_size(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
@@ -132,8 +144,40 @@ def _check_no_doctype(archive: zipfile.ZipFile, name: str) -> None:
         raise WorkbookRejected(NOT_XLSX)
 
 
-def _check_sheet_xml(archive: zipfile.ZipFile, name: str, max_rows: int, max_columns: int) -> None:
-    """Stream one part: its declared <dimension>, rows and cells must fit the limits (stops at the first excess).
+class _Budget:
+    """What the whole workbook may still hold: cells, merged ranges and time, shared by all its parts."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.cells = self.merged_cells = self.merged_ranges = self.elements = 0
+
+    def see(self, element) -> None:
+        self.elements += 1
+        if self.elements % 4096 == 0 and time.monotonic() > self.deadline:
+            raise WorkbookRejected(TOO_SLOW)
+        if element.tag == SPREADSHEET_NS + "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS:
+                raise WorkbookRejected(TOO_MANY_CELLS)
+        elif element.tag == SPREADSHEET_NS + "mergeCell":
+            self.merge(element.get("ref", ""))
+
+    def merge(self, ref: str) -> None:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+        except (TypeError, ValueError) as exc:
+            raise WorkbookRejected(NOT_XLSX) from exc
+        if None in (min_col, min_row, max_col, max_row):  # whole rows or columns ("A:C", "1:5")
+            raise WorkbookRejected(TOO_MANY_MERGED)
+        self.merged_ranges += 1
+        self.merged_cells += (max_row - min_row + 1) * (max_col - min_col + 1)
+        if self.merged_ranges > MAX_MERGED_RANGES or self.merged_cells > MAX_MERGED_CELLS:
+            raise WorkbookRejected(TOO_MANY_MERGED)
+
+
+def _check_sheet_xml(archive: zipfile.ZipFile, name: str, max_rows: int, max_columns: int, budget: _Budget) -> None:
+    """Stream one part: its declared <dimension>, rows, cells and merged ranges must fit the limits (stops at the
+    first excess).
 
     Elements are cleared as they end, so even a large part is read in little memory.
     """
@@ -141,6 +185,7 @@ def _check_sheet_xml(archive: zipfile.ZipFile, name: str, max_rows: int, max_col
     with archive.open(name) as stream:
         for _event, element in ElementTree.iterparse(stream, events=("end",)):
             extent.see(element)
+            budget.see(element)
             element.clear()
 
 

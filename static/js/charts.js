@@ -2,8 +2,14 @@
 // json_script put in <script id="<id>">. data-rendered="1" marks it drawn (browser tests wait for it).
 (function () {
   "use strict";
-  var config = { responsive: true, displaylogo: false };
-  var small = { staticPlot: true, displaylogo: false };
+  // Nothing leaves the page: plotly.js defaults showSendToCloud to true, whose "Share chart…" button offers to
+  // upload the figure (region rankings included) to Plotly's cloud.
+  var private_ = {
+    displaylogo: false, showSendToCloud: false, showEditInChartStudio: false, showLink: false,
+    modeBarButtonsToRemove: ["sendDataToCloud", "editInChartStudio"]
+  };
+  var config = Object.assign({ responsive: true }, private_);
+  var small = Object.assign({ staticPlot: true }, private_);
   document.querySelectorAll("[data-figure]").forEach(function (el) {
     var source = document.getElementById(el.dataset.figure);
     if (!source || typeof Plotly === "undefined") { return; }

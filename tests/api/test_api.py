@@ -77,7 +77,7 @@ def test_bearer_token_reads_plans_and_records_its_use(cast, api_get):
 
 
 def test_token_use_is_recorded_at_most_once_a_minute(client):
-    token, key = ApiToken.issue(make_user("u", Profile.Role.ADMIN), "测试")
+    token, key = ApiToken.issue(make_user("u", Profile.Role.NATIONAL), "测试")
     headers = {"Authorization": f"Bearer {key}"}
     recent = timezone.now() - dt.timedelta(seconds=30)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=recent)
@@ -89,7 +89,7 @@ def test_token_use_is_recorded_at_most_once_a_minute(client):
 
 
 def test_token_of_an_inactive_user_is_rejected(client):
-    user = make_user("gone", Profile.Role.ADMIN)
+    user = make_user("gone", Profile.Role.NATIONAL)
     _, key = ApiToken.issue(user, "测试")
     user.is_active = False
     user.save()
@@ -249,7 +249,7 @@ def test_year_outside_the_plan_is_422(seed, cast, api_get):
 
 def test_figures_are_paginated_in_a_stable_order(api_get):
     plan, cities, target = small_plan_with_figures(cities=4)
-    admin = make_user("boss", Profile.Role.ADMIN)
+    admin = make_user("boss", Profile.Role.NATIONAL)
     first = api_get(f"/plans/{plan.slug}/figures", admin, limit=5).json()
     rest = api_get(f"/plans/{plan.slug}/figures", admin, limit=5, offset=5).json()
     assert first["count"] == rest["count"] == 8
@@ -260,7 +260,7 @@ def test_figures_are_paginated_in_a_stable_order(api_get):
 
 def test_figures_filter_by_month(api_get):
     plan, cities, target = small_plan_with_figures(cities=3)
-    admin = make_user("boss", Profile.Role.ADMIN)
+    admin = make_user("boss", Profile.Role.NATIONAL)
     body = api_get(f"/plans/{plan.slug}/figures", admin, year=2024, month=2).json()
     assert [row["value"] for row in body["items"]] == ["900.00", "901.00", "902.00"]
 
@@ -268,7 +268,7 @@ def test_figures_filter_by_month(api_get):
 @pytest.mark.parametrize("limit", [0, 1001])
 def test_page_size_is_between_1_and_1000(api_get, limit):
     plan, cities, target = small_plan_with_figures(cities=1)
-    response = api_get(f"/plans/{plan.slug}/figures", make_user("boss", Profile.Role.ADMIN), limit=limit)
+    response = api_get(f"/plans/{plan.slug}/figures", make_user("boss", Profile.Role.NATIONAL), limit=limit)
     assert response.status_code == 422
     assert "每页条数" in response.json()["detail"]
 
@@ -311,7 +311,7 @@ def test_docs_page_is_served_from_local_static_files_or_not_at_all(client, setti
 @pytest.mark.parametrize("cities", [2, 12])
 def test_progress_query_count_does_not_grow_with_regions(client, django_assert_max_num_queries, cities):
     plan, city_list, target = small_plan_with_figures(cities=cities)
-    headers = bearer(make_user("boss", Profile.Role.ADMIN))
+    headers = bearer(make_user("boss", Profile.Role.NATIONAL))
     with django_assert_max_num_queries(PROGRESS_QUERY_BOUND):
         response = client.get(f"/api/plans/{plan.slug}/progress", {"year": 2024, "month": 2}, headers=headers)
     assert len(response.json()["targets"][0]["regions"]) == cities

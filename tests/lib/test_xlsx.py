@@ -13,7 +13,12 @@ from skills_admin.lib.xlsx import (
     EMPTY,
     ENCRYPTED,
     MACROS,
+    MAX_CELLS,
+    MAX_MERGED_RANGES,
     NOT_XLSX,
+    TOO_MANY_CELLS,
+    TOO_MANY_MERGED,
+    TOO_SLOW,
     WorkbookRejected,
     open_workbook_safely,
     safe_text,
@@ -209,3 +214,54 @@ def test_a_part_declaring_a_dtd_is_refused():
 )
 def test_safe_text_never_starts_a_formula(text, expected):
     assert safe_text(text) == expected
+
+
+# --- Limits that no real template reaches (issue 12) --------------------------------------------------------
+
+
+def merged(ref: str, count: int = 1):
+    cells = "".join(f'<mergeCell ref="{ref}"/>' for _ in range(count))
+    block = f'<mergeCells count="{count}">{cells}</mergeCells>'.encode()
+    return lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + block)
+
+
+def test_one_large_merged_range_is_refused_before_loading():
+    data = rezip(workbook_bytes(), replace={SHEET: merged("A1:BH20000")})
+    assert len(data) < 10_000
+    assert rejection(data) == TOO_MANY_MERGED
+
+
+def test_merged_ranges_beyond_the_sheet_limits_or_whole_columns_are_refused():
+    assert rejection(rezip(workbook_bytes(), replace={SHEET: merged("A1:XFD1048576")})) == TOO_MANY_MERGED
+    assert rejection(rezip(workbook_bytes(), replace={SHEET: merged("A:C")})) == TOO_MANY_MERGED
+    assert rejection(rezip(workbook_bytes(), replace={SHEET: merged("B3:C3", MAX_MERGED_RANGES + 1)})) == (
+        TOO_MANY_MERGED
+    )
+
+
+def test_the_templates_own_merged_title_rows_pass():
+    data = rezip(workbook_bytes(), replace={SHEET: merged("B1:M1")})
+    assert open_workbook_safely(data, **LIMITS).active.merged_cells.ranges
+
+
+def many_cells(rows: int, columns: int):
+    body = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{openpyxl.utils.get_column_letter(c)}{r}"><v>1</v></c>' for c in range(1, columns + 1))
+        + "</row>"
+        for r in range(1, rows + 1)
+    ).encode()
+    return lambda xml: re.sub(
+        rb"<sheetData>.*</sheetData>|<sheetData/>", b"<sheetData>" + body + b"</sheetData>", xml, flags=re.S
+    )
+
+
+def test_more_cells_than_any_template_are_refused_even_within_rows_and_columns():
+    data = rezip(workbook_bytes(), replace={SHEET: many_cells(MAX_CELLS // 50 + 1, 50)})
+    assert rejection(data) == TOO_MANY_CELLS
+
+
+def test_a_slow_file_is_refused_with_a_chinese_message(monkeypatch):
+    monkeypatch.setattr("skills_admin.lib.xlsx.MAX_SECONDS", -1.0)
+    data = rezip(workbook_bytes(), replace={SHEET: many_cells(100, 50)})
+    assert rejection(data) == TOO_SLOW

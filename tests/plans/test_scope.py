@@ -10,8 +10,8 @@ from tests.conftest import DALIAN, SHENYANG
 pytestmark = pytest.mark.django_db
 
 
-def test_provincial_admin_is_global_and_city_users_are_not(cast):
-    assert scope_for(cast["admin"]).is_global
+def test_no_provincial_user_is_global_admins_included(cast):
+    assert not scope_for(cast["admin"]).is_global
     assert not scope_for(cast["shenyang_reporter"]).is_global
     assert scope_for(cast["outsider"]).role is None
 
@@ -20,7 +20,7 @@ def test_plans_visible_to_a_city_user_are_those_covering_their_city(cast):
     slugs = set(Plan.objects.visible_to(cast["dalian_viewer"]).values_list("slug", flat=True))
     assert slugs == {"liaoning-2022"}
     assert not Plan.objects.visible_to(cast["outsider"]).exists()
-    assert Plan.objects.visible_to(cast["admin"]).count() == 4
+    assert Plan.objects.visible_to(cast["admin"]).count() == 1
 
 
 def test_allocations_visible_to_a_city_reporter_are_their_citys_only(cast, demo_plan):

@@ -185,3 +185,26 @@ def test_state_counts_bars():
     assert bar["x"] == [3, 2]
     assert bar["marker"]["color"] == ["#dc3545", "#198754"]
     assert bar["text"] == ["重点任务·逾期 3项", "重点任务·已完成 2项"]
+
+
+@pytest.mark.django_db
+def test_the_served_chart_config_never_offers_to_send_data_to_plotly_cloud(client, cast, demo_plan):
+    import re
+
+    client.force_login(cast["admin"])
+    page = client.get(f"/reports/ranking/?plan={demo_plan.slug}&year=2022&month=11").content.decode()
+    script = re.search(r'<script src="([^"]*charts[^"]*\.js)"', page).group(1)
+    response = client.get(script)
+    served = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+    assert response.status_code == 200
+    for setting in ("showSendToCloud: false", "showEditInChartStudio: false", "showLink: false", '"sendDataToCloud"'):
+        assert setting in served
+    assert served.count("private_)") == 2  # both the full and the small charts use it
+
+
+def test_links_in_region_or_target_names_are_shown_as_text_not_markup():
+    link = '<a href="https://evil.example/">沈阳</a>'
+    ranked = charts.ranking_bars([row(region_name=link, name=link)], schedule_rate=Decimal(50))
+    bars = charts.progress_bars([row(name=link)])
+    text = json.dumps([ranked, bars], ensure_ascii=False)
+    assert "<a " not in text and "&lt;a href" in text

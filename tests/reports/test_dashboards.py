@@ -283,3 +283,11 @@ def _overview_html(client, plan, **params) -> str:
     response = client.get(reverse("reports:overview"), {"plan": plan.slug, "year": 2024, "month": 6, **params})
     assert response.status_code == 200
     return response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/reports/", "/reports/ranking/", "/reports/my-region/", "/reports/circulars/"])
+def test_dashboards_are_never_kept_by_shared_caches(path, cast, client, demo_plan):
+    client.force_login(cast["admin"])
+    response = client.get(f"{path}?plan={demo_plan.slug}&year=2022&month=11")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]

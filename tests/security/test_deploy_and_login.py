@@ -80,3 +80,49 @@ def test_collectstatic_builds_the_production_manifest(tmp_path, settings):
         assert list((tmp_path / "static" / "vendor" / "plotly").glob("plotly-cartesian.min.*.js.gz"))
     finally:
         staticfiles_storage._wrapped = empty
+
+
+def _fail_logins(client, username: str, address: str, times: int = 5, **headers):
+    for _ in range(times):
+        client.post("/login/", {"username": username, "password": "wrong-password"}, REMOTE_ADDR=address, **headers)
+
+
+@pytest.mark.django_db
+def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(client, cast):
+    _fail_logins(client, "leader", "203.0.113.9")
+    response = client.post(
+        "/login/", {"username": "leader", "password": "Test-password-2024"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_trusted_proxy_the_forwarded_address_is_locked_not_the_proxys(client, cast, settings):
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    _fail_logins(client, "leader", "127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    locked = client.post(
+        "/login/",
+        {"username": "leader", "password": "Test-password-2024"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert locked.status_code == 429
+    other = client.post(
+        "/login/",
+        {"username": "leader", "password": "Test-password-2024"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert other.status_code == 302
+
+
+def test_the_forwarded_header_is_believed_only_from_a_trusted_proxy(rf, settings):
+    from skills_admin.lib.client_ip import client_ip
+
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    spoofed = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="10.0.0.1")
+    assert client_ip(spoofed) == "203.0.113.9"
+    proxied = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.7")
+    assert client_ip(proxied) == "198.51.100.7"

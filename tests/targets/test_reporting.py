@@ -309,3 +309,23 @@ def test_a_figure_a_person_saves_over_a_demo_figure_is_no_longer_demo(shenyang_g
     assert MonthlyFigure.objects.get(allocation_id=row.allocation_id, month=OPEN_MONTH).is_demo
     _save(demo_plan, region(SHENYANG), [(row, row.value + 1)], cast["shenyang_reporter"], shenyang_grid.version)
     assert not MonthlyFigure.objects.get(allocation_id=row.allocation_id, month=OPEN_MONTH).is_demo
+
+
+def test_a_figure_corrected_in_the_django_admin_cannot_be_undone_by_an_older_grid(
+    shenyang_grid, cast, demo_plan, region, rf
+):
+    from django.contrib import admin
+
+    from targets.admin import MonthlyFigureAdmin
+
+    row = next(r for r in shenyang_grid.rows if not r.is_milestone and r.value is not None)
+    figure = MonthlyFigure.objects.get(allocation_id=row.allocation_id, month=OPEN_MONTH)
+    initial = {"value": figure.value}
+    figure.value = Decimal(123)
+    request = rf.post("/admin/")
+    request.user = cast["admin"]
+    form = type("Form", (), {"changed_data": ["value"], "initial": initial})()
+    MonthlyFigureAdmin(MonthlyFigure, admin.site).save_model(request, figure, form, change=True)
+    with pytest.raises(ConflictError):
+        _save(demo_plan, region(SHENYANG), [(row, Decimal(9))], cast["shenyang_reporter"], shenyang_grid.version)
+    assert MonthlyFigure.objects.get(pk=figure.pk).value == 123

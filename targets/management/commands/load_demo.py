@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
 from targets.demo import DEMO_PASSWORD, demo_load, demo_users_create
@@ -13,13 +16,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="已有方案时跳过种子方案与演示数据，只重置账号"
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="在生产环境(DJANGO_PRODUCTION=true)中仍载入演示数据和账号；必须用 --password 给出非公开的强密码",
+        )
 
-    def handle(self, *args, password, if_empty, **options):
+    def handle(self, *args, password, if_empty, allow_production, **options):
+        if settings.PRODUCTION:
+            _check_production(password, allow_production)
         if not (if_empty and Plan.objects.exists()):
             call_command("load_seed_plans", stdout=self.stdout)
             for slug, count in demo_load().items():
                 self.stdout.write(f"演示数据：{slug} 月度数据 {count} 条")
         users = demo_users_create(password=password)
-        self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {password}）："))
+        shown = password if password == DEMO_PASSWORD else "（您用 --password 指定的密码）"
+        self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {shown}）："))
         for username, role, region in users:
             self.stdout.write(f"  {username:<18} {role:<6} {region}")
+
+
+def _check_production(password: str, allow_production: bool) -> None:
+    """Demo accounts and data never reach production by accident, and never with the published password."""
+    if not allow_production:
+        raise CommandError(
+            "生产环境不载入演示数据和演示账号。创建第一个管理员请用 `manage.py createsuperuser`"
+            "（见 docs/production.md）；确需演示环境请加 --allow-production 并用 --password 指定强密码。"
+        )
+    if password == DEMO_PASSWORD:
+        raise CommandError("生产环境不能使用公开的演示密码，请用 --password 指定强密码")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise CommandError("；".join(exc.messages)) from exc
