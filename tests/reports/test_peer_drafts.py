@@ -31,7 +31,7 @@ def _plant(plan, status: str, marker: str):
 
 
 def _bodies(client, plan, target_id) -> str:
-    query = f"?plan={plan.slug}&year=2022&month={MONTH}&region={DALIAN}&target={target_id}"
+    query = f"?plan={plan.slug}&year=2022&month={MONTH}&region={DALIAN}&target={target_id}&ranking-page=1"
     page = client.get(reverse("reports:ranking") + query).content.decode()
     csv = client.get(reverse("reports:table_export", args=["ranking", "csv"]) + query).content.decode("utf-8-sig")
     xlsx = client.get(reverse("reports:table_export", args=["ranking", "xlsx"]) + query).content
@@ -55,5 +55,5 @@ def test_a_peers_submitted_month_is_visible(demo_plan, cast, client):
 def test_the_provincial_admin_sees_drafts_below(demo_plan, cast, client):
     _region, target_id = _plant(demo_plan, Submission.Status.DRAFT, "DRAFT-MARKER-7731")
     client.force_login(cast["admin"])
-    query = f"?plan={demo_plan.slug}&year=2022&month={MONTH}&target={target_id}"
+    query = f"?plan={demo_plan.slug}&year=2022&month={MONTH}&target={target_id}&ranking-page=1"
     assert "DRAFT-MARKER-7731" in client.get(reverse("reports:ranking") + query).content.decode()
