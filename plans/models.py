@@ -38,6 +38,9 @@ class Region(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_synthetic = models.BooleanField("合成数据", default=False)
+    webhook_url = models.URLField(
+        "群机器人地址", max_length=300, blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送"
+    )
 
     objects = RegionQuerySet.as_manager()
 

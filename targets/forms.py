@@ -148,3 +148,19 @@ class AllocationForm(forms.Form):
 
     def bound_rows(self):
         return [(region, self[f"r_{region.id}"]) for region in self.regions]
+
+
+class ChaseForm(forms.Form):
+    """一键催报: which channels (the bell is always on) and the message."""
+
+    channels = forms.MultipleChoiceField(
+        label="渠道",
+        required=False,
+        choices=[("email", "邮件"), ("webhook", "群机器人")],
+        initial=["email", "webhook"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="站内通知总会发送",
+    )
+    message = forms.CharField(
+        label="催报内容", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -292,6 +292,7 @@ class AuditEntry(models.Model):
         FIGURE = "figure", "月度数据"
         ALLOCATION = "allocation", "目标分解"
         SUBMISSION = "submission", "报送状态"
+        REMINDER = "reminder", "催报"
 
     subject = models.CharField("对象", max_length=12, choices=Subject.choices)
     plan = models.ForeignKey(Plan, null=True, on_delete=models.CASCADE, related_name="+")
@@ -350,3 +351,104 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.target_id} {self.year}-{self.month}: {self.value}"
+
+
+class Reminder(models.Model):
+    """One round of chasing (催报) for a plan's month: by the schedule or by an admin's one action."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "截止前提醒"
+        AFTER = "after", "逾期催报"
+        MANUAL = "manual", "一键催报"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reminders")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    channels = models.CharField("渠道", max_length=60, help_text="逗号分隔：site,email,webhook")
+    message = models.CharField("内容", max_length=500)
+    regions = models.ManyToManyField(Region, verbose_name="催报地区", related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "催报"
+        verbose_name_plural = "催报"
+        ordering = ["-created_at", "-id"]
+        constraints = [  # the schedule reminds once per plan, month and kind however often beat runs
+            models.UniqueConstraint(
+                fields=["plan", "year", "month", "kind"],
+                condition=~Q(kind="manual"),
+                name="unique_scheduled_reminder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.year}年{self.month}月 · {self.get_kind_display()}"
+
+
+class Notification(models.Model):
+    """A message in a user's in-product list (the bell); always written, whatever other channels are used."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "催报"
+        SUBMITTED = "submitted", "报送"
+        RETURNED = "returned", "退回"
+        APPROVED = "approved", "审核通过"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.CharField("内容", max_length=1000, blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """One message sent through an outside channel (email to a user, a webhook of a region) and its answer."""
+
+    class Channel(models.TextChoices):
+        SITE = "site", "站内通知"
+        EMAIL = "email", "邮件"
+        WEBHOOK = "webhook", "群机器人"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        DELIVERED = "delivered", "已送达"
+        FAILED = "failed", "失败"
+
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField("地址", max_length=300)
+    subject = models.CharField("标题", max_length=200)
+    body = models.CharField("内容", max_length=1000)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    response = models.CharField("应答", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("送达时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "发送记录"
+        verbose_name_plural = "发送记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.address}: {self.get_status_display()}"

@@ -17,7 +17,8 @@ from plans.models import Plan, Region
 from plans.scope import scope_for
 from targets import checks
 from targets.grid import held_allocations
-from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
+from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
+from targets.notify import submission_notify
 from targets.periods import month_state
 from targets.rollups import figure_delta, rollups_apply
 
@@ -283,6 +284,7 @@ def submission_submit(
     submission.version += 1
     submission.save()
     _audit_submission(submission, old, user)
+    submission_notify(submission, Notification.Kind.SUBMITTED)
     return submission
 
 
@@ -306,6 +308,7 @@ def submission_return(*, submission_id: int, user, reason: str) -> Submission:
     submission.version += 1
     submission.save()
     _audit_submission(submission, old, user, reason.strip())
+    submission_notify(submission, Notification.Kind.RETURNED)
     return submission
 
 
@@ -317,6 +320,7 @@ def submission_approve(*, submission_id: int, user) -> Submission:
     submission.version += 1
     submission.save()
     _audit_submission(submission, old, user)
+    submission_notify(submission, Notification.Kind.APPROVED)
     return submission
 
 

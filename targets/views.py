@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,9 +16,10 @@ from skills_admin.lib.downloads import attachment
 from targets import queries
 from targets.excel import build_entry_template
 from targets.exports import template_rows
-from targets.forms import AllocationForm, GridForm, ReopenForm, ReturnForm, UploadForm
+from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
 from targets.grid import grid_for
 from targets.models import Submission, Target
+from targets.notify import reminder_log
 from targets.selection import filter_context, resolve
 from targets.services import (
     ReportingError,
@@ -201,6 +203,9 @@ def completeness(request):
     selection = resolve(request)
     report = queries.completeness(selection.plan, selection.year, selection.month, request.user)
     ctx = {"selection": selection, "report": report, **filter_context(request, selection, with_regions=False)}
+    if scope_for(request.user).can_review:
+        ctx["chase_form"], ctx["chase_interval"] = ChaseForm(), settings.REMINDER_MIN_INTERVAL_MINUTES
+        ctx["reminders"] = reminder_log(selection.plan, selection.year, selection.month)
     return render(request, "targets/completeness.html", ctx)
 
 
