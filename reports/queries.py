@@ -86,6 +86,12 @@ def _headline(report: ProgressReport, rows: list[dict]) -> list[dict]:
     cards = [{"label": "指标总数", "value": len(rows), "css": "dark"}]
     css = dict(zip(HEADLINE_LABELS, ("success", "primary", "warning", "danger"), strict=True))
     cards += [{"label": label, "value": by_label.get(label, 0), "css": css[label]} for label in HEADLINE_LABELS]
+    # The rest (未报, 逾期, 推进中, 未启动, 无任务) when present, so the cards add up to the total.
+    cards += [
+        {"label": label, "value": n, "css": "secondary"}
+        for label, n in by_label.items()
+        if label not in HEADLINE_LABELS and n
+    ]
     return cards
 
 

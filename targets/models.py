@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 
@@ -323,7 +324,20 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.field}: {self.old_value} → {self.new_value}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.field_label}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field as people read it (本月数, 备注, 状态 …), from the models' verbose names."""
+        model = {self.Subject.ALLOCATION: Allocation, self.Subject.SUBMISSION: Submission}.get(
+            self.subject, MonthlyFigure
+        )
+        if self.field == "reminder":
+            return "催报"
+        try:
+            return str(model._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:  # an old entry may name a field that no longer exists
+            return self.field
 
 
 class Rollup(models.Model):

@@ -65,18 +65,34 @@ def grid(request, slug, year, month, region_code):
             raise PermissionDenied("您的角色不能填报数据")
         if form.is_valid() and _save_grid(request, plan, region, year, month, form):
             return redirect(request.path)
+    lock_reason = _lock_reason(the_grid, scope)
+    if lock_reason:
+        for field in form.fields.values():
+            field.disabled = True
     ctx = {
         "grid": the_grid,
         "form": form,
         "scope": scope,
+        "lock_reason": lock_reason,
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(),
         "upload_form": UploadForm(),
         "regions": _entry_regions(request, plan),
         "months": range(1, 13),
-        "readonly": not (the_grid.state.editable and scope.can_enter_figures),
+        "readonly": bool(lock_reason),
     }
     return render(request, "targets/grid_form.html", ctx)
+
+
+def _lock_reason(the_grid, scope) -> str:
+    """Why the grid is read-only for this user ("" when it is editable)."""
+    if not scope.can_enter_figures:
+        return "您的角色只能查看，不能填报"
+    if not the_grid.state.editable:
+        return the_grid.state.reason
+    if the_grid.submission and the_grid.submission.status == Submission.Status.SUBMITTED and not scope.is_admin:
+        return "本月数据已报送，等待省级管理员审核；如需修改，请联系省级管理员退回"
+    return ""
 
 
 def _save_grid(request, plan, region, year, month, form) -> bool:
