@@ -129,6 +129,17 @@ class Plan(models.Model):
         default=10,
         help_text="低于序时进度不超过该百分点为“滞后”，超过为“严重滞后”",
     )
+    class EntryBasis(models.TextChoices):
+        MONTH = "month", "本月数"
+        CUMULATIVE = "cumulative", "1—N月累计"
+
+    entry_basis = models.CharField(
+        "填报口径",
+        max_length=12,
+        choices=EntryBasis.choices,
+        default=EntryBasis.MONTH,
+        help_text="累计量指标按本月数还是1—N月累计数填报；存量、比例指标总是填月末数",
+    )
     is_demo = models.BooleanField("演示数据", default=False)
 
     objects = PlanQuerySet.as_manager()

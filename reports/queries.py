@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.db.models import Q
 from django.http import Http404
 
 from plans.models import Plan, Region
@@ -195,7 +196,27 @@ def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int |
         "targets": target_choices(report),
         "current": progress_row(target, cell, region.name),
         "points": points,
+        "entry_notes": entry_notes(target.id, year, month, region),
     }
+
+
+def entry_notes(target_id: int, year: int, month: int, region: Region) -> list[str]:
+    """Months whose bar is not one month's work: 含前期累计 (a first report of a cumulative) and 核减 (1 query)."""
+    from targets.models import MonthlyFigure
+
+    figures = (
+        MonthlyFigure.objects.filter(
+            allocation__target_id=target_id, allocation__year=year, month__lte=month,
+            allocation__region__path__startswith=region.path,
+        )
+        .filter(Q(includes_prior=True) | Q(is_correction=True))
+        .values_list("month", "allocation__region__name", "includes_prior", "value")
+        .order_by("month", "allocation__region__path")
+    )
+    return [
+        f"{m}月{name}：{'首次报送，含1—' + str(m - 1) + '月累计' if prior else f'核减{value.normalize():f}'}"
+        for m, name, prior, value in figures
+    ]
 
 
 def _peer_context(ranked: list[Cell], region_id: int, names: dict[int, str]) -> list[dict]:

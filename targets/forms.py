@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from targets.basis import cumulative_through, is_summed
 from targets.grid import Grid
 from targets.models import MonthlyFigure
 from targets.services import FigureEntry
@@ -23,9 +24,12 @@ class GridForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, grid: Grid, *args, **kwargs):
+    def __init__(self, grid: Grid, *args, cumulative: bool = False, flags: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.grid = grid
+        self.cumulative = cumulative  # values shown and typed as 1—N月累计 (targets/basis.py)
+        self.flags = flags or {}  # allocation id → {"includes_prior": …, "is_correction": …} of the month
+        self.value_label = f"1—{grid.month}月累计" if cumulative else "本月完成"
         self.initial["version"] = grid.version
         for row in grid.rows:
             self._add_row_fields(row)
@@ -47,17 +51,22 @@ class GridForm(forms.Form):
             )
         else:
             self.fields[f"value_{pk}"] = forms.CharField(
-                label="本月完成", required=False, max_length=30, initial=_plain(row.value)
+                label=self.value_label, required=False, max_length=30, initial=_plain(self._shown(row))
             )
         self.fields[f"remark_{pk}"] = forms.CharField(
             label="备注", required=False, max_length=500, initial=row.remark
         )
         self.fields[f"orig_value_{pk}"] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=_plain(row.value)
+            required=False, widget=forms.HiddenInput, initial=_plain(self._shown(row))
         )
         self.fields[f"orig_remark_{pk}"] = forms.CharField(
             required=False, widget=forms.HiddenInput, initial=row.remark
         )
+
+    def _shown(self, row) -> Decimal | None:
+        if not self.cumulative or row.is_milestone:
+            return row.value
+        return cumulative_through(row.value, kind=row.target.kind, before=row.history)
 
     def clean(self):
         from targets.excel import parse_figure_value
@@ -85,6 +94,7 @@ class GridForm(forms.Form):
                 remark=data.get(f"remark_{r.allocation_id}", ""),
                 original_value=_decimal_or_none(data.get(f"orig_value_{r.allocation_id}")),
                 original_remark=data.get(f"orig_remark_{r.allocation_id}", ""),
+                cumulative=self.cumulative and not r.is_milestone,
             )
             for r in self.grid.rows
         ]
@@ -99,6 +109,8 @@ class GridForm(forms.Form):
                 "status": self[f"status_{pk}"] if f"status_{pk}" in self.fields else None,
                 "date": self[f"date_{pk}"] if f"date_{pk}" in self.fields else None,
                 "remark": self[f"remark_{pk}"],
+                "flags": self.flags.get(pk, {}),
+                "summed": is_summed(row.target.kind),
                 "hidden": [self[f"orig_value_{pk}"], self[f"orig_remark_{pk}"]],
             }
 

@@ -214,6 +214,9 @@ class MonthlyFigure(models.Model):
     milestone_status = models.CharField("进展", max_length=12, choices=MilestoneStatus.choices, blank=True)
     milestone_date = models.DateField("完成日期", null=True, blank=True)
     remark = models.CharField("备注", max_length=500, blank=True)
+    # Entered as 1—N月累计 with nothing recorded before: the month holds the earlier months too.
+    includes_prior = models.BooleanField("含前期累计", default=False)
+    is_correction = models.BooleanField("核减", default=False)  # the cumulative went down: a negative month
     is_demo = models.BooleanField("演示数据", default=False)
     version = models.PositiveIntegerField("版本", default=1)
     updated_by = models.ForeignKey(
@@ -228,8 +231,9 @@ class MonthlyFigure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["allocation", "month"], name="unique_figure_per_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="figure_month_in_range"),
-            models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0), name="figure_non_negative"
+            models.CheckConstraint(  # only a 核减 (a cumulative lower than before) leaves a negative month
+                condition=Q(value__isnull=True) | Q(value__gte=0) | Q(is_correction=True),
+                name="figure_non_negative_unless_correction",
             ),
         ]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from plans.models import Plan, Region
 from plans.scope import scope_for
 from targets import checks
+from targets.basis import entries_as_monthly
 from targets.grid import held_allocations
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
 from targets.notify import submission_notify
@@ -48,6 +49,9 @@ class FigureEntry:
     remark: str = ""
     original_value: Decimal | None = None  # what the user saw when the grid was opened
     original_remark: str = ""
+    cumulative: bool = False  # value (and original_value) typed as 1—N月累计: see targets/basis.py
+    includes_prior: bool = False
+    is_correction: bool = False
 
 
 @dataclass
@@ -99,6 +103,7 @@ def figures_save(
     submission = _locked_submission(plan, region, year, month)
     _check_editable(plan, year, month, submission, user, today)
     allocations = {a.id: a for a in held_allocations(plan, year, region).select_related("target")}
+    entries = entries_as_monthly(entries, allocations, plan=plan, year=year, month=month)
     existing = {
         f.allocation_id: f
         for f in MonthlyFigure.objects.filter(allocation__in=allocations, month=month).select_related("updated_by")
@@ -145,7 +150,7 @@ def _check_entries(entries: list[FigureEntry], allocations: dict[int, Allocation
         if entry.allocation_id in seen:
             errors.append(f"第{n}行：指标重复填报")
         seen.add(entry.allocation_id)
-        if entry.value is not None and entry.value < 0:
+        if entry.value is not None and entry.value < 0 and not entry.is_correction:
             errors.append(f"第{n}行：数值不能为负数")
     if errors:
         raise ReportingError(errors)
@@ -188,7 +193,7 @@ def _warnings_for(entry: FigureEntry, allocation: Allocation, history: list[Deci
     return [f"“{allocation.target.name}”：{w}" for w in found]
 
 
-FIGURE_FIELDS = ("value", "milestone_status", "milestone_date", "remark")
+FIGURE_FIELDS = ("value", "milestone_status", "milestone_date", "remark", "includes_prior", "is_correction")
 
 
 def _apply(entry, allocation, figure, month, user, via, plan, region, year, audit: list) -> MonthlyFigure | None:
@@ -198,9 +203,11 @@ def _apply(entry, allocation, figure, month, user, via, plan, region, year, audi
         "milestone_status": entry.milestone_status,
         "milestone_date": entry.milestone_date,
         "remark": entry.remark.strip(),
+        "includes_prior": entry.includes_prior,
+        "is_correction": entry.is_correction,
     }
     if figure is None:
-        if all(v in (None, "") for v in new.values()):
+        if all(v in (None, "", False) for v in new.values()):
             return None
         figure = MonthlyFigure(allocation=allocation, month=month, version=0)
     old = {name: getattr(figure, name) for name in new}
@@ -236,6 +243,8 @@ def _apply(entry, allocation, figure, month, user, via, plan, region, year, audi
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return str(value)
@@ -429,7 +438,7 @@ def figures_upload(
         errors = _upload_header_errors(parsed, plan, year, month)
     if errors:
         raise ReportingError(errors)
-    return _upload_apply(plan, year, month, parsed.rows, user, today or _today())
+    return _upload_apply(plan, year, month, parsed.rows, user, today or _today(), parsed.cumulative)
 
 
 def _row_error(row_number: int | None, message: str) -> str:
@@ -449,7 +458,7 @@ def _upload_header_errors(parsed, plan: Plan, year: int, month: int) -> list[str
     return errors
 
 
-def _upload_apply(plan, year, month, rows, user, today) -> UploadResult:
+def _upload_apply(plan, year, month, rows, user, today, cumulative=False) -> UploadResult:
     scope = scope_for(user)
     allocations = Allocation.objects.for_plan(plan).for_year(year).select_related("region", "target")
     by_id = {a.id: a for a in allocations.filter(pk__in=[r.allocation_id for r in rows])}
@@ -466,7 +475,7 @@ def _upload_apply(plan, year, month, rows, user, today) -> UploadResult:
             groups.setdefault(region.id, []).append(row)
     if errors:
         raise ReportingError(errors)
-    return _upload_save(plan, year, month, groups, user, today)
+    return _upload_save(plan, year, month, groups, user, today, cumulative)
 
 
 def _upload_region(allocation: Allocation | None, plan: Plan) -> Region | None:
@@ -475,7 +484,7 @@ def _upload_region(allocation: Allocation | None, plan: Plan) -> Region | None:
     return allocation.region or plan.region
 
 
-def _upload_save(plan, year, month, groups, user, today) -> UploadResult:
+def _upload_save(plan, year, month, groups, user, today, cumulative=False) -> UploadResult:
     result = UploadResult(
         regions=len(groups), rows=sum(len(g) for g in groups.values()), changed=0, warnings=[]
     )
@@ -489,6 +498,7 @@ def _upload_save(plan, year, month, groups, user, today) -> UploadResult:
                     value=r.value,
                     milestone_status=r.milestone_status,
                     remark=r.remark,
+                    cumulative=cumulative,
                 )
                 for r in rows
             ]

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from targets.excel import build_entry_template
 from targets.exports import template_rows
 from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
 from targets.grid import grid_for
-from targets.models import Submission, Target
+from targets.models import MonthlyFigure, Submission, Target
 from targets.notify import reminder_log
 from targets.selection import filter_context, resolve
 from targets.services import (
@@ -59,7 +60,8 @@ def grid(request, slug, year, month, region_code):
     region = _region_for_entry(request, region_code)
     scope = scope_for(request.user)
     the_grid = grid_for(plan, year, month, region, today=timezone.localdate())
-    form = GridForm(the_grid, request.POST or None)
+    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
+    form = GridForm(the_grid, request.POST or None, cumulative=cumulative, flags=_figure_flags(the_grid))
     if request.method == "POST":
         if not scope.can_enter_figures:
             raise PermissionDenied("您的角色不能填报数据")
@@ -82,6 +84,14 @@ def grid(request, slug, year, month, region_code):
         "readonly": bool(lock_reason),
     }
     return render(request, "targets/grid_form.html", ctx)
+
+
+def _figure_flags(the_grid) -> dict[int, dict]:
+    """含前期累计 / 核减 marks of the month's figures (1 query)."""
+    rows = MonthlyFigure.objects.filter(
+        allocation_id__in=[r.allocation_id for r in the_grid.rows], month=the_grid.month
+    ).filter(Q(includes_prior=True) | Q(is_correction=True))
+    return {f.allocation_id: {"includes_prior": f.includes_prior, "is_correction": f.is_correction} for f in rows}
 
 
 def _lock_reason(the_grid, scope) -> str:
@@ -180,8 +190,11 @@ def template_download(request, slug, year, month):
     if not scope_for(request.user).can_enter_figures:
         raise PermissionDenied("您的角色不能填报数据")
     region = _region_for_entry(request, request.GET.get("region") or plan.region.code)
-    rows = template_rows(plan, year, month, region, request.user)
-    data = build_entry_template(plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows)
+    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
+    rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative)
+    data = build_entry_template(
+        plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows, cumulative=cumulative
+    )
     return attachment(data, f"{plan.display_short_title}{year}年{month}月填报模板-{region.name}.xlsx")
 
 
