@@ -59,7 +59,7 @@ def reporter_home(user, today: dt.date) -> dict:
     year, month = reporting_month(today)
     waiting = []
     for plan in own_plans_first(_current_plans(user, year, month), region):
-        sub = Submission.objects.filter(plan=plan, region=region, year=year, month=month).first()
+        sub = Submission.objects.filter(plan=plan, region=region, year=year, month=month, department=None).first()
         if sub is not None and sub.status == Submission.Status.APPROVED:
             continue
         state = month_state(plan, year, month, sub, today)
@@ -70,7 +70,7 @@ def reporter_home(user, today: dt.date) -> dict:
             state.reason,
         ))
     returned = list(
-        Submission.objects.filter(region=region, status=Submission.Status.RETURNED)
+        Submission.objects.filter(region=region, department=None, status=Submission.Status.RETURNED)
         .select_related("plan", "reviewed_by").order_by("-reviewed_at")[:10]
     )
     saved = list(

@@ -35,7 +35,8 @@ def template_rows(
     figures: dict[int, dict[int, MonthlyFigure]] = {}
     for f in MonthlyFigure.objects.filter(allocation__in=allocations, month__lte=month):
         figures.setdefault(f.allocation_id, {})[f.month] = f
-    submissions = {s.region_id: s for s in Submission.objects.filter(plan=plan, year=year, month=month)}
+    region_reports = Submission.objects.filter(plan=plan, year=year, month=month, department=None)
+    submissions = {s.region_id: s for s in region_reports}
     today = timezone.localdate()
     rows = [
         _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), submissions, today, cumulative)

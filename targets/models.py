@@ -123,9 +123,12 @@ class AllocationQuerySet(models.QuerySet):
         return self.filter(region=region)
 
     def visible_to(self, user) -> AllocationQuerySet:
-        from plans.scope import scope_for
+        from plans.scope import department_for, scope_for
 
         scope = scope_for(user)
+        department = department_for(user)
+        if department is not None:  # a department's reporter sees that department's shares only
+            return self.filter(department=department, region__isnull=True)
         if scope.is_global:
             return self
         if scope.region is None:
@@ -252,6 +255,10 @@ class Submission(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="submissions")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="submissions")
+    # A department's own report of its shares (region = the plan's region); empty for a region's report.
+    department = models.ForeignKey(
+        Department, verbose_name="责任部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -273,7 +280,16 @@ class Submission(models.Model):
         verbose_name_plural = "月度报送"
         ordering = ["plan", "year", "month", "region__path"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "region", "year", "month"], name="unique_submission"),
+            models.UniqueConstraint(
+                fields=["plan", "region", "year", "month"],
+                condition=Q(department__isnull=True),
+                name="unique_submission",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "department", "year", "month"],
+                condition=Q(department__isnull=False),
+                name="unique_department_submission",
+            ),
             models.CheckConstraint(
                 condition=Q(month__gte=1, month__lte=12), name="submission_month_in_range"
             ),

@@ -42,10 +42,12 @@ class DeliveryFailed(Exception):
 # --- who ------------------------------------------------------------------------------------------------
 
 
-def reporters_of(region: Region) -> list:
-    return list(
-        get_user_model().objects.filter(is_active=True, profile__role=Profile.Role.REPORTER, profile__region=region)
-    )
+def reporters_of(region: Region, department=None) -> list:
+    """A region's reporters (not its departments'), or with `department` that department's reporters."""
+    users = get_user_model().objects.filter(is_active=True, profile__role=Profile.Role.REPORTER)
+    if department is not None:
+        return list(users.filter(profile__department=department))
+    return list(users.filter(profile__region=region, profile__department__isnull=True))
 
 
 def reviewers_of(region: Region) -> list:
@@ -99,20 +101,23 @@ def _absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if settings.SITE_URL else url
 
 
-def _grid_url(plan: Plan, year: int, month: int, region: Region) -> str:
+def _grid_url(plan: Plan, year: int, month: int, region: Region, department=None) -> str:
+    if department is not None:
+        return reverse("targets:department_grid", args=[plan.slug, year, month, department.pk])
     return reverse("targets:grid", args=[plan.slug, year, month, region.code])
 
 
 def submission_notify(submission: Submission, event: str) -> None:
     """Tell the reporters of a region that their month was returned or approved, the admins that it came in."""
-    plan, region = submission.plan, submission.region
+    plan, region, department = submission.plan, submission.region, submission.department
     period = f"{plan.display_short_title}{submission.year}年{submission.month}月"
-    url = _grid_url(plan, submission.year, submission.month, region)
+    url = _grid_url(plan, submission.year, submission.month, region, department)
+    holder = department.name if department else region.name
     if event == Notification.Kind.SUBMITTED:
-        notify(users=reviewers_of(region), kind=event, title=f"{region.name}已报送{period}数据，待审核", url=url)
+        notify(users=reviewers_of(region), kind=event, title=f"{holder}已报送{period}数据，待审核", url=url)
     elif event == Notification.Kind.RETURNED:
         notify(
-            users=reporters_of(region),
+            users=reporters_of(region, department),
             kind=event,
             title=f"{period}数据被退回，请修改后重新报送",
             body=f"退回原因：{submission.return_reason}",
@@ -121,7 +126,11 @@ def submission_notify(submission: Submission, event: str) -> None:
         )
     elif event == Notification.Kind.APPROVED:
         notify(
-            users=reporters_of(region), kind=event, title=f"{period}数据已审核通过", url=url, channels=("site", "email")
+            users=reporters_of(region, department),
+            kind=event,
+            title=f"{period}数据已审核通过",
+            url=url,
+            channels=("site", "email"),
         )
 
 
@@ -129,10 +138,12 @@ def submission_notify(submission: Submission, event: str) -> None:
 
 
 def open_regions(plan: Plan, year: int, month: int) -> list:
-    """Completeness rows of the regions that still owe the month (未报, 草稿 or 已退回)."""
+    """Completeness rows of the regions and departments that still owe the month (未报, 草稿 or 已退回)."""
+    from targets.departments import department_completeness
     from targets.queries import completeness
 
-    return [row for row in completeness(plan, year, month).rows if row.status in OPEN_STATUSES]
+    rows = completeness(plan, year, month).rows + department_completeness(plan, year, month)
+    return [row for row in rows if row.status in OPEN_STATUSES]
 
 
 def default_message(plan: Plan, year: int, month: int, kind: str) -> str:
@@ -159,7 +170,7 @@ def reminder_send(
         message=message[:500],
         requested_by=user,
     )
-    reminder.regions.set([row.region for row in rows])
+    reminder.regions.set({row.region for row in rows})
     title = f"催报：{plan.display_short_title}{year}年{month}月数据"
     for row in rows:
         _remind_region(reminder, row, title, channels)
@@ -167,14 +178,14 @@ def reminder_send(
 
 
 def _remind_region(reminder: Reminder, row, title: str, channels) -> None:
-    plan, region = reminder.plan, row.region
+    plan, region, department = reminder.plan, row.region, getattr(row, "department", None)
     body = reminder.message
     if row.status == Submission.Status.RETURNED:
         reason = Submission.objects.filter(pk=row.submission_id).values_list("return_reason", flat=True).first()
         body += f"（本月数据已退回：{reason}）"
-    url = _grid_url(plan, reminder.year, reminder.month, region)
+    url = _grid_url(plan, reminder.year, reminder.month, region, department)
     notify(
-        users=reporters_of(region),
+        users=reporters_of(region, department),
         kind=Notification.Kind.REMINDER,
         title=title,
         body=body,
@@ -182,7 +193,7 @@ def _remind_region(reminder: Reminder, row, title: str, channels) -> None:
         channels=channels,
         reminder=reminder,
     )
-    if "webhook" in channels and region.webhook_url:
+    if "webhook" in channels and region.webhook_url and department is None:
         _queue(
             [
                 Delivery(

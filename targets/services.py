@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import Plan, Region
-from plans.scope import scope_for
+from plans.scope import department_for, scope_for
 from targets import checks
 from targets.basis import entries_as_monthly
-from targets.grid import held_allocations
+from targets.grid import department_allocations, held_allocations
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
 from targets.notify import submission_notify
 from targets.periods import month_state
@@ -65,15 +65,20 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _locked_submission(plan: Plan, region: Region, year: int, month: int) -> Submission:
-    submission, _ = Submission.objects.get_or_create(plan=plan, region=region, year=year, month=month)
+def _locked_submission(plan: Plan, region: Region, year: int, month: int, department=None) -> Submission:
+    submission, _ = Submission.objects.get_or_create(
+        plan=plan, region=region, year=year, month=month, department=department
+    )
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
-def _check_can_enter(user, region: Region) -> None:
+def _check_can_enter(user, region: Region, department=None) -> None:
     scope = scope_for(user)
     if not (scope.can_enter_figures and scope.covers(region)):
         raise PermissionDenied("您无权填报该地区的数据")
+    own = department_for(user)
+    if own is not None and own != department:  # a department's reporter enters only that department's shares
+        raise PermissionDenied(f"您是“{own.name}”的填报员，只能填报本部门承担的任务")
 
 
 def _check_editable(plan, year, month, submission, user, today) -> None:
@@ -96,13 +101,17 @@ def figures_save(
     expected_version: int | None,
     via: str = AuditEntry.Via.FORM,
     today: dt.date | None = None,
+    department=None,
 ) -> SaveResult:
-    """Save a grid. `expected_version` is the version the user opened (None: upload, checked row by row)."""
+    """Save a grid. `expected_version` is the version the user opened (None: upload, checked row by row).
+
+    With `department`, the grid is that department's shares of the plan (region = the plan's region)."""
     today = today or _today()
-    _check_can_enter(user, region)
-    submission = _locked_submission(plan, region, year, month)
+    _check_can_enter(user, region, department)
+    submission = _locked_submission(plan, region, year, month, department)
     _check_editable(plan, year, month, submission, user, today)
-    allocations = {a.id: a for a in held_allocations(plan, year, region).select_related("target")}
+    held = department_allocations(plan, year, department) if department else held_allocations(plan, year, region)
+    allocations = {a.id: a for a in held.select_related("target")}
     entries = entries_as_monthly(entries, allocations, plan=plan, year=year, month=month)
     existing = {
         f.allocation_id: f
@@ -279,10 +288,11 @@ def submission_submit(
     user,
     expected_version: int | None = None,
     today: dt.date | None = None,
+    department=None,
 ) -> Submission:
     today = today or _today()
-    _check_can_enter(user, region)
-    submission = _locked_submission(plan, region, year, month)
+    _check_can_enter(user, region, department)
+    submission = _locked_submission(plan, region, year, month, department)
     _check_editable(plan, year, month, submission, user, today)
     if expected_version is not None and expected_version != submission.version:
         raise ConflictError(["他人已修改本表，请刷新后核对再报送"])

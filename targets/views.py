@@ -10,15 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from plans.models import Plan, Region
-from plans.scope import scope_for
+from plans.models import Department, Plan, Region
+from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
 from skills_admin.lib.downloads import attachment
 from targets import queries
+from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
 from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
-from targets.grid import grid_for
+from targets.grid import department_grid_for, grid_for
 from targets.models import MonthlyFigure, Submission, Target
 from targets.notify import reminder_log
 from targets.selection import filter_context, resolve
@@ -58,14 +59,32 @@ def entry(request):
 def grid(request, slug, year, month, region_code):
     plan = get_plan_for_user(request, slug)
     region = _region_for_entry(request, region_code)
-    scope = scope_for(request.user)
+    own = department_for(request.user)
+    if own is not None:  # a department's reporter has the department's grid, not the region's
+        return redirect("targets:department_grid", plan.slug, year, month, own.pk)
     the_grid = grid_for(plan, year, month, region, today=timezone.localdate())
+    return _grid_page(request, plan, year, month, the_grid)
+
+
+@login_required
+def department_grid(request, slug, year, month, department_id):
+    plan = get_plan_for_user(request, slug)
+    department = get_object_or_404(Department, pk=department_id)
+    own = department_for(request.user)
+    if not (scope_for(request.user).is_admin or own == department):
+        raise Http404("无权填报该部门")
+    the_grid = department_grid_for(plan, year, month, department, today=timezone.localdate())
+    return _grid_page(request, plan, year, month, the_grid, department)
+
+
+def _grid_page(request, plan, year, month, the_grid, department=None):
+    scope = scope_for(request.user)
     cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
     form = GridForm(the_grid, request.POST or None, cumulative=cumulative, flags=_figure_flags(the_grid))
     if request.method == "POST":
         if not scope.can_enter_figures:
             raise PermissionDenied("您的角色不能填报数据")
-        if form.is_valid() and _save_grid(request, plan, region, year, month, form):
+        if form.is_valid() and _save_grid(request, plan, the_grid.region, year, month, form, department):
             return redirect(request.path)
     lock_reason = _lock_reason(the_grid, scope)
     if lock_reason:
@@ -73,13 +92,14 @@ def grid(request, slug, year, month, region_code):
             field.disabled = True
     ctx = {
         "grid": the_grid,
+        "department": department,
         "form": form,
         "scope": scope,
         "lock_reason": lock_reason,
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(),
         "upload_form": UploadForm(),
-        "regions": _entry_regions(request, plan),
+        "regions": [] if department else _entry_regions(request, plan),
         "months": range(1, 13),
         "readonly": bool(lock_reason),
     }
@@ -105,7 +125,7 @@ def _lock_reason(the_grid, scope) -> str:
     return ""
 
 
-def _save_grid(request, plan, region, year, month, form) -> bool:
+def _save_grid(request, plan, region, year, month, form, department=None) -> bool:
     try:
         result = figures_save(
             plan=plan,
@@ -115,10 +135,13 @@ def _save_grid(request, plan, region, year, month, form) -> bool:
             entries=form.entries(),
             user=request.user,
             expected_version=form.cleaned_data["version"],
+            department=department,
         )
         if request.POST.get("action") == "submit":
-            submission_submit(plan=plan, region=region, year=year, month=month, user=request.user)
-            messages.success(request, f"已报送{region.name}{year}年{month}月数据")
+            submission_submit(
+                plan=plan, region=region, year=year, month=month, user=request.user, department=department
+            )
+            messages.success(request, f"已报送{department or region.name}{year}年{month}月数据")
         else:
             messages.success(request, f"已保存草稿（修改{result.changed}项）")
         for warning in result.warnings:
@@ -189,6 +212,8 @@ def template_download(request, slug, year, month):
     plan = get_plan_for_user(request, slug)
     if not scope_for(request.user).can_enter_figures:
         raise PermissionDenied("您的角色不能填报数据")
+    if department_for(request.user) is not None:
+        raise PermissionDenied("部门填报员请在网页填报表中填报本部门的任务，Excel 模板按地区下载")
     region = _region_for_entry(request, request.GET.get("region") or plan.region.code)
     cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
     rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative)
@@ -232,6 +257,7 @@ def completeness(request):
     selection = resolve(request)
     report = queries.completeness(selection.plan, selection.year, selection.month, request.user)
     ctx = {"selection": selection, "report": report, **filter_context(request, selection, with_regions=False)}
+    ctx["departments"] = department_completeness(selection.plan, selection.year, selection.month)
     if scope_for(request.user).can_review:
         ctx["chase_form"], ctx["chase_interval"] = ChaseForm(), settings.REMINDER_MIN_INTERVAL_MINUTES
         ctx["reminders"] = reminder_log(selection.plan, selection.year, selection.month)

@@ -40,6 +40,7 @@ def _sample_kwargs(demo_plan, region):
         "allocation_id": allocation.id,
         "pk": submission.id,
         "action": "approve",
+        "department_id": Allocation.objects.exclude(department=None).values_list("department_id", flat=True)[0],
         "table": "overview",
         "fmt": "xlsx",
     }
