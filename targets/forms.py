@@ -37,17 +37,21 @@ class GridForm(forms.Form):
     def _add_row_fields(self, row) -> None:
         pk = row.allocation_id
         if row.is_milestone:
+            name = _accessible_name(row, grid_region=self.grid.region.name)
             self.fields[f"status_{pk}"] = forms.ChoiceField(
                 label="进展",
                 required=False,
                 choices=[("", "—"), *MonthlyFigure.MilestoneStatus.choices],
                 initial=row.milestone_status,
+                widget=forms.Select(attrs={"aria-label": f"{name} 进展", "class": "form-select form-select-sm"}),
             )
             self.fields[f"date_{pk}"] = forms.DateField(
                 label="完成日期",
                 required=False,
                 initial=row.milestone_date,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "aria-label": f"{name} 完成日期", "class": "form-control form-control-sm"}
+                ),
             )
         else:
             self.fields[f"value_{pk}"] = forms.CharField(
@@ -113,6 +117,11 @@ class GridForm(forms.Form):
                 "summed": is_summed(row.target.kind),
                 "hidden": [self[f"orig_value_{pk}"], self[f"orig_remark_{pk}"]],
             }
+
+
+def _accessible_name(row, *, grid_region: str) -> str:
+    """What a screen reader announces for a row's inputs: the target, and the holder when it is not the grid's."""
+    return row.target.name if row.holder == grid_region else f"{row.target.name}（{row.holder}）"
 
 
 def _plain(value: Decimal | None) -> str:

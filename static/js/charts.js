@@ -2,7 +2,8 @@
 // json_script put in <script id="<id>">. data-rendered="1" marks it drawn (browser tests wait for it).
 (function () {
   "use strict";
-  var config = { responsive: true, displaylogo: false };
+  // No mode bar: its unlabeled buttons would sit inside role="img"; the tables below give the figures.
+  var config = { responsive: true, displaylogo: false, displayModeBar: false };
   var small = { staticPlot: true, displaylogo: false };
   document.querySelectorAll("[data-figure]").forEach(function (el) {
     var source = document.getElementById(el.dataset.figure);
