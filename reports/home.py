@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from plans.models import Plan, Region
-from plans.scope import scope_for
+from plans.scope import department_for, scope_for
 from targets.models import AuditEntry, Notification, Submission
 from targets.notify import reminder_log
 from targets.periods import month_state, reporting_deadline
@@ -55,11 +55,13 @@ class WaitingMonth:
 
 def reporter_home(user, today: dt.date) -> dict:
     """Months waiting for the reporter's region, returned months with reasons, what they saved last."""
-    region = scope_for(user).region
+    region, department = scope_for(user).region, department_for(user)
     year, month = reporting_month(today)
     waiting = []
     for plan in own_plans_first(_current_plans(user, year, month), region):
-        sub = Submission.objects.filter(plan=plan, region=region, year=year, month=month, department=None).first()
+        sub = Submission.objects.filter(
+            plan=plan, region=region, year=year, month=month, department=department
+        ).first()
         if sub is not None and sub.status == Submission.Status.APPROVED:
             continue
         state = month_state(plan, year, month, sub, today)
@@ -70,7 +72,7 @@ def reporter_home(user, today: dt.date) -> dict:
             state.reason,
         ))
     returned = list(
-        Submission.objects.filter(region=region, department=None, status=Submission.Status.RETURNED)
+        Submission.objects.filter(region=region, department=department, status=Submission.Status.RETURNED)
         .select_related("plan", "reviewed_by").order_by("-reviewed_at")[:10]
     )
     saved = list(

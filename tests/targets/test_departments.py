@@ -128,3 +128,13 @@ def test_department_reporter_sees_only_their_departments_figures(setup, client_f
     assert client.get(own).status_code == 200
     assert client.get(other).status_code == 404
     assert set(Allocation.objects.visible_to(s["hr_reporter"])) == {s["shares"][s["hr"]]}
+
+
+def test_department_reporters_home_shows_their_returned_month(setup, client_for, on_day):
+    s = setup
+    sub = submission_submit(plan=s["plan"], region=s["province"], year=YEAR, month=3, user=s["hr_reporter"],
+                            today=TODAY, department=s["hr"])
+    submission_return(submission_id=sub.pk, user=s["admin"], reason="请补充分市明细")
+    html = client_for(s["hr_reporter"]).get(reverse("home")).content.decode()
+    assert "退回原因：请补充分市明细" in html and "已退回" in html
+    assert "退回原因" not in client_for(s["province_reporter"]).get(reverse("home")).content.decode()
