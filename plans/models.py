@@ -39,6 +39,9 @@ class Region(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_synthetic = models.BooleanField("合成数据", default=False)
+    webhook_url = models.URLField(
+        "群机器人地址", max_length=300, blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送"
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -132,6 +135,17 @@ class Plan(models.Model):
         decimal_places=2,
         default=10,
         help_text="低于序时进度不超过该百分点为“滞后”，超过为“严重滞后”",
+    )
+    class EntryBasis(models.TextChoices):
+        MONTH = "month", "本月数"
+        CUMULATIVE = "cumulative", "1—N月累计"
+
+    entry_basis = models.CharField(
+        "填报口径",
+        max_length=12,
+        choices=EntryBasis.choices,
+        default=EntryBasis.MONTH,
+        help_text="累计量指标按本月数还是1—N月累计数填报；存量、比例指标总是填月末数",
     )
     is_demo = models.BooleanField("演示数据", default=False)
 

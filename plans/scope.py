@@ -95,3 +95,16 @@ def _build_scope(user) -> Scope:
     return Scope(
         role=profile.role, region=profile.region, is_global=False, department_id=profile.department_id
     )
+
+
+def department_for(user):
+    """The department a reporter reports for (Profile.department), or None: then they report for a region."""
+    if user is None or not user.is_authenticated:
+        return None
+    cached = getattr(user, "_skills_department", False)
+    if cached is not False:
+        return cached
+    profile = Profile.objects.select_related("department").filter(user=user).first()
+    department = profile.department if profile and profile.role == Profile.Role.REPORTER else None
+    user._skills_department = department
+    return department

@@ -69,6 +69,12 @@ def _headline(report: ProgressReport, rows: list[dict]) -> list[dict]:
     cards = [{"label": "指标总数", "value": len(rows), "css": "dark"}]
     css = dict(zip(HEADLINE_LABELS, ("success", "primary", "warning", "danger"), strict=True))
     cards += [{"label": label, "value": by_label.get(label, 0), "css": css[label]} for label in HEADLINE_LABELS]
+    # The rest (未报, 逾期, 推进中, 未启动, 无任务) when present, so the cards add up to the total.
+    cards += [
+        {"label": label, "value": n, "css": "secondary"}
+        for label, n in by_label.items()
+        if label not in HEADLINE_LABELS and n
+    ]
     return cards
 
 
@@ -174,7 +180,29 @@ def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int |
         "targets": target_choices(report),
         "current": progress_row(target, cell, region.name),
         "points": points,
+        "entry_notes": entry_notes(target.id, year, month, region),
     }
+
+
+def entry_notes(target_id: int, year: int, month: int, region: Region) -> list[str]:
+    """Months whose bar is not one month's work: 含前期累计 (a first report of a cumulative) and 核减 (1 query)."""
+    from targets.models import MonthlyFigure
+
+    figures = (
+        MonthlyFigure.objects.filter(
+            region.subtree_q("allocation__region"),
+            allocation__target_id=target_id,
+            allocation__year=year,
+            month__lte=month,
+        )
+        .filter(Q(includes_prior=True) | Q(is_correction=True))
+        .values_list("month", "allocation__region__name", "includes_prior", "value")
+        .order_by("month", "allocation__region__path")
+    )
+    return [
+        f"{m}月{name}：{'首次报送，含1—' + str(m - 1) + '月累计' if prior else f'核减{value.normalize():f}'}"
+        for m, name, prior, value in figures
+    ]
 
 
 def drafts_withheld_from(user, plan: Plan, year: int, month: int, region_ids) -> set[int]:

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skills_admin.lib.context.navigation",
+                "targets.context.notifications",
             ],
         },
     },
@@ -178,7 +179,28 @@ CELERY_BEAT_SCHEDULE = {
     "circulars-due": {"task": "reports.tasks.generate_due_circulars", "schedule": crontab(minute=5)},
     "worker-heartbeat": {"task": "reports.tasks.worker_heartbeat", "schedule": 60.0},
     "recover-stuck-circular-jobs": {"task": "reports.tasks.recover_stuck_jobs", "schedule": 300.0},
+    "reminders-due": {"task": "targets.tasks.send_due_reminders", "schedule": crontab(hour=9, minute=0)},
 }
+
+# Reminders (催报) and notifications: the bell is always on; email and group-robot webhooks as configured.
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
+REMINDER_MIN_INTERVAL_MINUTES = env.int("REMINDER_MIN_INTERVAL_MINUTES", default=60)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+SITE_URL = env.str("SITE_URL", default="")  # prefix of the links in emails, e.g. https://jineng.example.gov.cn
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=465)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL and EMAIL_PORT == 587)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="技能提升行动目标管理平台 <noreply@localhost>")
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

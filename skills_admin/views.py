@@ -1,18 +1,27 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from plans.scope import scope_for
+from reports import home as home_data
 from skills_admin.lib.health import health_report
+from targets.forms import ReturnForm
 
 
 @login_required
 def home(request):
-    scope = scope_for(request.user)
-    if scope.role == "viewer" or (scope.role == "reporter" and not scope.is_global):
-        return redirect("reports:my_region")
-    return redirect("plans:list")
+    """What to do now, by role; the leader lands on the overview."""
+    role = scope_for(request.user).role
+    if role == "leader":
+        return redirect("reports:overview")
+    builders = {"reporter": home_data.reporter_home, "viewer": home_data.viewer_home, "admin": home_data.admin_home}
+    today = timezone.localdate()
+    ctx = {"role": role, "today": today, **(builders[role](request.user, today) if role in builders else {})}
+    if role == "admin":
+        ctx["return_form"] = ReturnForm()
+    return render(request, "reports/home.html", ctx)
 
 
 @never_cache

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
+from targets.models import Allocation, AuditEntry, Delivery, MonthlyFigure, Reminder, Submission, Target
 
 
 @admin.register(Target)
@@ -82,3 +82,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "plan", "year", "month", "kind", "channels", "requested_by"]
+    list_filter = ["kind", "plan"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "channel", "address", "status", "attempts", "sent_at", "response"]
+    list_filter = ["channel", "status"]
+    search_fields = ["address", "subject"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]

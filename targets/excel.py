@@ -123,6 +123,15 @@ class ParsedUpload:
     month: int
     rows: list[UploadRow]
     errors: list[RowError]
+    cumulative: bool = False  # the value column read “1—N月累计”: see targets/basis.py
+
+
+def value_header(month: int, cumulative: bool) -> str:
+    return f"1—{month}月累计" if cumulative else HEADERS[COL_VALUE - 1]
+
+
+def _headers(month: int, cumulative: bool) -> tuple[str, ...]:
+    return (*HEADERS[: COL_VALUE - 1], value_header(month, cumulative), *HEADERS[COL_VALUE:])
 
 
 # --- One figure ----------------------------------------------------------------------------------------------
@@ -191,12 +200,15 @@ def _check_range(number: Decimal, unit: str, kind: str) -> None:
 # --- Building the template ---------------------------------------------------------------------------------
 
 
-def build_entry_template(*, plan_title: str, plan_slug: str, year: int, month: int, rows: list[TemplateRow]) -> bytes:
-    """The .xlsx a region downloads to fill in `month`'s figures of `rows` offline."""
+def build_entry_template(
+    *, plan_title: str, plan_slug: str, year: int, month: int, rows: list[TemplateRow], cumulative: bool = False
+) -> bytes:
+    """The .xlsx a region downloads to fill in `month`'s figures of `rows` offline (values as 1—N月累计 when
+    `cumulative`: the rows then carry cumulative values)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    _write_heading(sheet, plan_title, year, month)
+    _write_heading(sheet, plan_title, year, month, cumulative)
     styles = _Styles(workbook)
     for number, row in enumerate(rows, start=FIRST_DATA_ROW):
         _write_row(sheet, number, row)
@@ -210,17 +222,23 @@ def build_entry_template(*, plan_title: str, plan_slug: str, year: int, month: i
     return buffer.getvalue()
 
 
-def _write_heading(sheet, plan_title: str, year: int, month: int) -> None:
+def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bool = False) -> None:
     write_text(sheet.cell(TITLE_ROW, 2), f"{plan_title} {year}年{month}月 任务指标填报表")
     sheet.cell(TITLE_ROW, 2).font = Font(size=14, bold=True)
-    write_text(sheet.cell(NOTE_ROW, 2), NOTE)
+    note = NOTE
+    if cumulative:
+        note += (
+            f"本表按1—{month}月累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
+            "累计数低于此前须在备注说明（核减）。"
+        )
+    write_text(sheet.cell(NOTE_ROW, 2), note)
     sheet.cell(NOTE_ROW, 2).alignment = WRAP
     sheet.cell(NOTE_ROW, 2).font = Font(color="C00000")
     last = len(HEADERS)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=2, end_row=TITLE_ROW, end_column=last)
     sheet.merge_cells(start_row=NOTE_ROW, start_column=2, end_row=NOTE_ROW, end_column=last)
     sheet.row_dimensions[NOTE_ROW].height = 32
-    for column, header in enumerate(HEADERS, start=1):
+    for column, header in enumerate(_headers(month, cumulative), start=1):
         cell = sheet.cell(HEADER_ROW, column, header)
         cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), HEADER_FILL, BORDER, WRAP
 
@@ -423,11 +441,11 @@ def parse_entry_upload(data: bytes, *, max_bytes: int, max_rows: int, describe=N
             for pk, listed in meta.listed.items()
         }
     sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else None
-    header_row = _find_header(sheet) if sheet is not None else None
+    header_row, cumulative = _find_header(sheet, meta.month) if sheet is not None else (None, False)
     if header_row is None:
         return _refused(BAD_HEADER, meta)
     rows, errors = _read_rows(sheet.iter_rows(min_row=header_row + 1, max_col=len(HEADERS)), meta)
-    return ParsedUpload(meta.plan_slug, meta.year, meta.month, rows, errors)
+    return ParsedUpload(meta.plan_slug, meta.year, meta.month, rows, errors, cumulative)
 
 
 def _refused(message: str, meta: _Meta | None = None) -> ParsedUpload:
@@ -466,11 +484,13 @@ def _is_integer(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
 
 
-def _find_header(sheet) -> int | None:
+def _find_header(sheet, month: int) -> tuple[int | None, bool]:
+    """The header row and whether its value column reads 1—N月累计."""
     for number, values in enumerate(sheet.iter_rows(max_row=10, max_col=len(HEADERS), values_only=True), 1):
-        if tuple(values) == HEADERS:
-            return number
-    return None
+        for cumulative in (False, True):
+            if tuple(values) == _headers(month, cumulative):
+                return number, cumulative
+    return None, False
 
 
 def _read_rows(cell_rows, meta: _Meta) -> tuple[list[UploadRow], list[RowError]]:

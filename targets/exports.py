@@ -7,14 +7,18 @@ from django.utils import timezone
 
 from plans.models import Plan, Region
 from plans.scope import scope_for
+from targets.basis import cumulative_through
 from targets.excel import TemplateRow
 from targets.models import Allocation, MonthlyFigure, Submission
 from targets.periods import month_state
 from targets.queries import cumulative_before, targets_of
 
 
-def template_rows(plan: Plan, year: int, month: int, region: Region, user) -> list[TemplateRow]:
-    """Rows for `region` and the regions below it (5 queries, whatever their number)."""
+def template_rows(
+    plan: Plan, year: int, month: int, region: Region, user, *, cumulative: bool = False
+) -> list[TemplateRow]:
+    """Rows for `region` and the regions below it (5 queries, whatever their number); values as 1—N月累计
+    when `cumulative`."""
     scope = scope_for(user)
     holders = region.subtree_q()
     if region.pk == plan.region_id:
@@ -31,17 +35,18 @@ def template_rows(plan: Plan, year: int, month: int, region: Region, user) -> li
     figures: dict[int, dict[int, MonthlyFigure]] = {}
     for f in MonthlyFigure.objects.filter(allocation__in=allocations, month__lte=month):
         figures.setdefault(f.allocation_id, {})[f.month] = f
-    submissions = {s.region_id: s for s in Submission.objects.filter(plan=plan, year=year, month=month)}
+    region_reports = Submission.objects.filter(plan=plan, year=year, month=month, department=None)
+    submissions = {s.region_id: s for s in region_reports}
     today = timezone.localdate()
     rows = [
-        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), submissions, today)
+        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), submissions, today, cumulative)
         for a in allocations
         if a.target_id in targets
     ]
     return sorted(rows, key=lambda r: (r.region_code, r.task_number, r.target_number))
 
 
-def _row(plan, year, month, allocation, target, figures, submissions, today) -> TemplateRow:
+def _row(plan, year, month, allocation, target, figures, submissions, today, cumulative) -> TemplateRow:
     holder_region = allocation.region or plan.region
     monthly = {m: f.value for m, f in figures.items()}
     before = cumulative_before(plan, year, month, target, monthly)
@@ -58,9 +63,15 @@ def _row(plan, year, month, allocation, target, figures, submissions, today) -> 
         kind=target.kind,
         target_value=allocation.value,
         cumulative_before=before,
-        value=current.value if current else None,
+        value=_shown(current.value if current else None, target.kind, monthly, month, cumulative),
         milestone_status=current.milestone_status if current else "",
         remark=current.remark if current else "",
         locked=not state.editable,
         version=current.version if current else 0,
     )
+
+
+def _shown(value, kind: str, monthly: dict, month: int, cumulative: bool):
+    if not cumulative:
+        return value
+    return cumulative_through(value, kind=kind, before=[monthly[m] for m in sorted(monthly) if m < month])

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from targets.basis import cumulative_through, is_summed
 from targets.grid import Grid
 from targets.models import MonthlyFigure
 from targets.services import FigureEntry
@@ -23,9 +24,12 @@ class GridForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, grid: Grid, *args, **kwargs):
+    def __init__(self, grid: Grid, *args, cumulative: bool = False, flags: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.grid = grid
+        self.cumulative = cumulative  # values shown and typed as 1—N月累计 (targets/basis.py)
+        self.flags = flags or {}  # allocation id → {"includes_prior": …, "is_correction": …} of the month
+        self.value_label = f"1—{grid.month}月累计" if cumulative else "本月完成"
         self.initial["version"] = grid.version
         for row in grid.rows:
             self._add_row_fields(row)
@@ -33,31 +37,41 @@ class GridForm(forms.Form):
     def _add_row_fields(self, row) -> None:
         pk = row.allocation_id
         if row.is_milestone:
+            name = _accessible_name(row, grid_region=self.grid.region.name)
             self.fields[f"status_{pk}"] = forms.ChoiceField(
                 label="进展",
                 required=False,
                 choices=[("", "—"), *MonthlyFigure.MilestoneStatus.choices],
                 initial=row.milestone_status,
+                widget=forms.Select(attrs={"aria-label": f"{name} 进展", "class": "form-select form-select-sm"}),
             )
             self.fields[f"date_{pk}"] = forms.DateField(
                 label="完成日期",
                 required=False,
                 initial=row.milestone_date,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "aria-label": f"{name} 完成日期", "class": "form-control form-control-sm"},
+                    format="%Y-%m-%d",
+                ),
             )
         else:
             self.fields[f"value_{pk}"] = forms.CharField(
-                label="本月完成", required=False, max_length=30, initial=_plain(row.value)
+                label=self.value_label, required=False, max_length=30, initial=_plain(self._shown(row))
             )
         self.fields[f"remark_{pk}"] = forms.CharField(
             label="备注", required=False, max_length=500, initial=row.remark
         )
         self.fields[f"orig_value_{pk}"] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=_plain(row.value)
+            required=False, widget=forms.HiddenInput, initial=_plain(self._shown(row))
         )
         self.fields[f"orig_remark_{pk}"] = forms.CharField(
             required=False, widget=forms.HiddenInput, initial=row.remark
         )
+
+    def _shown(self, row) -> Decimal | None:
+        if not self.cumulative or row.is_milestone:
+            return row.value
+        return cumulative_through(row.value, kind=row.target.kind, before=row.history)
 
     def clean(self):
         from targets.excel import parse_figure_value
@@ -85,6 +99,7 @@ class GridForm(forms.Form):
                 remark=data.get(f"remark_{r.allocation_id}", ""),
                 original_value=_decimal_or_none(data.get(f"orig_value_{r.allocation_id}")),
                 original_remark=data.get(f"orig_remark_{r.allocation_id}", ""),
+                cumulative=self.cumulative and not r.is_milestone,
             )
             for r in self.grid.rows
         ]
@@ -99,8 +114,15 @@ class GridForm(forms.Form):
                 "status": self[f"status_{pk}"] if f"status_{pk}" in self.fields else None,
                 "date": self[f"date_{pk}"] if f"date_{pk}" in self.fields else None,
                 "remark": self[f"remark_{pk}"],
+                "flags": self.flags.get(pk, {}),
+                "summed": is_summed(row.target.kind),
                 "hidden": [self[f"orig_value_{pk}"], self[f"orig_remark_{pk}"]],
             }
+
+
+def _accessible_name(row, *, grid_region: str) -> str:
+    """What a screen reader announces for a row's inputs: the target, and the holder when it is not the grid's."""
+    return row.target.name if row.holder == grid_region else f"{row.target.name}（{row.holder}）"
 
 
 def _plain(value: Decimal | None) -> str:
@@ -148,3 +170,19 @@ class AllocationForm(forms.Form):
 
     def bound_rows(self):
         return [(region, self[f"r_{region.id}"]) for region in self.regions]
+
+
+class ChaseForm(forms.Form):
+    """一键催报: which channels (the bell is always on) and the message."""
+
+    channels = forms.MultipleChoiceField(
+        label="渠道",
+        required=False,
+        choices=[("email", "邮件"), ("webhook", "群机器人")],
+        initial=["email", "webhook"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="站内通知总会发送",
+    )
+    message = forms.CharField(
+        label="催报内容", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

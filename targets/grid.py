@@ -66,13 +66,31 @@ def held_allocations(plan: Plan, year: int, region: Region):
     return Allocation.objects.for_plan(plan).for_year(year).filter(holder)
 
 
+def department_allocations(plan: Plan, year: int, department):
+    """A department's shares of the plan (allocations held by the department, not by a region)."""
+    return Allocation.objects.for_plan(plan).for_year(year).filter(department=department, region__isnull=True)
+
+
+def department_grid_for(plan: Plan, year: int, month: int, department, *, today: dt.date | None = None) -> Grid:
+    """The grid of one department's shares (the same rows and state as a region's grid, 5 queries)."""
+    today = today or dt.date.today()
+    targets = {t.id: t for t in targets_of(plan)}
+    allocations = list(department_allocations(plan, year, department).select_related("department", "region"))
+    figures = _figures(allocations, month)
+    submission = Submission.objects.filter(plan=plan, department=department, year=year, month=month).first()
+    rows = [_row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), today) for a in allocations]
+    rows.sort(key=lambda r: (r.target.key_task_number, r.target.number, r.holder))
+    state = month_state(plan, year, month, submission, today)
+    return Grid(plan, year, month, plan.region, rows, submission, state)
+
+
 def grid_for(plan: Plan, year: int, month: int, region: Region, *, today: dt.date | None = None) -> Grid:
     """Build the grid in 5 queries, whatever the number of targets."""
     today = today or dt.date.today()
     targets = {t.id: t for t in targets_of(plan)}
     allocations = list(held_allocations(plan, year, region).select_related("department", "region"))
     figures = _figures(allocations, month)
-    submission = Submission.objects.filter(plan=plan, region=region, year=year, month=month).first()
+    submission = Submission.objects.filter(plan=plan, region=region, year=year, month=month, department=None).first()
     rows = [
         _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {})) for a in allocations
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 
@@ -122,9 +123,12 @@ class AllocationQuerySet(models.QuerySet):
         return self.filter(region=region)
 
     def visible_to(self, user) -> AllocationQuerySet:
-        from plans.scope import scope_for
+        from plans.scope import department_for, scope_for
 
         scope = scope_for(user)
+        department = department_for(user)
+        if department is not None:  # a department's reporter sees that department's shares only
+            return self.filter(department=department, region__isnull=True)
         if scope.is_global:
             return self
         if scope.region is None:
@@ -212,6 +216,9 @@ class MonthlyFigure(models.Model):
     milestone_status = models.CharField("进展", max_length=12, choices=MilestoneStatus.choices, blank=True)
     milestone_date = models.DateField("完成日期", null=True, blank=True)
     remark = models.CharField("备注", max_length=500, blank=True)
+    # Entered as 1—N月累计 with nothing recorded before: the month holds the earlier months too.
+    includes_prior = models.BooleanField("含前期累计", default=False)
+    is_correction = models.BooleanField("核减", default=False)  # the cumulative went down: a negative month
     is_demo = models.BooleanField("演示数据", default=False)
     version = models.PositiveIntegerField("版本", default=1)
     updated_by = models.ForeignKey(
@@ -226,8 +233,9 @@ class MonthlyFigure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["allocation", "month"], name="unique_figure_per_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="figure_month_in_range"),
-            models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0), name="figure_non_negative"
+            models.CheckConstraint(  # only a 核减 (a cumulative lower than before) leaves a negative month
+                condition=Q(value__isnull=True) | Q(value__gte=0) | Q(is_correction=True),
+                name="figure_non_negative_unless_correction",
             ),
         ]
 
@@ -246,6 +254,10 @@ class Submission(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="submissions")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="submissions")
+    # A department's own report of its shares (region = the plan's region); empty for a region's report.
+    department = models.ForeignKey(
+        Department, verbose_name="责任部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -267,7 +279,16 @@ class Submission(models.Model):
         verbose_name_plural = "月度报送"
         ordering = ["plan", "year", "month", "region__path"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "region", "year", "month"], name="unique_submission"),
+            models.UniqueConstraint(
+                fields=["plan", "region", "year", "month"],
+                condition=Q(department__isnull=True),
+                name="unique_submission",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "department", "year", "month"],
+                condition=Q(department__isnull=False),
+                name="unique_department_submission",
+            ),
             models.CheckConstraint(
                 condition=Q(month__gte=1, month__lte=12), name="submission_month_in_range"
             ),
@@ -291,6 +312,7 @@ class AuditEntry(models.Model):
         FIGURE = "figure", "月度数据"
         ALLOCATION = "allocation", "目标分解"
         SUBMISSION = "submission", "报送状态"
+        REMINDER = "reminder", "催报"
 
     subject = models.CharField("对象", max_length=12, choices=Subject.choices)
     plan = models.ForeignKey(Plan, null=True, on_delete=models.CASCADE, related_name="+")
@@ -321,7 +343,20 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.field}: {self.old_value} → {self.new_value}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.field_label}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field as people read it (本月数, 备注, 状态 …), from the models' verbose names."""
+        model = {self.Subject.ALLOCATION: Allocation, self.Subject.SUBMISSION: Submission}.get(
+            self.subject, MonthlyFigure
+        )
+        if self.field == "reminder":
+            return "催报"
+        try:
+            return str(model._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:  # an old entry may name a field that no longer exists
+            return self.field
 
 
 class Rollup(models.Model):
@@ -359,3 +394,104 @@ def column_max(model, field_name: str) -> Decimal:
     """
     field = model._meta.get_field(field_name)
     return Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(10) ** -field.decimal_places
+
+
+class Reminder(models.Model):
+    """One round of chasing (催报) for a plan's month: by the schedule or by an admin's one action."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "截止前提醒"
+        AFTER = "after", "逾期催报"
+        MANUAL = "manual", "一键催报"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reminders")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    channels = models.CharField("渠道", max_length=60, help_text="逗号分隔：site,email,webhook")
+    message = models.CharField("内容", max_length=500)
+    regions = models.ManyToManyField(Region, verbose_name="催报地区", related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "催报"
+        verbose_name_plural = "催报"
+        ordering = ["-created_at", "-id"]
+        constraints = [  # the schedule reminds once per plan, month and kind however often beat runs
+            models.UniqueConstraint(
+                fields=["plan", "year", "month", "kind"],
+                condition=~Q(kind="manual"),
+                name="unique_scheduled_reminder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.year}年{self.month}月 · {self.get_kind_display()}"
+
+
+class Notification(models.Model):
+    """A message in a user's in-product list (the bell); always written, whatever other channels are used."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "催报"
+        SUBMITTED = "submitted", "报送"
+        RETURNED = "returned", "退回"
+        APPROVED = "approved", "审核通过"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.CharField("内容", max_length=1000, blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """One message sent through an outside channel (email to a user, a webhook of a region) and its answer."""
+
+    class Channel(models.TextChoices):
+        SITE = "site", "站内通知"
+        EMAIL = "email", "邮件"
+        WEBHOOK = "webhook", "群机器人"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        DELIVERED = "delivered", "已送达"
+        FAILED = "failed", "失败"
+
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField("地址", max_length=300)
+    subject = models.CharField("标题", max_length=200)
+    body = models.CharField("内容", max_length=1000)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    response = models.CharField("应答", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("送达时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "发送记录"
+        verbose_name_plural = "发送记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.address}: {self.get_status_display()}"

@@ -632,7 +632,7 @@ def _due_date(year: int, due_month: int | None) -> dt.date:
 
 
 def submissions_by_region(plan: Plan, year: int, month: int) -> dict[int, Submission]:
-    return {s.region_id: s for s in Submission.objects.filter(plan=plan, year=year, month=month)}
+    return {s.region_id: s for s in Submission.objects.filter(plan=plan, year=year, month=month, department=None)}
 
 
 def key_tasks_with_details(plan: Plan) -> list[KeyTask]:

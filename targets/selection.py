@@ -53,7 +53,7 @@ def resolve(request, *, plan: Plan | None = None) -> Selection:
     plans = Plan.objects.visible_to(request.user).select_related("region")
     if plan is None:
         slug = request.GET.get("plan")
-        plan = plans.filter(slug=slug).first() if slug else plans.order_by("-is_demo", "-start_date").first()
+        plan = plans.filter(slug=slug).first() if slug else _default_plan(plans, scope_for(request.user).region)
     if plan is None:
         raise Http404("没有可查看的方案")
     year, month = _int(request.GET.get("year")), _int(request.GET.get("month"))
@@ -63,6 +63,13 @@ def resolve(request, *, plan: Plan | None = None) -> Selection:
     if not (1 <= month <= 12 and plan.start_date.year <= year <= plan.end_date.year):
         raise Http404("所选月份不在方案实施期内")
     return Selection(plan, year, month, _region(request, plan))
+
+
+def _default_plan(plans, region: Region | None) -> Plan | None:
+    """The user's own plan (one whose region contains theirs) before the others: 辽宁's admin opens 辽宁's."""
+    candidates = list(plans.order_by("-is_demo", "-start_date"))
+    own = [p for p in candidates if region is not None and region.is_within(p.region)]
+    return (own or candidates or [None])[0]
 
 
 def _region(request, plan: Plan) -> Region:

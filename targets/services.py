@@ -15,10 +15,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from plans.models import Plan, Region
-from plans.scope import scope_for
+from plans.scope import department_for, scope_for
 from targets import checks, progress
-from targets.grid import held_allocations
-from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
+from targets.basis import entries_as_monthly
+from targets.grid import department_allocations, held_allocations
+from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
+from targets.notify import submission_notify
 from targets.periods import month_state
 from targets.rollups import figure_change_deltas, figure_delta, rollups_apply
 
@@ -50,6 +52,9 @@ class FigureEntry:
     original_remark: str = ""
     seen_version: int | None = None  # an upload: the figure's version when the template was downloaded
     label: str = ""  # where the entry came from ("第5行"), for messages
+    cumulative: bool = False  # value (and original_value) typed as 1—N月累计: see targets/basis.py
+    includes_prior: bool = False
+    is_correction: bool = False
 
 
 @dataclass
@@ -63,15 +68,20 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _locked_submission(plan: Plan, region: Region, year: int, month: int) -> Submission:
-    submission, _ = Submission.objects.get_or_create(plan=plan, region=region, year=year, month=month)
+def _locked_submission(plan: Plan, region: Region, year: int, month: int, department=None) -> Submission:
+    submission, _ = Submission.objects.get_or_create(
+        plan=plan, region=region, year=year, month=month, department=department
+    )
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
-def _check_can_enter(user, region: Region) -> None:
+def _check_can_enter(user, region: Region, department=None) -> None:
     scope = scope_for(user)
     if not (scope.can_enter_figures and scope.covers(region)):
         raise PermissionDenied("您无权填报该地区的数据")
+    own = department_for(user)
+    if own is not None and own != department:  # a department's reporter enters only that department's shares
+        raise PermissionDenied(f"您是“{own.name}”的填报员，只能填报本部门承担的任务")
 
 
 def _check_editable(plan, year, month, submission, user, today) -> None:
@@ -94,13 +104,18 @@ def figures_save(
     expected_version: int | None,
     via: str = AuditEntry.Via.FORM,
     today: dt.date | None = None,
+    department=None,
 ) -> SaveResult:
-    """Save a grid. `expected_version` is the version the user opened (None: upload, checked row by row)."""
+    """Save a grid. `expected_version` is the version the user opened (None: upload, checked row by row).
+
+    With `department`, the grid is that department's shares of the plan (region = the plan's region)."""
     today = today or _today()
-    _check_can_enter(user, region)
-    submission = _locked_submission(plan, region, year, month)
+    _check_can_enter(user, region, department)
+    submission = _locked_submission(plan, region, year, month, department)
     _check_editable(plan, year, month, submission, user, today)
-    allocations = {a.id: a for a in held_allocations(plan, year, region).select_related("target")}
+    held = department_allocations(plan, year, department) if department else held_allocations(plan, year, region)
+    allocations = {a.id: a for a in held.select_related("target")}
+    entries = entries_as_monthly(entries, allocations, plan=plan, year=year, month=month)
     existing = {
         f.allocation_id: f
         for f in MonthlyFigure.objects.filter(allocation__in=allocations, month=month).select_related("updated_by")
@@ -161,7 +176,7 @@ def _check_entries(entries: list[FigureEntry], allocations: dict[int, Allocation
         if entry.allocation_id in seen:
             errors.append(f"第{n}行：指标重复填报")
         seen.add(entry.allocation_id)
-        if entry.value is not None and entry.value < 0:
+        if entry.value is not None and entry.value < 0 and not entry.is_correction:
             errors.append(f"第{n}行：数值不能为负数")
     if errors:
         raise ReportingError(errors)
@@ -214,6 +229,8 @@ def _entry_fields(entry: FigureEntry) -> dict:
         "milestone_status": entry.milestone_status,
         "milestone_date": entry.milestone_date,
         "remark": entry.remark.strip(),
+        "includes_prior": entry.includes_prior,
+        "is_correction": entry.is_correction,
     }
 
 
@@ -243,14 +260,14 @@ def _warnings_for(
     return [f"“{allocation.target.name}”：{w}" for w in found]
 
 
-FIGURE_FIELDS = ("value", "milestone_status", "milestone_date", "remark")
+FIGURE_FIELDS = ("value", "milestone_status", "milestone_date", "remark", "includes_prior", "is_correction")
 
 
 def _apply(entry, allocation, figure, month, user, via, plan, region, year, audit: list) -> MonthlyFigure | None:
     """The figure as the entry leaves it (unsaved), or None when nothing changes; its audit rows go to `audit`."""
     new = _entry_fields(entry)
     if figure is None:
-        if all(v in (None, "") for v in new.values()):
+        if all(v in (None, "", False) for v in new.values()):
             return None
         figure = MonthlyFigure(allocation=allocation, month=month, version=0)
     old = {name: getattr(figure, name) for name in new}
@@ -287,6 +304,8 @@ def _apply(entry, allocation, figure, month, user, via, plan, region, year, audi
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return str(value)
@@ -321,10 +340,11 @@ def submission_submit(
     user,
     expected_version: int | None = None,
     today: dt.date | None = None,
+    department=None,
 ) -> Submission:
     today = today or _today()
-    _check_can_enter(user, region)
-    submission = _locked_submission(plan, region, year, month)
+    _check_can_enter(user, region, department)
+    submission = _locked_submission(plan, region, year, month, department)
     _check_editable(plan, year, month, submission, user, today)
     if expected_version is not None and expected_version != submission.version:
         raise ConflictError(["他人已修改本表，请刷新后核对再报送"])
@@ -335,6 +355,7 @@ def submission_submit(
     submission.version += 1
     submission.save()
     _audit_submission(submission, old, user)
+    submission_notify(submission, Notification.Kind.SUBMITTED)
     return submission
 
 
@@ -360,6 +381,7 @@ def submission_return(*, submission_id: int, user, reason: str) -> Submission:
     submission.version += 1
     submission.save()
     _audit_submission(submission, old, user, reason.strip())
+    submission_notify(submission, Notification.Kind.RETURNED)
     return submission
 
 
@@ -371,6 +393,7 @@ def submission_approve(*, submission_id: int, user) -> Submission:
     submission.version += 1
     submission.save()
     _audit_submission(submission, old, user)
+    submission_notify(submission, Notification.Kind.APPROVED)
     return submission
 
 
@@ -507,7 +530,7 @@ def figures_upload(
         errors = _upload_header_errors(parsed, plan, year, month)
     if errors:
         raise ReportingError(errors)
-    return _upload_apply(plan, year, month, parsed.rows, user, today or _today())
+    return _upload_apply(plan, year, month, parsed.rows, user, today or _today(), parsed.cumulative)
 
 
 def _kinds_and_units(plan: Plan, allocation_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -533,7 +556,7 @@ def _upload_header_errors(parsed, plan: Plan, year: int, month: int) -> list[str
     return errors
 
 
-def _upload_apply(plan, year, month, rows, user, today) -> UploadResult:
+def _upload_apply(plan, year, month, rows, user, today, cumulative=False) -> UploadResult:
     scope = scope_for(user)
     allocations = Allocation.objects.for_plan(plan).for_year(year).select_related("region", "target")
     by_id = {a.id: a for a in allocations.filter(pk__in=[r.allocation_id for r in rows])}
@@ -550,7 +573,7 @@ def _upload_apply(plan, year, month, rows, user, today) -> UploadResult:
             groups.setdefault(region.id, []).append(row)
     if errors:
         raise ReportingError(errors)
-    return _upload_save(plan, year, month, groups, user, today)
+    return _upload_save(plan, year, month, groups, user, today, cumulative)
 
 
 def _upload_region(allocation: Allocation | None, plan: Plan) -> Region | None:
@@ -559,7 +582,7 @@ def _upload_region(allocation: Allocation | None, plan: Plan) -> Region | None:
     return allocation.region or plan.region
 
 
-def _upload_save(plan, year, month, groups, user, today) -> UploadResult:
+def _upload_save(plan, year, month, groups, user, today, cumulative=False) -> UploadResult:
     result = UploadResult(
         regions=len(groups), rows=sum(len(g) for g in groups.values()), changed=0, warnings=[]
     )
@@ -575,6 +598,7 @@ def _upload_save(plan, year, month, groups, user, today) -> UploadResult:
                     remark=r.remark,
                     seen_version=r.seen_version,
                     label=f"第{r.row_number}行",
+                    cumulative=cumulative,
                 )
                 for r in rows
             ]

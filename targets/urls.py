@@ -1,12 +1,21 @@
 from django.urls import path
 
-from targets import views
+from targets import notification_views, views
 
 app_name = "targets"
 urlpatterns = [
     path("", views.entry, name="entry"),
     path("completeness/", views.completeness, name="completeness"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path("<slug:slug>/<int:year>/<int:month>/chase/", notification_views.chase, name="chase"),
+    path(
+        "<slug:slug>/<int:year>/<int:month>/dept/<int:department_id>/",
+        views.department_grid,
+        name="department_grid",
+    ),
     path("history/<int:allocation_id>/<int:month>/", views.figure_history, name="figure_history"),
     path("submissions/<int:pk>/<str:action>/", views.submission_review, name="submission_review"),
     path("<slug:slug>/allocations/", views.allocations, name="allocations"),

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,16 +11,18 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from plans.models import Plan, Region
-from plans.scope import scope_for
+from plans.models import Department, Plan, Region
+from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
 from skills_admin.lib.downloads import attachment
 from targets import queries
+from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
-from targets.forms import AllocationForm, GridForm, ReopenForm, ReturnForm, UploadForm
-from targets.grid import grid_for
-from targets.models import Submission, Target
+from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
+from targets.grid import department_grid_for, grid_for
+from targets.models import MonthlyFigure, Submission, Target
+from targets.notify import reminder_log
 from targets.selection import filter_context, resolve
 from targets.services import (
     ReportingError,
@@ -81,29 +85,73 @@ def entry(request):
 def grid(request, slug, year, month, region_code):
     plan = _plan_month(request, slug, year, month)
     region = _region_for_entry(request, region_code)
-    scope = scope_for(request.user)
+    own = department_for(request.user)
+    if own is not None:  # a department's reporter has the department's grid, not the region's
+        return redirect("targets:department_grid", plan.slug, year, month, own.pk)
     the_grid = grid_for(plan, year, month, region, today=timezone.localdate())
-    form = GridForm(the_grid, request.POST or None)
+    return _grid_page(request, plan, year, month, the_grid)
+
+
+@login_required
+def department_grid(request, slug, year, month, department_id):
+    plan = get_plan_for_user(request, slug)
+    department = get_object_or_404(Department, pk=department_id)
+    own = department_for(request.user)
+    if not (scope_for(request.user).is_admin or own == department):
+        raise Http404("无权填报该部门")
+    the_grid = department_grid_for(plan, year, month, department, today=timezone.localdate())
+    return _grid_page(request, plan, year, month, the_grid, department)
+
+
+def _grid_page(request, plan, year, month, the_grid, department=None):
+    scope = scope_for(request.user)
+    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
+    form = GridForm(the_grid, request.POST or None, cumulative=cumulative, flags=_figure_flags(the_grid))
     if request.method == "POST":
         if not scope.can_enter_figures:
             raise PermissionDenied("您的角色不能填报数据")
-        if form.is_valid() and _save_grid(request, plan, region, year, month, form):
+        if form.is_valid() and _save_grid(request, plan, the_grid.region, year, month, form, department):
             return redirect(request.path)
+    lock_reason = _lock_reason(the_grid, scope)
+    if lock_reason:
+        for field in form.fields.values():
+            field.disabled = True
     ctx = {
         "grid": the_grid,
+        "department": department,
         "form": form,
         "scope": scope,
+        "lock_reason": lock_reason,
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(),
         "upload_form": UploadForm(),
-        "regions": _entry_regions(request, plan),
+        "regions": [] if department else _entry_regions(request, plan),
         "months": range(1, 13),
-        "readonly": not (the_grid.state.editable and scope.can_enter_figures),
+        "readonly": bool(lock_reason),
     }
     return render(request, "targets/grid_form.html", ctx)
 
 
-def _save_grid(request, plan, region, year, month, form) -> bool:
+def _figure_flags(the_grid) -> dict[int, dict]:
+    """含前期累计 / 核减 marks of the month's figures (1 query)."""
+    rows = MonthlyFigure.objects.filter(
+        allocation_id__in=[r.allocation_id for r in the_grid.rows], month=the_grid.month
+    ).filter(Q(includes_prior=True) | Q(is_correction=True))
+    return {f.allocation_id: {"includes_prior": f.includes_prior, "is_correction": f.is_correction} for f in rows}
+
+
+def _lock_reason(the_grid, scope) -> str:
+    """Why the grid is read-only for this user ("" when it is editable)."""
+    if not scope.can_enter_figures:
+        return "您的角色只能查看，不能填报"
+    if not the_grid.state.editable:
+        return the_grid.state.reason
+    if the_grid.submission and the_grid.submission.status == Submission.Status.SUBMITTED and not scope.is_admin:
+        return "本月数据已报送，等待省级管理员审核；如需修改，请联系省级管理员退回"
+    return ""
+
+
+def _save_grid(request, plan, region, year, month, form, department=None) -> bool:
     try:
         result = figures_save(
             plan=plan,
@@ -113,10 +161,13 @@ def _save_grid(request, plan, region, year, month, form) -> bool:
             entries=form.entries(),
             user=request.user,
             expected_version=form.cleaned_data["version"],
+            department=department,
         )
         if request.POST.get("action") == "submit":
-            submission_submit(plan=plan, region=region, year=year, month=month, user=request.user)
-            messages.success(request, f"已报送{region.name}{year}年{month}月数据")
+            submission_submit(
+                plan=plan, region=region, year=year, month=month, user=request.user, department=department
+            )
+            messages.success(request, f"已报送{department or region.name}{year}年{month}月数据")
         else:
             messages.success(request, f"已保存草稿（修改{result.changed}项）")
         for warning in result.warnings:
@@ -182,9 +233,14 @@ def template_download(request, slug, year, month):
     plan = _plan_month(request, slug, year, month)
     if not scope_for(request.user).can_enter_figures:
         raise PermissionDenied("您的角色不能填报数据")
+    if department_for(request.user) is not None:
+        raise PermissionDenied("部门填报员请在网页填报表中填报本部门的任务，Excel 模板按地区下载")
     region = _region_for_entry(request, request.GET.get("region") or plan.region.code)
-    rows = template_rows(plan, year, month, region, request.user)
-    data = build_entry_template(plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows)
+    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
+    rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative)
+    data = build_entry_template(
+        plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows, cumulative=cumulative
+    )
     return attachment(data, f"{plan.display_short_title}{year}年{month}月填报模板-{region.name}.xlsx")
 
 
@@ -221,6 +277,10 @@ def completeness(request):
     selection = resolve(request)
     report = queries.completeness(selection.plan, selection.year, selection.month, request.user)
     ctx = {"selection": selection, "report": report, **filter_context(request, selection, with_regions=False)}
+    ctx["departments"] = department_completeness(selection.plan, selection.year, selection.month)
+    if scope_for(request.user).can_review:
+        ctx["chase_form"], ctx["chase_interval"] = ChaseForm(), settings.REMINDER_MIN_INTERVAL_MINUTES
+        ctx["reminders"] = reminder_log(selection.plan, selection.year, selection.month)
     return render(request, "targets/completeness.html", ctx)
 
 

@@ -8,7 +8,8 @@
     displaylogo: false, showSendToCloud: false, showEditInChartStudio: false, showLink: false,
     modeBarButtonsToRemove: ["sendDataToCloud", "editInChartStudio"]
   };
-  var config = Object.assign({ responsive: true }, private_);
+  // No mode bar either: its unlabeled buttons would sit inside role="img"; the tables give the figures.
+  var config = Object.assign({ responsive: true, displayModeBar: false }, private_);
   var small = Object.assign({ staticPlot: true }, private_);
   document.querySelectorAll("[data-figure]").forEach(function (el) {
     var source = document.getElementById(el.dataset.figure);

@@ -30,7 +30,7 @@ def test_city_reporter_submits_province_returns_reporter_corrects_by_upload(
     reporter.wait_for_selector("#grid-form")
     first_input = reporter.locator("#grid-form input[inputmode=decimal]").first
     first_input.fill("123")
-    reporter.locator("#grid-form input[aria-label=备注]").first.fill("按实名制系统统计")
+    reporter.locator("#grid-form input[name^=remark_]").first.fill("按实名制系统统计")
     reporter.click("button[value=submit]")
     reporter.wait_for_load_state("networkidle")
     shot(reporter, "grid-after-submit")
