@@ -78,7 +78,7 @@ def department_grid_for(plan: Plan, year: int, month: int, department, *, today:
     allocations = list(department_allocations(plan, year, department).select_related("department", "region"))
     figures = _figures(allocations, month)
     submission = Submission.objects.filter(plan=plan, department=department, year=year, month=month).first()
-    rows = [_row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), today) for a in allocations]
+    rows = [_row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {})) for a in allocations]
     rows.sort(key=lambda r: (r.target.key_task_number, r.target.number, r.holder))
     state = month_state(plan, year, month, submission, today)
     return Grid(plan, year, month, plan.region, rows, submission, state)

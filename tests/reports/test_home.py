@@ -74,7 +74,7 @@ def test_reporter_home_lists_what_was_last_saved(month, client_for, on_day):
 def test_viewer_home_headline_is_read_from_the_engine(month, client_for, on_day):
     viewer_city = month["cities"][1]
     html = _page(client_for, month["viewer"])
-    report = progress_report(month["plan"], YEAR, 3, today=TODAY)
+    report = progress_report(month["plan"], YEAR, 3)
     data = headline(report, viewer_city)
     cell = report.cell(month["target"].id, viewer_city.id)
     assert (data["at_schedule"], data["with_task"]) == (0, 1)
@@ -169,6 +169,6 @@ def test_overview_cards_add_up_to_the_number_of_targets(demo_plan, cast):
     from tests.conftest import DEMO_TODAY
 
     for month_ in (3, 11):
-        data = overview(demo_plan, 2022, month_, demo_plan.region, user=cast["admin"], today=DEMO_TODAY)
+        data = overview(demo_plan, 2022, month_, demo_plan.region, user=cast["admin"])
         total, *parts = data["headline"]
         assert total["label"] == "指标总数" and sum(c["value"] for c in parts) == total["value"]
