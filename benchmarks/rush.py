@@ -240,7 +240,10 @@ def main() -> None:
     spent = {part: cpu_after.get(part, 0) - cpu_before.get(part, 0) for part in cpu_after}
     server_total = sum(spent.values())
     parts = " · ".join(f"{part} {seconds * per_minute:.1f}" for part, seconds in spent.items())
-    print(f"  server CPU: {server_total * per_minute:.1f} core-s per minute of rush ({parts})")
+    print(
+        f"  server CPU: {server_total:.1f} core-s for the whole rush, {server_total * per_minute:.1f} per minute of "
+        f"wall time ({parts}, per minute)"
+    )
     generator = generator_after - generator_before
     print(f"  load generator CPU (nice {args.nice}): {generator * per_minute:.1f} core-s per minute, not counted above")
     print(f"  figures sent {len(sent)} · stored as sent {len(sent) - len(lost)} · lost {len(lost)}")

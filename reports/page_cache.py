@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "dashboards:generation"
 REGION_KEY = "dashboards:region:"
 TIMEOUT = 60 * 60
+# What a cached body holds (now: rendered HTML and the pickled figures); a new shape gets a new number, so that
+# workers of two releases sharing one Redis during a deploy never read each other's bodies.
+BODY_FORMAT = 2
 
 
 def _version(key: str) -> str:
@@ -97,7 +100,7 @@ def page_key(request, view: str, scope, today: dt.date, region) -> str:
         *_versions(REGION_KEY + region.path, GENERATION_KEY),
         today.isoformat(),
     ]
-    return "dashboards:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"dashboards:page:{BODY_FORMAT}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def cached_page(key: str, build):
