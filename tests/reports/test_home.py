@@ -166,7 +166,6 @@ def test_audit_log_shows_field_names_in_chinese(month, client_for, on_day):
 
 def test_overview_cards_add_up_to_the_number_of_targets(demo_plan, cast):
     from reports.queries import overview
-    from tests.conftest import DEMO_TODAY
 
     for month_ in (3, 11):
         data = overview(demo_plan, 2022, month_, demo_plan.region, user=cast["admin"])
