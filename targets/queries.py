@@ -554,11 +554,17 @@ class _ReportBuilder:
             c.previous_rank = previous.get(c.region_id)
 
     def _previous_rate(self, target: TargetRow, cell: Cell) -> Decimal | None:
-        before = {m: v for m, v in cell.monthly.items() if m < self.month}
-        if not before:
+        """The completion rate at the end of the month before, for 位次变化: only the rate, none of the
+        status arithmetic (at national scale this runs for every cell and was a quarter of a page)."""
+        kind = target.effective_kind
+        if kind == progress.MILESTONE or not target.is_reported:
             return None
-        result = evaluate_target(self.plan, self.year, self.month - 1, target, cell.progress.target, before, None)
-        return _rank_value(result)
+        cumulative = progress.cumulative_value(
+            kind=kind, figures=cell.monthly, month=self.month - 1, start_month=_start_month(self.plan, self.year)
+        )
+        return progress.completion_rate(
+            cumulative, cell.progress.target, higher_is_better=target.higher_is_better
+        )
 
 
 def evaluate_target(
