@@ -14,6 +14,8 @@ key that names
 - a generation bumped when plans, targets or regions change outside those services (admin edits, fixture
   and demo loads, restores), and the date (序时进度 moves with the calendar).
 
+The versions are kept in skills_admin/lib/versions.py, where the writers on lower floors bump them.
+
 Nothing that is per-request (CSRF token, messages, the user's name) is cached: only the page body parts.
 """
 
@@ -21,64 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
-import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from skills_admin.lib.versions import cache_call, generation, region_version
 
-GENERATION_KEY = "dashboards:generation"
-REGION_KEY = "dashboards:region:"
 TIMEOUT = 60 * 60
-
-
-def _version(key: str) -> str:
-    value = _cache_call(cache.get, key)
-    if value is None:
-        value = uuid.uuid4().hex  # a lost version must never meet entries made under an old one
-        _cache_call(cache.add, key, value, None)
-        value = _cache_call(cache.get, key) or value
-    return str(value)
-
-
-def generation() -> str:
-    return _version(GENERATION_KEY)
-
-
-def region_version(path: str) -> str:
-    return _version(REGION_KEY + path)
-
-
-def regions_changed(paths) -> None:
-    """Figures, allocations or submissions of these regions changed: pages about them, or about any region
-    above them, are stale from now."""
-    keys = set()
-    for path in filter(None, paths):
-        parts = path.split("/")
-        keys.update(REGION_KEY + "/".join(parts[:i]) for i in range(1, len(parts) + 1))
-    _renew(keys)
-
-
-def generation_bump() -> None:
-    """Every cached page is stale from now: called where plans, targets or regions change (model signals,
-    bulk loads)."""
-    _renew({GENERATION_KEY})
-
-
-def _renew(keys: set[str]) -> None:
-    """New versions for `keys`, at once (so the writing transaction itself reads afresh) and again after
-    commit (so a page built by another request in between, from the data before the commit, is never reused).
-    """
-    if not keys:
-        return
-
-    def renew():
-        _cache_call(cache.set_many, {key: uuid.uuid4().hex for key in keys}, None)
-
-    renew()
-    transaction.on_commit(renew)
 
 
 def page_key(request, view: str, scope, today: dt.date, region) -> str:
@@ -97,17 +47,10 @@ def page_key(request, view: str, scope, today: dt.date, region) -> str:
 
 def cached_page(key: str, build):
     """The cached value under `key`, or build() stored there. A cache that is down is skipped, not fatal."""
-    found = _cache_call(cache.get, key)
+    found = cache_call(cache.get, key)
     if found is not None:
         return found
     value = build()
-    _cache_call(cache.set, key, value, TIMEOUT)
+    cache_call(cache.set, key, value, TIMEOUT)
     return value
 
-
-def _cache_call(method, *args):
-    try:
-        return method(*args)
-    except Exception as exc:  # Redis stopped: pages still load, computed afresh
-        logger.warning("dashboard cache unavailable: %s", exc)
-        return None
