@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from plans.admin import KeyTaskAdmin
+from plans.models import KeyTask
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
 
 
@@ -82,3 +84,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class TargetInline(admin.StackedInline):
+    model = Target
+    extra = 0
+    fields = [
+        ("number", "name"),
+        "source_text",
+        ("value", "upper", "unit", "qualifier"),
+        ("kind", "period", "due_month"),
+        ("higher_is_better", "is_reported", "needs_review"),
+    ]
+
+
+# A key task is edited with its targets; plans (a lower floor) cannot name Target, so the inline joins here.
+admin.site.unregister(KeyTask)
+
+
+@admin.register(KeyTask)
+class KeyTaskWithTargetsAdmin(KeyTaskAdmin):
+    inlines = [*KeyTaskAdmin.inlines, TargetInline]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.entry, name="entry"),
     path("completeness/", views.completeness, name="completeness"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("import-plan/", views.plan_import, name="plan_import"),
     path("history/<int:allocation_id>/<int:month>/", views.figure_history, name="figure_history"),
     path("submissions/<int:pk>/<str:action>/", views.submission_review, name="submission_review"),
     path("<slug:slug>/allocations/", views.allocations, name="allocations"),
