@@ -40,10 +40,6 @@ class Scope:
             return False
         return region.is_within(self.region)
 
-    def region_paths_filter(self, field: str = "region") -> dict:
-        """Keyword filter that keeps rows of regions inside the scope (use with Q(**) or .filter(**))."""
-        return {f"{field}__path__startswith": self.region.path}
-
 
 NO_SCOPE = Scope(role=None, region=None, is_global=False)
 

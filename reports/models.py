@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
-from plans.models import Plan, Region
+from plans.models import Plan, Region, in_subtree
 
 
 class Circular(models.Model):
@@ -52,9 +51,7 @@ class CircularJobQuerySet(models.QuerySet):
             return self
         if scope.region is None:
             return self.none()
-        return self.filter(
-            Q(region__path=scope.region.path) | Q(region__path__startswith=scope.region.path + "/")
-        )
+        return self.filter(in_subtree(scope.region, "region"))
 
 
 class CircularJob(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from plans.models import Plan, Region
+from plans.models import Plan, Region, in_subtree
 from plans.scope import scope_for
 from targets.excel import TemplateRow
 from targets.models import Allocation, MonthlyFigure, Submission
@@ -16,7 +16,7 @@ from targets.queries import cumulative_before, targets_of
 def template_rows(plan: Plan, year: int, month: int, region: Region, user) -> list[TemplateRow]:
     """Rows for `region` and the regions below it (5 queries, whatever their number)."""
     scope = scope_for(user)
-    holders = Q(region__path__startswith=region.path)
+    holders = in_subtree(region, "region")
     if region.pk == plan.region_id:
         holders |= Q(region__isnull=True)
     allocations = [

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from plans.models import Department, KeyTask, Plan, Region
+from plans.models import Department, KeyTask, Plan, Region, in_subtree
 
 
 class Target(models.Model):
@@ -130,8 +130,7 @@ class AllocationQuerySet(models.QuerySet):
         if scope.region is None:
             return self.none()
         return self.filter(
-            Q(region__path=scope.region.path)
-            | Q(region__path__startswith=scope.region.path + "/")
+            in_subtree(scope.region, "region")
             | Q(region__isnull=True, target__key_task__plan__region__path=scope.region.path)
         )
 

@@ -109,7 +109,7 @@ def _entry_regions(request, plan: Plan) -> list[Region]:
     scope = scope_for(request.user)
     regions = Region.objects.subtree_of(plan.region)
     if not scope.is_global:
-        regions = regions.filter(path__startswith=scope.region.path) if scope.region else regions.none()
+        regions = regions.subtree_of(scope.region) if scope.region else regions.none()
     return list(regions.order_by("path"))
 
 
