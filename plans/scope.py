@@ -1,7 +1,7 @@
 """Who may see and change what: one place that turns a user into a region scope.
 
 Every list, form, export, dashboard, circular and API call asks `scope_for(user)` (directly or through a
-`visible_to(user)` QuerySet method); object checks go through the rules in `plans/rules.py`.
+`visible_to(user)` QuerySet method); object checks ask `scope_for(user).covers(region)`.
 """
 
 from __future__ import annotations

@@ -48,12 +48,3 @@ def submission_is_on_time(plan: Plan, submission: Submission) -> bool | None:
     local_day = submission.submitted_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     deadline = reporting_deadline(plan, submission.year, submission.month)
     return local_day <= deadline or bool(submission.reopened_until and local_day <= submission.reopened_until)
-
-
-def latest_closed_month(plan: Plan, today: dt.date) -> tuple[int, int]:
-    """The most recent month of the plan whose reporting deadline has passed (or the plan's last month)."""
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    end = (plan.end_date.year, plan.end_date.month)
-    if (year, month) > end:
-        return end
-    return year, month
