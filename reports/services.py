@@ -1,128 +1,10 @@
-"""Writes of the reports app: circular jobs and their files (the content comes from circular_content.py;
-enqueueing a job is tasks.py's)."""
-
-from __future__ import annotations
+"""Writes of the reports app that are not circular building itself."""
 
 import datetime as dt
-import logging
-import os
-import tempfile
-from pathlib import Path
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from plans.models import Plan
-from reports.circular_content import circular_content
-from reports.excel import build_circular_xlsx
-from reports.models import Circular, CircularJob
-from reports.word import build_circular_docx
-from targets.periods import reporting_deadline
-
-logger = logging.getLogger(__name__)
-
-
-class CircularError(Exception):
-    """A known failure shown to users in Chinese."""
-
-
-def circular_build(*, job_id: int, today: dt.date | None = None) -> Circular:
-    """Build both files of a job; a failure marks the job failed with a Chinese message and re-raises."""
-    job = CircularJob.objects.select_related("plan", "region").get(pk=job_id)
-    # Claim the job: a message published twice (re-queued after a broker outage) builds it once.
-    claimed = CircularJob.objects.filter(pk=job_id, status=CircularJob.Status.QUEUED).update(
-        status=CircularJob.Status.RUNNING, progress=10, started_at=timezone.now(), attempts=job.attempts + 1, error=""
-    )
-    if not claimed:
-        logger.info("circular job %s is %s already; nothing to do", job_id, job.status)
-        return job.circular
-    job.refresh_from_db()
-    try:
-        with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
-            circular = _build_files(job, today)
-    except Exception as exc:
-        _job_update(job, status=CircularJob.Status.FAILED, error=_error_text(exc), finished_at=timezone.now())
-        raise
-    _job_update(
-        job, status=CircularJob.Status.DONE, progress=100, circular=circular, finished_at=timezone.now()
-    )
-    return circular
-
-
-def _error_text(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, CircularError) else "生成失败，请稍后重试；问题持续时请联系管理员"
-
-
-def _job_update(job: CircularJob, **fields) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    job.save(update_fields=list(fields))
-
-
-def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
-    version = _next_version(job)
-    content = circular_content(job.plan, job.year, job.month, job.region, version=version, today=today)
-    _job_update(job, progress=40)
-    folder = Path(settings.MEDIA_ROOT) / "circulars" / job.plan.slug / f"{job.year}-{job.month:02d}"
-    stem = f"{job.region.code}-v{version}"
-    xlsx = _write_atomically(folder / f"{stem}.xlsx", build_circular_xlsx(content))
-    _job_update(job, progress=70)
-    docx = _write_atomically(folder / f"{stem}.docx", build_circular_docx(content))
-    with transaction.atomic():
-        return Circular.objects.create(
-            plan=job.plan,
-            region=job.region,
-            year=job.year,
-            month=job.month,
-            version=version,
-            title=content.title,
-            xlsx_path=str(xlsx),
-            docx_path=str(docx),
-            created_by=job.requested_by,
-            is_automatic=job.is_automatic,
-        )
-
-
-def _next_version(job: CircularJob) -> int:
-    latest = Circular.objects.filter(
-        plan=job.plan, region=job.region, year=job.year, month=job.month
-    ).aggregate(v=Max("version"))["v"]
-    return (latest or 0) + 1
-
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    """Write to a temporary name in the same folder, then rename: a half-written file is never served."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def due_circulars(now: dt.datetime) -> list[tuple[Plan, int, int]]:
-    """Running plans whose deadline for last month passed (at 08:00) and that have no automatic circular yet."""
-    local = timezone.localtime(now)
-    today = local.date()
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    due = []
-    for plan in Plan.objects.select_related("region"):
-        deadline = reporting_deadline(plan, year, month)
-        if not plan.covers_month(year, month) or (today, local.hour) < (deadline, 8):
-            continue
-        if not CircularJob.objects.filter(
-            plan=plan, region=plan.region, year=year, month=month, is_automatic=True
-        ).exists():
-            due.append((plan, year, month))
-    return due
+from reports.models import CircularJob
 
 
 def jobs_fail_stuck(*, max_minutes: int = 30) -> int:
@@ -133,3 +15,25 @@ def jobs_fail_stuck(*, max_minutes: int = 30) -> int:
         error="生成过程中断（工作进程退出），请点击“重试”",
         finished_at=timezone.now(),
     )
+
+
+def job_retry(*, job: CircularJob, user) -> CircularJob:
+    from reports.circulars import circular_request
+
+    return circular_request(plan=job.plan, year=job.year, month=job.month, region=job.region, user=user)
+
+
+def jobs_requeue_waiting(*, max_minutes: int = 10) -> int:
+    """Publish again the jobs still queued after `max_minutes`: their message was lost with the broker (a
+    publish into a connection Redis had just dropped) or never sent. The build claims a job before working,
+    so a job whose first message does arrive after all is still built once."""
+    from reports.circulars import _enqueue
+    from reports.tasks import build_circular
+
+    cutoff = timezone.now() - dt.timedelta(minutes=max_minutes)
+    waiting = list(
+        CircularJob.objects.filter(status=CircularJob.Status.QUEUED, created_at__lt=cutoff).values_list("id", flat=True)
+    )
+    for job_id in waiting:
+        _enqueue(build_circular, job_id)
+    return len(waiting)

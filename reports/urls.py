@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import circular_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,10 +11,10 @@ urlpatterns = [
     path("departments/", views.by_department, name="by_department"),
     path("milestones/", views.milestones, name="milestones"),
     path("export/<str:table>.<str:fmt>", views.table_export, name="table_export"),
-    path("circulars/", views.circular_list, name="circulars"),
-    path("circulars/request/", views.circular_request_view, name="circular_request"),
-    path("circulars/jobs/<int:pk>/", views.job_status, name="job_status"),
-    path("circulars/jobs/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
-    path("circulars/<int:pk>/<str:fmt>/", views.circular_download, name="circular_download"),
-    path("plans/<slug:slug>/next-steps/", views.next_steps_edit, name="next_steps"),
+    path("circulars/", circular_views.circular_list, name="circulars"),
+    path("circulars/request/", circular_views.circular_request, name="circular_request"),
+    path("circulars/jobs/<int:pk>/", circular_views.job_status, name="job_status"),
+    path("circulars/jobs/<int:pk>/retry/", circular_views.job_retry, name="job_retry"),
+    path("circulars/<int:pk>/<str:fmt>/", circular_views.circular_download, name="circular_download"),
+    path("plans/<slug:slug>/next-steps/", circular_views.next_steps_edit, name="next_steps"),
 ]

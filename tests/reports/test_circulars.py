@@ -15,10 +15,10 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Profile
+from reports.circulars import circular_build, circular_request, due_circulars
 from reports.excel import SUMMARY_SHEET
 from reports.models import Circular, CircularJob
-from reports.services import circular_build, due_circulars, jobs_fail_stuck
-from reports.tasks import circular_request
+from reports.services import jobs_fail_stuck
 from targets.models import MonthlyFigure
 from targets.queries import progress_report
 from tests.conftest import DALIAN, DEMO_TODAY, SHENYANG, make_user
@@ -190,12 +190,12 @@ def test_user_remarks_are_written_as_text_never_as_formulas(
 def test_a_failing_build_ends_failed_with_a_chinese_message_and_can_be_retried(
     demo_plan, cast, client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    import reports.services
+    import reports.circulars
 
     def broken(content):
         raise OSError("disk full")
 
-    monkeypatch.setattr(reports.services, "build_circular_docx", broken)
+    monkeypatch.setattr(reports.circulars, "build_circular_docx", broken)
     client.force_login(cast["admin"])
     job = _request(client, demo_plan, django_capture_on_commit_callbacks)
     job.refresh_from_db()
@@ -266,7 +266,7 @@ def test_a_job_whose_message_was_lost_is_published_again_and_built_once(demo_pla
 
     from django.utils import timezone
 
-    from reports.tasks import jobs_requeue_waiting
+    from reports.services import jobs_requeue_waiting
 
     job = CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=MONTH)
     CircularJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=20))
