@@ -45,11 +45,11 @@ class Context:
         user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True})
         user.is_superuser = user.is_staff = True
         user.save()
-        county = Region.objects.filter(path__startswith=plan.region.path, level="county").order_by("path").first()
+        county = Region.objects.subtree_of(plan.region).filter(level="county").order_by("path").first()
         return cls(plan=plan, scale=scale, user=user, county=county)
 
     def describe(self) -> str:
-        regions = Region.objects.filter(path__startswith=self.plan.region.path).count()
+        regions = Region.objects.subtree_of(self.plan.region).count()
         figures = MonthlyFigure.objects.filter(allocation__target__key_task__plan=self.plan).count()
         return f"{regions} regions, {self.plan.key_tasks.first().targets.count()} targets, {figures} monthly figures"
 

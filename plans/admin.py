@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 
 from plans.models import Department, KeyTask, KeyTaskDepartment, Measure, Plan, Profile, Region
-from targets.models import Target
 
 admin.site.site_header = "技能提升行动目标管理平台 · 后台"
 admin.site.site_title = "技能提升行动后台"
@@ -47,18 +46,6 @@ class MeasureInline(admin.TabularInline):
     extra = 0
 
 
-class TargetInline(admin.StackedInline):
-    model = Target
-    extra = 0
-    fields = [
-        ("number", "name"),
-        "source_text",
-        ("value", "upper", "unit", "qualifier"),
-        ("kind", "period", "due_month"),
-        ("higher_is_better", "is_reported", "needs_review"),
-    ]
-
-
 class KeyTaskDepartmentInline(admin.TabularInline):
     model = KeyTaskDepartment
     extra = 0
@@ -70,7 +57,7 @@ class KeyTaskAdmin(admin.ModelAdmin):
     list_display = ["__str__", "plan", "deadline_text", "is_ongoing"]
     list_filter = ["plan"]
     search_fields = ["title"]
-    inlines = [KeyTaskDepartmentInline, MeasureInline, TargetInline]
+    inlines = [KeyTaskDepartmentInline, MeasureInline]  # targets/admin.py adds the targets
 
 
 class ProfileForm(forms.ModelForm):

@@ -6,7 +6,7 @@ Two layouts are read, told apart by their content rather than their name:
   task spread over several rows with its 序号 and 重点任务 cells merged vertically;
 - UTF-8 text with `|` between cells, cells spanning lines (the layout of the seed files).
 
-Nothing is written here: the caller hands the document to plans.services.plan_import_document. Every problem
+Nothing is written here: the caller hands the document to targets.importer.plan_import_document. Every problem
 is an AnnexError with a Chinese message that names the row.
 """
 
@@ -22,8 +22,8 @@ from pathlib import PurePath
 from django.conf import settings
 
 from plans.deadlines import due_month
+from plans.reading import RATIO, normalise, read_targets
 from skills_admin.lib.xlsx import OLE_MAGIC, WorkbookRejected, open_workbook_safely
-from targets.reading import RATIO, normalise, read_targets
 
 COLUMNS = {
     "number": "序号",

@@ -1,7 +1,7 @@
 """Who may see and change what: one place that turns a user into a region scope.
 
 Every list, form, export, dashboard, circular and API call asks `scope_for(user)` (directly or through a
-`visible_to(user)` QuerySet method); object checks go through `Scope.covers` and the rules in `plans/rules.py`.
+`visible_to(user)` QuerySet method); object checks go through `Scope.covers`.
 
 Every role is bounded by its region's subtree, admins included: a provincial admin (省级管理员) manages their
 province, a city-level admin their city. Only a superuser and the explicit nationwide role (部级管理员, granted by

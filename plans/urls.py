@@ -5,6 +5,5 @@ from plans import views
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
-    path("import/", views.plan_import, name="import"),
     path("<slug:slug>/", views.plan_detail, name="detail"),
 ]

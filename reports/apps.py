@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from skills_admin.lib.versions import generation_bump
+
 
 class ReportsConfig(AppConfig):
     name = "reports"
@@ -19,6 +21,4 @@ class ReportsConfig(AppConfig):
 
 
 def _bump(sender, **kwargs):
-    from reports.page_cache import generation_bump
-
     generation_bump()

@@ -12,7 +12,7 @@ from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
 from targets.models import AuditEntry, Notification, Submission
 from targets.notify import reminder_log
-from targets.periods import month_state, reporting_deadline
+from targets.periods import latest_closed_month, month_state, reporting_deadline
 from targets.queries import completeness, progress_report
 
 OPEN = ("missing", Submission.Status.DRAFT, Submission.Status.RETURNED)
@@ -99,8 +99,6 @@ def viewer_home(user, today: dt.date) -> dict:
 
 
 def _latest_closed(plan: Plan, today: dt.date) -> tuple[int, int]:
-    from targets.periods import latest_closed_month
-
     return latest_closed_month(plan, today)
 
 

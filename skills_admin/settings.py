@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "ninja",
-    "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "plans",
     "targets",
@@ -75,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "skills_admin.lib.context.navigation",
+                "plans.context_processors.navigation",
                 "targets.context.notifications",
             ],
         },
@@ -104,7 +103,6 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

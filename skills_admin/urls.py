@@ -13,5 +13,5 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("figures/", include("targets.urls")),
     path("reports/", include("reports.urls")),
-    path("", include("skills_admin.api_urls")),
+    path("", include("reports.api_urls")),
 ]

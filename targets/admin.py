@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from plans.admin import KeyTaskAdmin
+from plans.models import KeyTask
 from targets.models import Allocation, AuditEntry, Delivery, MonthlyFigure, Reminder, Submission, Target
 
 
@@ -97,3 +99,24 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["channel", "status"]
     search_fields = ["address", "subject"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
+
+
+class TargetInline(admin.StackedInline):
+    model = Target
+    extra = 0
+    fields = [
+        ("number", "name"),
+        "source_text",
+        ("value", "upper", "unit", "qualifier"),
+        ("kind", "period", "due_month"),
+        ("higher_is_better", "is_reported", "needs_review"),
+    ]
+
+
+# A key task is edited with its targets; plans (a lower floor) cannot name Target, so the inline joins here.
+admin.site.unregister(KeyTask)
+
+
+@admin.register(KeyTask)
+class KeyTaskWithTargetsAdmin(KeyTaskAdmin):
+    inlines = [*KeyTaskAdmin.inlines, TargetInline]

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from plans.models import KeyTask, Plan, Region
+from plans.models import Plan, Region
 from targets import progress
 from targets.models import Allocation, MonthlyFigure, Submission, Target
 
@@ -639,15 +639,6 @@ def _due_date(year: int, due_month: int | None) -> dt.date:
 
 def submissions_by_region(plan: Plan, year: int, month: int) -> dict[int, Submission]:
     return {s.region_id: s for s in Submission.objects.filter(plan=plan, year=year, month=month, department=None)}
-
-
-def key_tasks_with_details(plan: Plan) -> list[KeyTask]:
-    """The plan as the document reads: key tasks with departments, measures and targets (4 queries)."""
-    return list(
-        plan.key_tasks.order_by("number").prefetch_related(
-            "department_links__department", "measures", "targets"
-        )
-    )
 
 
 @dataclass(frozen=True)

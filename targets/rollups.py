@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from plans.models import Plan, Region
+from skills_admin.lib.versions import generation_bump, regions_changed
 from targets.models import Allocation, MonthlyFigure, Rollup
 from targets.progress import RATIO, STOCK, carried_forward, latest_value
 
@@ -63,8 +64,6 @@ def figure_change_deltas(
 
 def rollups_apply(changes: list[tuple[int, str, int, int, Decimal, int]]) -> None:
     """Add deltas: each change is (target_id, region_path, year, month, value_delta, count_delta)."""
-    from reports.page_cache import regions_changed
-
     regions_changed({c[1] for c in changes})
     ancestors = ancestor_ids({c[1] for c in changes if c[1]})
     totals: dict[Key, list] = defaultdict(lambda: [Decimal(0), 0])
@@ -100,8 +99,6 @@ def _increment_all(rows: list[tuple[int, int, int, int, Decimal, int]], batch: i
 @transaction.atomic
 def rollups_rebuild(*, plan: Plan, year: int) -> int:
     """Recompute every rollup of a plan-year from the figures and allocations (one pass over each)."""
-    from reports.page_cache import generation_bump
-
     generation_bump()  # bulk loads (demo, synthetic load, restore) write figures without audit entries
     Rollup.objects.filter(target__key_task__plan=plan, year=year).delete()
     allocations = {

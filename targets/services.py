@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
+from skills_admin.lib.versions import regions_changed
 from targets import checks, progress
 from targets.basis import entries_as_monthly
 from targets.grid import department_allocations, held_allocations
@@ -312,8 +313,6 @@ def _text(value) -> str:
 
 
 def _audit_submission(submission: Submission, old: str, user, remark: str = "") -> None:
-    from reports.page_cache import regions_changed
-
     regions_changed({submission.region.path})  # the reporting rate on the dashboards above it moves
     AuditEntry.objects.create(
         subject=AuditEntry.Subject.SUBMISSION,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.entry, name="entry"),
     path("completeness/", views.completeness, name="completeness"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("import-plan/", views.plan_import, name="plan_import"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),

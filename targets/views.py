@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from plans.annex import AnnexError, read_annex
+from plans.forms import PlanImportForm
 from plans.models import Department, Plan, Region
 from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
@@ -21,6 +23,7 @@ from targets.excel import build_entry_template
 from targets.exports import template_rows
 from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
 from targets.grid import department_grid_for, grid_for
+from targets.importer import PlanDocumentError, plan_import_document
 from targets.models import MonthlyFigure, Submission, Target
 from targets.notify import reminder_log
 from targets.selection import filter_context, resolve
@@ -325,3 +328,26 @@ def allocations(request, slug):
             return redirect(f"{request.path}?target={target.pk}&year={year}")
     ctx = {"plan": plan, "targets": targets, "target": target, "year": year, "form": form}
     return render(request, "targets/allocation_form.html", ctx)
+
+
+@login_required
+def plan_import(request):
+    """A plan with its targets from its annex table: plans/annex.py reads it, targets/importer.py writes it."""
+    if not scope_for(request.user).is_admin:
+        raise PermissionDenied("只有省级管理员可以导入方案")
+    form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = read_annex(
+                form.file_bytes(), filename=form.cleaned_data["file"].name, **form.plan_fields()
+            )
+            if form.cleaned_data["dry_run"]:
+                preview = document
+            else:
+                plan = plan_import_document(document=document)
+                messages.success(request, f"已导入“{plan.title}”，重点任务{plan.key_tasks.count()}项")
+                return redirect("plans:detail", slug=plan.slug)
+        except (AnnexError, PlanDocumentError) as exc:
+            form.add_error("file", str(exc))
+    return render(request, "plans/plan_import.html", {"form": form, "preview": preview})

@@ -47,7 +47,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def _seed_load():
-    from plans.services import load_seed_fixtures
+    from targets.importer import load_seed_fixtures
 
     if not Plan.objects.filter(slug="liaoning-2022").exists():
         load_seed_fixtures()

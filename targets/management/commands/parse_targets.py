@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from targets.reading import policy_parameters, read_targets
+from plans.reading import policy_parameters, read_targets
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.annex import AnnexError, read_annex
 from plans.models import Plan, Region
-from plans.services import PlanDocumentError, plan_import_document
+from targets.importer import PlanDocumentError, plan_import_document
 from targets.models import Target
 
 MIN_YEAR, MAX_YEAR = 2000, 2100

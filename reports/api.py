@@ -22,6 +22,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
 from plans.models import ApiToken, KeyTask, Plan, Region
+from plans.queries import key_tasks_with_details
 from plans.scope import scope_for
 from targets import queries
 from targets.models import Allocation, MonthlyFigure
@@ -249,7 +250,7 @@ class PlanDetailOut(PlanOut):
 
     @staticmethod
     def resolve_key_tasks(obj: Plan) -> list[KeyTask]:
-        return queries.key_tasks_with_details(obj)
+        return key_tasks_with_details(obj)
 
 
 class TargetOut(Schema):

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from skills_admin.api import api
+from reports.api import api
 
 urlpatterns = [path("api/", api.urls)]

@@ -1,4 +1,4 @@
-"""targets.reading: the seed statements read exactly as target_statements.json says, plus real phrasing."""
+"""plans.reading: the seed statements read exactly as target_statements.json says, plus real phrasing."""
 
 import json
 from decimal import Decimal
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets.reading import ReadTarget, decimal_text, normalise, parse_number, policy_parameters, read_targets
+from plans.reading import ReadTarget, decimal_text, normalise, parse_number, policy_parameters, read_targets
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "target_statements.json"
 STATEMENTS = json.loads(SEEDS.read_text(encoding="utf-8")) if SEEDS.exists() else []
@@ -405,7 +405,7 @@ def test_ascii_quotes_are_not_read():
 
 
 def test_a_number_that_cannot_be_read_is_left_for_review(monkeypatch):
-    import targets.reading as reading
+    import plans.reading as reading
 
     def unreadable(text):
         raise ValueError(text)

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from plans.annex import UNREADABLE
 from plans.models import KeyTask, Measure, Plan
-from plans.services import regions_load
+from targets.importer import regions_load
 from targets.models import Target
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_9aeb8eb7bd8c388f.txt"
@@ -111,7 +111,7 @@ def post_import(client, dry_run: bool, data: bytes | None = None):
     upload = SimpleUploadedFile("附件.txt", SEED.read_bytes() if data is None else data, "text/plain")
     fields = {"slug": "liaoning-import", "title": "技能辽宁行动", "region": Region.objects.get(code="210000").pk}
     fields |= {"year": 2022, "document_number": "", "file": upload} | ({"dry_run": "on"} if dry_run else {})
-    return client.post(reverse("plans:import"), fields)
+    return client.post(reverse("targets:plan_import"), fields)
 
 
 def test_form_preview_shows_the_table_and_writes_nothing(admin_client):

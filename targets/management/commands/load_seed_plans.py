@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from plans.services import load_seed_fixtures
+from targets.importer import load_seed_fixtures
 
 
 class Command(BaseCommand):
