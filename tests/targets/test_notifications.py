@@ -174,7 +174,7 @@ def test_one_click_chase_is_rate_limited_and_audited(month, client_for, receiver
     url = reverse("targets:chase", args=[plan.slug, YEAR, 3])
     with time_machine.travel(dt.datetime(YEAR, 4, 8, 2, tzinfo=dt.UTC), tick=False):
         response = client.post(url, {"channels": ["email"], "message": "今天下班前务必报送"}, follow=True)
-        assert "已向3个地区发出催报" in response.content.decode()
+        assert "已向3个地区或部门发出催报" in response.content.decode()
         again = client.post(url, {"channels": ["email"], "message": "再催"}, follow=True)
         assert "60分钟内已催报过本月" in again.content.decode()
     reminder = Reminder.objects.get(kind=Reminder.Kind.MANUAL)
