@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
+from targets.departments import department_completeness
 from targets.models import AuditEntry, Notification, Submission
 from targets.notify import reminder_log
 from targets.periods import latest_closed_month, month_state, reporting_deadline
@@ -138,7 +139,8 @@ def admin_home(user, today: dt.date) -> dict:
         deadline = reporting_deadline(plan, year, month)
         rows.append({"plan": plan, "report": report, "deadline": deadline})
         if today > deadline:
-            late += [(plan, r) for r in report.rows if r.status in OPEN]
+            holders = report.rows + department_completeness(plan, year, month)
+            late += [(plan, r) for r in holders if r.status in OPEN]
     review = list(
         Submission.objects.filter(plan__in=plans, status=Submission.Status.SUBMITTED)
         .select_related("plan", "region", "submitted_by").order_by("submitted_at")[:50]

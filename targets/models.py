@@ -411,6 +411,7 @@ class Reminder(models.Model):
     channels = models.CharField("渠道", max_length=60, help_text="逗号分隔：site,email,webhook")
     message = models.CharField("内容", max_length=500)
     regions = models.ManyToManyField(Region, verbose_name="催报地区", related_name="+")
+    holder_count = models.PositiveIntegerField("催报单位数", default=0)  # regions and departments chased
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -169,6 +169,7 @@ def reminder_send(
         channels=",".join(channels),
         message=message[:500],
         requested_by=user,
+        holder_count=len(rows),
     )
     reminder.regions.set({row.region for row in rows})
     title = f"催报：{plan.display_short_title}{year}年{month}月数据"
@@ -237,7 +238,7 @@ def reminder_chase(*, plan: Plan, year: int, month: int, user, channels, message
         year=year,
         month=month,
         field="reminder",
-        new_value=f"催报{len(rows)}个地区",
+        new_value=f"催报{len(rows)}个地区或部门",
         user=user,
         via=AuditEntry.Via.FORM,
         remark=f"渠道：{reminder.channels}；{reminder.message}"[:500],
@@ -349,7 +350,6 @@ def reminder_log(plan: Plan | None = None, year: int | None = None, month: int |
     from django.db.models import Count
 
     reminders = Reminder.objects.select_related("plan", "requested_by").annotate(
-        region_count=Count("regions", distinct=True),
         delivered=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.DELIVERED), distinct=True),
         failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED), distinct=True),
         pending=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.PENDING), distinct=True),

@@ -47,7 +47,7 @@ def test_city_reporter_submits_province_returns_reporter_corrects_by_upload(
     shot(admin, "completeness")
     row.locator("a").click()
     admin.fill("textarea[name=reason]", "培训人次与实名制系统不一致，请核对")
-    admin.click("text=退回")
+    admin.click("button:text-is('退回')")
     admin.wait_for_selector("text=已退回沈阳市11月数据")
 
     reporter.reload()

@@ -138,3 +138,10 @@ def test_department_reporters_home_shows_their_returned_month(setup, client_for,
     html = client_for(s["hr_reporter"]).get(reverse("home")).content.decode()
     assert "退回原因：请补充分市明细" in html and "已退回" in html
     assert "退回原因" not in client_for(s["province_reporter"]).get(reverse("home")).content.decode()
+
+
+def test_admin_home_lists_late_departments(setup, client_for):
+    with time_machine.travel(dt.datetime(YEAR, 4, 12, 10, tzinfo=dt.UTC), tick=False):
+        html = client_for(setup["admin"]).get(reverse("home")).content.decode()
+    late = html.split('id="home-late-list"')[1].split("</ul>")[0]
+    assert "测试行动 · 测试人社厅 · 未报" in late and "测试行动 · 测试教育厅 · 未报" in late

@@ -174,7 +174,7 @@ def test_one_click_chase_is_rate_limited_and_audited(month, client_for, receiver
     url = reverse("targets:chase", args=[plan.slug, YEAR, 3])
     with time_machine.travel(dt.datetime(YEAR, 4, 8, 2, tzinfo=dt.UTC), tick=False):
         response = client.post(url, {"channels": ["email"], "message": "今天下班前务必报送"}, follow=True)
-        assert "已向3个地区发出催报" in response.content.decode()
+        assert "已向3个地区或部门发出催报" in response.content.decode()
         again = client.post(url, {"channels": ["email"], "message": "再催"}, follow=True)
         assert "60分钟内已催报过本月" in again.content.decode()
     reminder = Reminder.objects.get(kind=Reminder.Kind.MANUAL)
@@ -221,3 +221,36 @@ def test_a_user_cannot_open_anothers_notification(month, client_for):
     note = Notification.objects.get(user=month["reporters"][0])
     response = client_for(month["reporters"][1]).get(reverse("targets:notification_open", args=[note.pk]))
     assert response.status_code == 404
+
+
+def test_beat_task_reminds_on_the_day_in_shanghai_time(month):
+    from targets.tasks import send_due_reminders
+
+    with time_machine.travel(dt.datetime(YEAR, 4, 7, 1, tzinfo=dt.UTC), tick=False):  # 09:00 in Shanghai
+        send_due_reminders.delay()
+    assert Reminder.objects.filter(plan=month["plan"], kind=Reminder.Kind.BEFORE).count() == 1
+
+
+def test_a_failed_delivery_is_retried_after_1_2_4_8_minutes(month, monkeypatch):
+    from unittest import mock
+
+    from targets import tasks
+
+    delivery = Delivery.objects.create(channel="webhook", address="http://127.0.0.1:9/", subject="s", body="b")
+    countdowns = []
+
+    def fake_retry(*, exc, countdown):
+        countdowns.append(countdown)
+        return RuntimeError("retry")
+
+    for retries in range(4):
+        with mock.patch.object(tasks.deliver, "retry", side_effect=fake_retry):
+            tasks.deliver.push_request(retries=retries)
+            try:
+                with pytest.raises(RuntimeError):
+                    tasks.deliver.run(delivery.pk)
+            finally:
+                tasks.deliver.pop_request()
+    assert countdowns == [60, 120, 240, 480]
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED and delivery.attempts == 4
