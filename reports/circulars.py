@@ -20,8 +20,8 @@ from reports.models import Circular, CircularJob
 from reports.word import build_circular_docx
 from targets.formatting import format_number, format_percent
 from targets.periods import reporting_deadline
-from targets.progress import Status
-from targets.queries import Cell, ProgressReport, TargetRow, completeness, progress_report
+from targets.progress import SHORTFALL_LABEL, Status
+from targets.queries import Cell, ProgressReport, TargetRow, completeness, progress_report, projections
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def circular_content(
         opening=_opening(plan, year, month),
         overview_paragraphs=_overview(report, summaries, region),
         targets=summaries,
-        problems=_problems(report, reporting),
+        problems=_problems(report, reporting) + _shortfalls(report, projections(plan, report)),
         next_steps=plan.next_steps or DEFAULT_NEXT_STEPS,
         completeness=[_completeness_row(r) for r in reporting.rows],
         lagging=_lagging(report),
@@ -193,6 +193,20 @@ def _problems(report: ProgressReport, reporting) -> list[str]:
     if missing:
         problems.append("未按时报送本月数据的地区：" + "、".join(missing) + "。")
     return problems or ["本月各项指标均达到序时进度，各地均按时报送数据。"]
+
+
+def _shortfalls(report: ProgressReport, projected: dict) -> list[str]:
+    """Targets the whole scope will miss at the current pace (预计全年完成 below the target)."""
+    names = []
+    for target in report.targets:
+        p = projected.get((target.id, None))
+        if target.is_reported and p is not None and p.shortfall:
+            names.append(f"“{target.name}”" + _projected_rate(p))
+    return [f"{SHORTFALL_LABEL}的指标：" + "、".join(names) + "。"] if names else []
+
+
+def _projected_rate(p) -> str:
+    return "" if p.completion_rate is None else f"（预计全年完成{format_percent(p.completion_rate)}）"
 
 
 def _region_name(report: ProgressReport, region_id: int) -> str:
