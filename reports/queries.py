@@ -311,3 +311,71 @@ def _state_counts(tasks: list[dict], targets: list[dict]) -> list[tuple[str, int
     for row in targets:
         counts[(f"目标·{row['status_label']}", row["status_css"])] += 1
     return [(label, n, css) for (label, css), n in counts.items()]
+
+
+# --- the leaders' page (领导驾驶舱), issue 14 ----------------------------------------------------------------
+
+HEADLINE_FALLBACK = 4
+RED_STATUSES = (Status.SEVERE, Status.MILESTONE_OVERDUE)
+
+
+def headline_target_ids(plan: Plan, targets: list[TargetRow]) -> list[int]:
+    """The targets marked 重点指标; without any, the first few numeric targets reported monthly (1 query)."""
+    from targets.models import Target
+
+    marked = set(Target.objects.filter(key_task__plan=plan, is_headline=True).values_list("id", flat=True))
+    if marked:
+        return [t.id for t in targets if t.id in marked]
+    numeric = [t.id for t in targets if t.is_reported and t.kind != "milestone"]
+    return numeric[:HEADLINE_FALLBACK]
+
+
+def leader_page(plan: Plan, year: int, month: int, region: Region, *, today: dt.date) -> dict:
+    """One screen for a leader: headline, red list, sparklines, projections, latest circular.
+
+    Queries: progress_report (~6), last year's report where the plan ran last year (~6), headline ids (1),
+    latest circular (1). Every figure is the engine's.
+    """
+    from reports.models import Circular
+    from targets.queries import projections
+
+    report = progress_report(plan, year, month, region=region, today=today)
+    projected = projections(plan, report)
+    names = {r.id: r.name for r in report.regions}
+    by_id = {t.id: t for t in report.targets}
+    counted = [report.totals[t.id] for t in report.targets if t.is_reported]
+    counted = [c for c in counted if c.progress.status not in (Status.NO_TASK, Status.NOT_REPORTED)]
+    headline = []
+    for target_id in headline_target_ids(plan, report.targets):
+        target, cell = by_id[target_id], report.totals[target_id]
+        row = progress_row(target, cell, region.name)
+        row["projection"] = projected.get((target_id, None))
+        row["sparkline"] = [] if target.kind == "milestone" else monthly_points(report, target, cell, today)
+        headline.append(row)
+    return {
+        "at_schedule": sum(1 for c in counted if c.progress.meets_schedule),
+        "counted": len(counted),
+        "headline": headline,
+        "red_list": _red_list(report, names),
+        "shortfalls": _shortfalls(report, projected, region.name),
+        "circular": Circular.objects.filter(plan=plan, region=region).first(),
+        "has_figures": any(c.progress.reported for c in report.totals.values()),
+    }
+
+
+def _red_list(report: ProgressReport, names: dict[int, str]) -> list[dict]:
+    rows = []
+    for t in report.targets:
+        for c in report.target_cells(t.id):
+            if c.progress.status in RED_STATUSES:
+                rows.append(progress_row(t, c, names[c.region_id]))
+    return sorted(rows, key=lambda r: (-r["severity"], r["schedule_gap"] is None, r["schedule_gap"] or 0))
+
+
+def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[dict]:
+    rows = []
+    for t in report.targets:
+        p = projected.get((t.id, None))
+        if t.is_reported and p is not None and p.shortfall:
+            rows.append({**progress_row(t, report.totals[t.id], region_name), "projection": p})
+    return rows

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from reports import circular_views, views
+from reports import circular_views, leader_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("leader/", leader_views.leader, name="leader"),
     path("ranking/", views.ranking, name="ranking"),
     path("trend/", views.trend, name="trend"),
     path("my-region/", views.my_region, name="my_region"),

@@ -10,6 +10,8 @@ from skills_admin.lib.health import health_report
 @login_required
 def home(request):
     scope = scope_for(request.user)
+    if scope.role == "leader":
+        return redirect("reports:leader")
     if scope.role == "viewer" or (scope.role == "reporter" and not scope.is_global):
         return redirect("reports:my_region")
     return redirect("plans:list")

@@ -1,0 +1,24 @@
+"""The leaders' page (领导驾驶舱): one phone-readable screen, read from the progress engine."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from reports import charts, queries
+from targets.progress import METHOD_LABELS
+from targets.selection import filter_context, resolve
+
+
+@login_required
+def leader(request):
+    sel = resolve(request)
+    data = queries.leader_page(sel.plan, sel.year, sel.month, sel.region, today=timezone.localdate())
+    for row in data["headline"]:
+        row["spark"] = charts.sparkline(row["sparkline"]) if row["sparkline"] else None
+    ctx = {
+        **filter_context(request, sel),
+        "action_url": request.path,
+        "data": data,
+        "methods": METHOD_LABELS.values(),
+    }
+    return render(request, "reports/leader.html", ctx)
