@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Circular, CircularJob
+from reports.models import Circular, CircularJob, CircularStyle, DocumentNumber
 
 
 @admin.register(Circular)
@@ -13,3 +13,14 @@ class CircularAdmin(admin.ModelAdmin):
 class CircularJobAdmin(admin.ModelAdmin):
     list_display = ["plan", "region", "year", "month", "status", "progress", "attempts", "created_at", "error"]
     list_filter = ["status", "plan"]
+
+
+@admin.register(CircularStyle)
+class CircularStyleAdmin(admin.ModelAdmin):
+    list_display = ["plan", "masthead", "number_prefix", "recipients"]
+
+
+@admin.register(DocumentNumber)
+class DocumentNumberAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "subject", "created_at"]
+    list_filter = ["prefix", "year"]

@@ -15,13 +15,23 @@ from django.utils import timezone, translation
 
 from plans.models import Plan, Region
 from reports.circular_content import CircularContent, CompletenessRow, LaggingRow, RankingRow, TargetSummary
+from reports.circular_layout import CircularLayout
 from reports.excel import build_circular_xlsx
-from reports.models import Circular, CircularJob
+from reports.models import Circular, CircularJob, CircularStyle
+from reports.pdf import PdfUnavailable, build_circular_pdf
 from reports.word import build_circular_docx
 from targets.formatting import format_number, format_percent
 from targets.periods import reporting_deadline
 from targets.progress import SHORTFALL_LABEL, Status
-from targets.queries import Cell, ProgressReport, TargetRow, completeness, progress_report, projections
+from targets.queries import (
+    Cell,
+    Completeness,
+    ProgressReport,
+    TargetRow,
+    completeness,
+    progress_report,
+    projections,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +67,7 @@ def circular_content(
     """Everything the circular says, read from the progress engine (the same figures as the dashboards)."""
     today = today or timezone.localdate()
     report = progress_report(plan, year, month, region=region, today=today)
-    reporting = completeness(plan, year, month)
+    reporting = _within(completeness(plan, year, month), region)
     summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]
     return CircularContent(
         title=circular_title(plan, year, month),
@@ -78,6 +88,15 @@ def circular_content(
         version=version,
         is_demo=_is_demo(plan),
     )
+
+
+def _within(reporting: Completeness, region: Region) -> Completeness:
+    """A city's extract names only its own reporting, never the other cities'."""
+    rows = [r for r in reporting.rows if r.region.is_within(region) or region.is_within(r.region)]
+    if len(rows) == len(reporting.rows):
+        return reporting
+    submitted = [r for r in rows if r.status in ("submitted", "approved")]
+    return Completeness(rows, len(rows), len(submitted), sum(1 for r in submitted if r.on_time))
 
 
 def _is_demo(plan: Plan) -> bool:
@@ -307,9 +326,12 @@ def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
     _job_update(job, progress=40)
     folder = Path(settings.MEDIA_ROOT) / "circulars" / job.plan.slug / f"{job.year}-{job.month:02d}"
     stem = f"{job.region.code}-v{version}"
+    layout = circular_layout(job.plan, job.region, job.year, job.month, content)
     xlsx = _write_atomically(folder / f"{stem}.xlsx", build_circular_xlsx(content))
-    _job_update(job, progress=70)
-    docx = _write_atomically(folder / f"{stem}.docx", build_circular_docx(content))
+    _job_update(job, progress=60)
+    docx = _write_atomically(folder / f"{stem}.docx", build_circular_docx(content, layout))
+    _job_update(job, progress=75)
+    pdf = _pdf(folder / f"{stem}.pdf", content, layout)
     with transaction.atomic():
         return Circular.objects.create(
             plan=job.plan,
@@ -320,9 +342,49 @@ def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
             title=content.title,
             xlsx_path=str(xlsx),
             docx_path=str(docx),
+            pdf_path=str(pdf or ""),
+            document_number=layout.document_number,
             created_by=job.requested_by,
             is_automatic=job.is_automatic,
         )
+
+
+def circular_layout(plan: Plan, region: Region, year: int, month: int, content: CircularContent) -> CircularLayout:
+    """The plan's 通报版式; the province's own circular takes the next number of its sequence (every version of
+    one month keeps the month's number); a city's extract is marked so and not numbered."""
+    from reports.queries import headline_codes
+    from reports.services import document_number_take
+
+    style = CircularStyle.objects.filter(plan=plan).first()
+    extract_of = "" if region.id == plan.region_id else region.name
+    headline = headline_codes(plan) if style is None or style.headline_tables_only else ()
+    if style is None:
+        return CircularLayout(headline_codes=headline, extract_of=extract_of)
+    number = ""
+    if style.number_prefix and not extract_of:
+        subject = f"circular:{plan.id}:{region.id}:{year}-{month:02d}"
+        number = document_number_take(prefix=style.number_prefix, year=content.issue_date.year, subject=subject)
+    return CircularLayout(
+        masthead=style.masthead,
+        document_number=number,
+        recipients=style.recipients,
+        signature=style.signature,
+        copy_to=style.copy_to,
+        printed_by=style.printed_by,
+        headline_codes=headline,
+        extract_of=extract_of,
+    )
+
+
+def _pdf(path: Path, content: CircularContent, layout: CircularLayout) -> Path | None:
+    """The PDF beside the Word file; without a browser the circular is kept with its other two files."""
+    if not settings.CIRCULAR_PDF:
+        return None
+    try:
+        return _write_atomically(path, build_circular_pdf(content, layout))
+    except PdfUnavailable as exc:
+        logger.warning("circular PDF not produced: %s", exc)
+        return None
 
 
 def _next_version(job: CircularJob) -> int:

@@ -23,6 +23,7 @@ class Circular(models.Model):
     xlsx_path = models.CharField(max_length=300)
     docx_path = models.CharField(max_length=300)
     pdf_path = models.CharField(max_length=300, blank=True)
+    document_number = models.CharField("发文字号", max_length=60, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -41,6 +42,13 @@ class Circular(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（第{self.version}版）"
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return ("docx", "xlsx", "pdf") if self.pdf_path else ("docx", "xlsx")
+
+    def path_of(self, fmt: str) -> str:
+        return {"docx": self.docx_path, "xlsx": self.xlsx_path, "pdf": self.pdf_path}[fmt]
 
 
 class CircularJobQuerySet(models.QuerySet):
@@ -94,3 +102,58 @@ class CircularJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.year}年{self.month}月 {self.get_status_display()}"
+
+
+class CircularStyle(models.Model):
+    """How a province sends its circulars, set once per plan: the red masthead, numbering, addressees."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="circular_style")
+    masthead = models.CharField(
+        "版头（发文机关）", max_length=100, help_text="红色版头，如：辽宁省人力资源和社会保障厅"
+    )
+    number_prefix = models.CharField(
+        "发文字号前缀", max_length=30, blank=True, help_text="如“辽人社函”，编号为 辽人社函〔2022〕N号；留空则不编号"
+    )
+    recipients = models.CharField("主送机关", max_length=300, blank=True, help_text="如：各市人力资源社会保障局")
+    signature = models.CharField("落款（发文机关署名）", max_length=100, blank=True, help_text="留空则同版头")
+    copy_to = models.CharField("抄送", max_length=300, blank=True)
+    printed_by = models.CharField("印发机关", max_length=100, blank=True, help_text="版记中的印发机关，留空则同落款")
+    headline_tables_only = models.BooleanField(
+        "正文只列重点指标排名表", default=True, help_text="其余指标的完整表格见Excel附件"
+    )
+
+    class Meta:
+        verbose_name = "通报版式"
+        verbose_name_plural = "通报版式"
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.masthead}"
+
+
+class DocumentNumber(models.Model):
+    """One number of an issuer's sequence (辽人社函〔2022〕N号): given once, never reused.
+
+    `subject` says what the number was given to ("circular:<plan>:<region>:<year>-<month>", "notice:<id>");
+    every version of one month's circular keeps the number first given to that month.
+    """
+
+    prefix = models.CharField(max_length=30)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    subject = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "发文字号"
+        verbose_name_plural = "发文字号"
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year", "number"], name="unique_document_number"),
+            models.UniqueConstraint(fields=["prefix", "subject"], name="unique_document_number_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return format_document_number(self.prefix, self.year, self.number)
+
+
+def format_document_number(prefix: str, year: int, number: int) -> str:
+    return f"{prefix}〔{year}〕{number}号"

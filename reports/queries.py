@@ -379,3 +379,14 @@ def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> li
         if t.is_reported and p is not None and p.shortfall:
             rows.append({**progress_row(t, report.totals[t.id], region_name), "projection": p})
     return rows
+
+
+def headline_codes(plan: Plan) -> tuple[str, ...]:
+    """The codes ("1-2") of the headline targets, chosen as on the leaders' page (2 queries at most)."""
+    from targets.models import Target
+
+    targets = Target.objects.filter(key_task__plan=plan).order_by("key_task__number", "number")
+    marked = targets.filter(is_headline=True)
+    if not marked.exists():
+        marked = targets.filter(is_reported=True).exclude(kind="milestone")[:HEADLINE_FALLBACK]
+    return tuple(f"{task}-{number}" for task, number in marked.values_list("key_task__number", "number"))

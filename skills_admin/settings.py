@@ -150,6 +150,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded and generated files live outside static, never served directly.
 MEDIA_ROOT = Path(env.str("SKILLS_ADMIN_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Circular PDFs are printed by headless Chromium (bin/setup installs Debian's chromium and fonts-noto-cjk).
+CIRCULAR_PDF = env.bool("CIRCULAR_PDF", default=True)
+CHROMIUM_BINARY = env.str("CHROMIUM_BINARY", default="")
 
 # Upload limits (Excel entry and plan import).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
