@@ -352,14 +352,16 @@ def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
 def circular_layout(plan: Plan, region: Region, year: int, month: int, content: CircularContent) -> CircularLayout:
     """The plan's 通报版式; the province's own circular takes the next number of its sequence (every version of
     one month keeps the month's number); a city's extract is marked so and not numbered."""
+    from reports.followup import follow_up_sentences
     from reports.queries import headline_codes
     from reports.services import document_number_take
 
     style = CircularStyle.objects.filter(plan=plan).first()
     extract_of = "" if region.id == plan.region_id else region.name
     headline = headline_codes(plan) if style is None or style.headline_tables_only else ()
+    follow_up = follow_up_sentences(plan, region, year, month)
     if style is None:
-        return CircularLayout(headline_codes=headline, extract_of=extract_of)
+        return CircularLayout(headline_codes=headline, extract_of=extract_of, follow_up=follow_up)
     number = ""
     if style.number_prefix and not extract_of:
         subject = f"circular:{plan.id}:{region.id}:{year}-{month:02d}"
@@ -373,6 +375,7 @@ def circular_layout(plan: Plan, region: Region, year: int, month: int, content: 
         printed_by=style.printed_by,
         headline_codes=headline,
         extract_of=extract_of,
+        follow_up=follow_up,
     )
 
 

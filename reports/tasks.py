@@ -37,3 +37,14 @@ def recover_stuck_jobs(max_minutes: int = 30) -> int:
 @shared_task
 def worker_heartbeat() -> None:
     cache.set(HEARTBEAT_KEY, str(time.time()), 600)
+
+
+@shared_task
+def escalate_notices() -> int:
+    """Unanswered follow-up notices past their deadline turn red (daily)."""
+    from django.utils import translation
+
+    from reports.followup import notices_escalate
+
+    with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
+        return notices_escalate(today=timezone.localdate())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from dataclasses import dataclass
 from io import BytesIO
 
 from docx import Document
@@ -403,3 +404,53 @@ def _demo_header(section) -> None:
     _format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
     run = _run(paragraph, DEMO_HEADER, HEADING_FONT, Pt(12), bold=True)
     run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+
+# --- the follow-up notice (督办单) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    masthead: str
+    number: str
+    colour_label: str  # 红 / 黄 / 蓝
+    region_name: str
+    target_name: str
+    period: str  # 2026年1—10月
+    reason: str
+    requirement: str
+    answer_due: dt.date
+    issue_date: dt.date
+
+
+NOTICE_COLOURS = {"红": RGBColor(0xC0, 0x00, 0x00), "黄": RGBColor(0xBF, 0x8F, 0x00), "蓝": RGBColor(0x1F, 0x4E, 0x99)}
+
+
+def build_notice_docx(notice: NoticeText) -> bytes:
+    """A one-page 督办单: masthead, number, colour, addressee, the matter, what to answer and by when."""
+    document = Document()
+    _page_setup(document.sections[0])
+    _base_fonts(document)
+    _masthead(document, CircularLayout(masthead=notice.masthead, document_number=notice.number))
+    title = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=TITLE_LINE_SPACING)
+    _run(title, f"{notice.colour_label}色督办单", TITLE_FONT, TITLE_SIZE).font.color.rgb = NOTICE_COLOURS.get(
+        notice.colour_label, RED
+    )
+    _paragraph(document, indent=False)
+    _run(_paragraph(document, indent=False), f"{notice.region_name}：", BODY_FONT, BODY_SIZE)
+    _body(document, f"经核查，你地区“{notice.target_name}”指标{notice.period}{notice.reason}。")
+    if notice.requirement:
+        _body(document, notice.requirement)
+    _body(
+        document,
+        f"请于{chinese_date(notice.answer_due)}前在平台签收本督办单，并反馈滞后原因、整改措施和完成时限。",
+    )
+    _paragraph(document, indent=False)
+    for text in (notice.masthead, chinese_date(notice.issue_date)):
+        line = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        line.paragraph_format.right_indent = INDENT
+        _run(line, text, BODY_FONT, BODY_SIZE)
+    document.core_properties.title = _clean(f"{notice.number} {notice.colour_label}色督办单")
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

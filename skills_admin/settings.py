@@ -175,6 +175,7 @@ CELERY_BEAT_SCHEDULE = {
     "circulars-due": {"task": "reports.tasks.generate_due_circulars", "schedule": crontab(minute=5)},
     "worker-heartbeat": {"task": "reports.tasks.worker_heartbeat", "schedule": 60.0},
     "recover-stuck-circular-jobs": {"task": "reports.tasks.recover_stuck_jobs", "schedule": 300.0},
+    "escalate-notices": {"task": "reports.tasks.escalate_notices", "schedule": crontab(minute=15, hour=8)},
 }
 
 if PRODUCTION:
