@@ -317,6 +317,8 @@ def _state_counts(tasks: list[dict], targets: list[dict]) -> list[tuple[str, int
 
 HEADLINE_FALLBACK = 4
 RED_STATUSES = (Status.SEVERE, Status.MILESTONE_OVERDUE)
+COUNTED = (Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.SEVERE)  # the month's count leaves milestones out
+RED_EXAMPLES = 2  # targets named per region on the red list; the rest are counted
 
 
 def headline_target_ids(plan: Plan, targets: list[TargetRow]) -> list[int]:
@@ -344,7 +346,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region, *, today: dt.
     names = {r.id: r.name for r in report.regions}
     by_id = {t.id: t for t in report.targets}
     counted = [report.totals[t.id] for t in report.targets if t.is_reported]
-    counted = [c for c in counted if c.progress.status not in (Status.NO_TASK, Status.NOT_REPORTED)]
+    counted = [c for c in counted if c.progress.status in COUNTED]  # as the circular's 总体情况 counts
     headline = []
     for target_id in headline_target_ids(plan, report.targets):
         target, cell = by_id[target_id], report.totals[target_id]
@@ -364,12 +366,28 @@ def leader_page(plan: Plan, year: int, month: int, region: Region, *, today: dt.
 
 
 def _red_list(report: ProgressReport, names: dict[int, str]) -> list[dict]:
-    rows = []
+    """Regions with targets seriously behind or overdue, the region with most first; one line per region."""
+    by_region: dict[int, list[dict]] = defaultdict(list)
     for t in report.targets:
         for c in report.target_cells(t.id):
             if c.progress.status in RED_STATUSES:
-                rows.append(progress_row(t, c, names[c.region_id]))
-    return sorted(rows, key=lambda r: (-r["severity"], r["schedule_gap"] is None, r["schedule_gap"] or 0))
+                by_region[c.region_id].append(progress_row(t, c, names[c.region_id]))
+    lines = []
+    for region_id, rows in by_region.items():
+        severe = [r for r in rows if r["status"] == Status.SEVERE.value]
+        overdue = [r for r in rows if r["status"] == Status.MILESTONE_OVERDUE.value]
+        worst = sorted(severe, key=lambda r: r["schedule_gap"] or 0) + overdue
+        lines.append(
+            {
+                "region_name": names[region_id],
+                "severe": severe,
+                "overdue": overdue,
+                "count": len(rows),
+                "examples": worst[:RED_EXAMPLES],
+                "more": max(len(worst) - RED_EXAMPLES, 0),
+            }
+        )
+    return sorted(lines, key=lambda line: -line["count"])
 
 
 def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[dict]:

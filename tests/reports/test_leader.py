@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from plans.models import Profile
 from reports import queries
+from reports.circulars import circular_content
 from targets.queries import progress_report
 from tests.conftest import DEMO_TODAY, SHENYANG, add_figures, make_small_plan, make_user
 
@@ -36,16 +37,26 @@ def test_leaders_page_shows_the_engines_headline_and_red_list(client_for, cast, 
     counted = [
         report.totals[t.id].progress
         for t in report.targets
-        if t.is_reported and report.totals[t.id].progress.status.value not in ("no_task", "not_reported")
+        if t.is_reported and report.totals[t.id].progress.status.value in ("done", "on_track", "lagging", "severe")
     ]
     assert data["counted"] == len(counted)
     assert data["at_schedule"] == sum(1 for p in counted if p.meets_schedule)
     assert f"{data['counted']}项指标中{data['at_schedule']}项达到序时进度" in response.content.decode()
     first = data["headline"][0]
     assert first["completion_rate"] == report.totals[first["target_id"]].progress.completion_rate
-    for row in data["red_list"]:
-        assert row["status"] in ("severe", "milestone_overdue")
+    severe = {
+        (c.region_id, t.id)
+        for t in report.targets
+        for c in report.target_cells(t.id)
+        if c.progress.status.value in ("severe", "milestone_overdue")
+    }
+    assert sum(line["count"] for line in data["red_list"]) == len(severe)
+    for line in data["red_list"]:
+        assert {r["status"] for r in line["severe"]} <= {"severe"}
+        assert {r["status"] for r in line["overdue"]} <= {"milestone_overdue"}
     assert "推算方法" in response.content.decode()
+    circular = circular_content(demo_plan, 2022, 10, demo_plan.region, today=DEMO_TODAY)
+    assert f"{data['counted']}项指标中，达到序时进度{data['at_schedule']}项" in circular.overview_paragraphs[0]
 
 
 def test_marked_headline_targets_come_first():
@@ -70,7 +81,7 @@ def test_projection_shortfall_is_flagged_on_the_page(client_for, cast):
         response = client_for(cast["admin"]).get(reverse("reports:leader"), params)
     html = response.content.decode()
     assert "按当前进度预计无法完成" in html
-    assert "预计全年完成 24.0%" in html
+    assert "急需紧缺工种培训（预计24.0%）" in html
 
 
 def test_city_leader_sees_their_city_only(client_for, seed, demo_plan):
