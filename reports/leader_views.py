@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reports import charts, queries
-from targets.progress import METHOD_LABELS
 from targets.selection import filter_context, resolve
 
 
@@ -19,6 +18,5 @@ def leader(request):
         **filter_context(request, sel),
         "action_url": request.path,
         "data": data,
-        "methods": METHOD_LABELS.values(),
     }
     return render(request, "reports/leader.html", ctx)

@@ -14,12 +14,13 @@ from collections import defaultdict
 from django.http import Http404
 
 from plans.models import Plan, Region
-from targets.progress import Status
+from targets.progress import METHOD_LABELS, Status
 from targets.queries import Cell, ProgressReport, TargetRow, completeness, evaluate_target, progress_report
 
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
 HEADLINE_LABELS = ("已完成", "正常", "滞后", "严重滞后")
 NO_DEPARTMENT = "未注明牵头单位"
+PROJECTION_METHODS = list(METHOD_LABELS.values())
 
 
 def progress_row(target: TargetRow, cell: Cell, region_name: str = "") -> dict:
@@ -105,7 +106,11 @@ def overview(plan: Plan, year: int, month: int, region: Region, *, user, today: 
     )
     regions = [{"id": r.id, "name": r.name, "code": r.code} for r in report.regions]
     reporting = completeness(plan, year, month, user)
+    from targets.queries import projections
+
     return {
+        "shortfalls": _shortfalls(report, projections(plan, report), region.name),
+        "projection_methods": PROJECTION_METHODS,
         "targets": totals,
         "cells": cells,
         "regions": regions,
@@ -360,6 +365,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region, *, today: dt.
         "headline": headline,
         "red_list": _red_list(report, names),
         "shortfalls": _shortfalls(report, projected, region.name),
+        "projection_methods": PROJECTION_METHODS,
         "circular": Circular.objects.filter(plan=plan, region=region).first(),
         "has_figures": any(c.progress.reported for c in report.totals.values()),
     }

@@ -81,6 +81,9 @@ def test_projection_shortfall_is_flagged_on_the_page(client_for, cast):
         response = client_for(cast["admin"]).get(reverse("reports:leader"), params)
     html = response.content.decode()
     assert "按当前进度预计无法完成" in html
+    with time_machine.travel(dt.date(2024, 7, 15), tick=False):
+        overview = client_for(cast["admin"]).get(reverse("reports:overview"), params).content.decode()
+    assert "按当前进度预计无法完成</span> 1项：急需紧缺工种培训（预计24.0%）" in overview
     assert "急需紧缺工种培训（预计24.0%）" in html
 
 
