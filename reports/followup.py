@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from targets.periods import reporting_deadline
 from targets.progress import Progress, Status
 from targets.queries import TargetRow, progress_report
 
+logger = logging.getLogger(__name__)
 DEFAULT_BLUE_DAYS = 15
 DEFAULT_ANSWER_DAYS = 7
 DEFAULT_NOTICE_PREFIX = "督办"
@@ -159,7 +161,7 @@ def notice_issue(
         )
         notice.number = document_number_take(prefix=prefix, year=today.year, subject=f"notice:{notice.pk}")
         notice.docx_path = str(_write_notice_file(notice, today))
-        notice.save(update_fields=["number", "docx_path"])
+        notice.save(update_fields=["number", "docx_path", "pdf_path"])
         _event(notice, "下发", user, f"{notice.get_colour_display()}色督办：{reason}")
     return notice
 
@@ -281,6 +283,7 @@ def follow_up_sentences(plan: Plan, region: Region, year: int, month: int) -> tu
 
 def _write_notice_file(notice: Notice, today: dt.date) -> Path:
     from reports.circulars import _write_atomically
+    from reports.pdf import PdfUnavailable, build_notice_pdf
     from reports.word import NoticeText, build_notice_docx
 
     style = CircularStyle.objects.filter(plan=notice.plan).first()
@@ -297,4 +300,9 @@ def _write_notice_file(notice: Notice, today: dt.date) -> Path:
         issue_date=today,
     )
     folder = Path(settings.MEDIA_ROOT) / "notices" / notice.plan.slug
+    if settings.CIRCULAR_PDF:
+        try:
+            notice.pdf_path = str(_write_atomically(folder / f"notice-{notice.pk}.pdf", build_notice_pdf(text)))
+        except PdfUnavailable as exc:
+            logger.warning("notice PDF not produced: %s", exc)
     return _write_atomically(folder / f"notice-{notice.pk}.docx", build_notice_docx(text))

@@ -219,6 +219,7 @@ class Notice(models.Model):
     issued_at = models.DateTimeField("发出时间", auto_now_add=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     docx_path = models.CharField(max_length=300, blank=True)
+    pdf_path = models.CharField(max_length=300, blank=True)
 
     objects = NoticeQuerySet.as_manager()
 

@@ -131,10 +131,10 @@ def notice_review(request, pk):
 
 
 @login_required
-def notice_download(request, pk):
+def notice_download(request, pk, fmt="docx"):
     notice = _notice_for_user(request, pk)
-    path = Path(notice.docx_path)
-    if not path.is_file():
+    path = Path((notice.docx_path if fmt == "docx" else notice.pdf_path) or "-")
+    if fmt not in ("docx", "pdf") or not path.is_file():
         raise Http404("督办单文件不存在")
-    name = f"{notice.number}{notice.get_colour_display()}色督办单（{notice.region.name}）.docx"
+    name = f"{notice.number}{notice.get_colour_display()}色督办单（{notice.region.name}）.{fmt}"
     return attachment(path.read_bytes(), name)

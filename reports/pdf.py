@@ -95,3 +95,9 @@ def html_to_pdf(html: str) -> bytes:
 
 def build_circular_pdf(content: CircularContent, layout: CircularLayout | None = None) -> bytes:
     return html_to_pdf(circular_html(content, layout))
+
+
+def build_notice_pdf(notice) -> bytes:
+    """A 督办单 (`reports.word.NoticeText`) as PDF, laid out like its Word file."""
+    ctx = {"n": notice, "issue_date": chinese_date(notice.issue_date), "answer_due": chinese_date(notice.answer_due)}
+    return html_to_pdf(render_to_string("reports/notice_print.html", ctx))

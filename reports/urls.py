@@ -23,6 +23,6 @@ urlpatterns = [
     path("notices/<int:pk>/sign/", notice_views.notice_sign, name="notice_sign"),
     path("notices/<int:pk>/answer/", notice_views.notice_answer, name="notice_answer"),
     path("notices/<int:pk>/review/", notice_views.notice_review, name="notice_review"),
-    path("notices/<int:pk>/docx/", notice_views.notice_download, name="notice_download"),
+    path("notices/<int:pk>/<str:fmt>/", notice_views.notice_download, name="notice_download"),
     path("plans/<slug:slug>/next-steps/", circular_views.next_steps_edit, name="next_steps"),
 ]

@@ -1,6 +1,8 @@
 """Follow-up notices (三色督办单): the engine's proposals, the steps, scope, escalation, the circular's count."""
 
 import datetime as dt
+import shutil
+import subprocess
 from decimal import Decimal as D
 
 import docx
@@ -169,3 +171,17 @@ def test_next_circular_counts_the_notices_in_its_problems(small, client):
     circular = circular_build(job_id=job.pk, today=dt.date(2024, 8, 12))
     texts = [p.text for p in docx.Document(circular.docx_path).paragraphs]
     assert any("本月发出督办单1份（红0 黄1 蓝0），已反馈0份；尚未反馈的有：测试1市" in t for t in texts)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("pdftotext") is None, reason="no chromium/poppler")
+def test_notice_is_also_a_pdf_the_region_can_download(small, client, settings):
+    settings.CIRCULAR_PDF = True
+    plan, province, (a, b, c), target = small
+    client.force_login(make_user("padmin", Profile.Role.ADMIN, province.code))
+    notice = issue(client, plan, a, target)
+    text = subprocess.run(["pdftotext", notice.pdf_path, "-"], capture_output=True, text=True, check=True).stdout
+    assert notice.number in text and "黄色督办单" in text and a.name in text
+    client.force_login(make_user("reporter_a", Profile.Role.REPORTER, a.code))
+    response = client.get(reverse("reports:notice_download", args=[notice.pk, "pdf"]))
+    assert response.status_code == 200
