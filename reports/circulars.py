@@ -428,3 +428,15 @@ def due_circulars(now: dt.datetime) -> list[tuple[Plan, int, int]]:
         ).exists():
             due.append((plan, year, month))
     return due
+
+
+def extract_regions(plan: Plan) -> list[Region]:
+    """Regions below the plan region that have a leader: their extract is built with the province's circular,
+    so a city leader finds it on the leaders' page too (1 query)."""
+    from plans.models import Profile
+
+    return list(
+        Region.objects.filter(
+            profiles__role=Profile.Role.LEADER, path__startswith=plan.region.path + "/"
+        ).distinct()
+    )

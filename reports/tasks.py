@@ -19,11 +19,12 @@ def build_circular(self, job_id: int) -> int:
 
 @shared_task
 def generate_due_circulars() -> int:
-    from reports.circulars import circular_request, due_circulars
+    from reports.circulars import circular_request, due_circulars, extract_regions
 
     due = due_circulars(timezone.now())
     for plan, year, month in due:
-        circular_request(plan=plan, year=year, month=month, region=plan.region, automatic=True)
+        for region in [plan.region, *extract_regions(plan)]:
+            circular_request(plan=plan, year=year, month=month, region=region, automatic=True)
     return len(due)
 
 

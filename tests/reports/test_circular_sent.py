@@ -151,3 +151,27 @@ def test_city_leader_cannot_download_the_province_circular(style, demo_plan, cli
     city_leader = make_user("city_leader", Profile.Role.LEADER, SHENYANG)
     response = client_for(city_leader).get(reverse("reports:circular_download", args=[circular.pk, "docx"]))
     assert response.status_code == 404
+
+
+def test_after_the_deadline_a_city_leaders_extract_is_built_with_the_province_circular(
+    demo_plan, client_for, seed, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from reports.models import Circular
+    from reports.tasks import generate_due_circulars
+
+    city_leader = make_user("city_leader", Profile.Role.LEADER, SHENYANG)
+    with time_machine.travel(dt.datetime(2022, 11, 11, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            generate_due_circulars()
+    built = Circular.objects.filter(plan=demo_plan, year=2022, month=10)
+    assert sorted(c.region.code for c in built) == sorted([demo_plan.region.code, SHENYANG])
+    extract = built.get(region__code=SHENYANG)
+    assert "（沈阳市摘录）" in [p.text for p in docx.Document(extract.docx_path).paragraphs]
+    assert not extract.document_number  # only the province's own circular takes a number
+    page = client_for(city_leader).get(reverse("reports:leader"), {"plan": demo_plan.slug, "year": 2022, "month": 10})
+    assert reverse("reports:circular_download", args=[extract.pk, "docx"]) in page.content.decode()
