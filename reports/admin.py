@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Circular, CircularJob, CircularStyle, DocumentNumber
+from reports.models import Circular, CircularJob, CircularStyle, DocumentNumber, Notice, NoticeEvent
 
 
 @admin.register(Circular)
@@ -24,3 +24,21 @@ class CircularStyleAdmin(admin.ModelAdmin):
 class DocumentNumberAdmin(admin.ModelAdmin):
     list_display = ["__str__", "subject", "created_at"]
     list_filter = ["prefix", "year"]
+
+
+class NoticeEventInline(admin.TabularInline):
+    model = NoticeEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "user", "at", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["number", "colour", "region", "target", "year", "month", "status", "answer_due", "escalated"]
+    list_filter = ["colour", "status", "plan"]
+    readonly_fields = ["number", "issued_by", "issued_at"]
+    inlines = [NoticeEventInline]
