@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Circular, CircularJob
+from reports.models import Circular, CircularJob, CircularStyle, DocumentNumber, Notice, NoticeEvent
 
 
 @admin.register(Circular)
@@ -13,3 +13,32 @@ class CircularAdmin(admin.ModelAdmin):
 class CircularJobAdmin(admin.ModelAdmin):
     list_display = ["plan", "region", "year", "month", "status", "progress", "attempts", "created_at", "error"]
     list_filter = ["status", "plan"]
+
+
+@admin.register(CircularStyle)
+class CircularStyleAdmin(admin.ModelAdmin):
+    list_display = ["plan", "masthead", "number_prefix", "recipients"]
+
+
+@admin.register(DocumentNumber)
+class DocumentNumberAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "subject", "created_at"]
+    list_filter = ["prefix", "year"]
+
+
+class NoticeEventInline(admin.TabularInline):
+    model = NoticeEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "user", "at", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["number", "colour", "region", "target", "year", "month", "status", "answer_due", "escalated"]
+    list_filter = ["colour", "status", "plan"]
+    readonly_fields = ["number", "issued_by", "issued_at"]
+    inlines = [NoticeEventInline]

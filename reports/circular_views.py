@@ -87,7 +87,7 @@ def job_status(request, pk):
     }
     if job.circular_id:
         data["downloads"] = {
-            fmt: reverse("reports:circular_download", args=[job.circular_id, fmt]) for fmt in ("docx", "xlsx")
+            fmt: reverse("reports:circular_download", args=[job.circular_id, fmt]) for fmt in job.circular.formats
         }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
@@ -108,12 +108,12 @@ def job_retry(request, pk):
 def circular_download(request, pk, fmt):
     _require_circular_role(request.user)
     circular = get_object_or_404(Circular.objects.select_related("plan", "region"), pk=pk)
-    if fmt not in ("docx", "xlsx") or not scope_for(request.user).covers(circular.region):
+    if fmt not in circular.formats or not scope_for(request.user).covers(circular.region):
         raise Http404("找不到该通报")
-    path = Path(circular.docx_path if fmt == "docx" else circular.xlsx_path)
+    path = Path(circular.path_of(fmt))
     if not path.is_file():
         raise Http404("通报文件不存在，请重新生成")
-    suffix = "" if fmt == "docx" else "（附表）"
+    suffix = "（附表）" if fmt == "xlsx" else ""
     return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}")
 
 

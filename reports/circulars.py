@@ -15,14 +15,24 @@ from django.utils import timezone, translation
 
 from plans.models import Plan, Region
 from reports.circular_content import CircularContent, CompletenessRow, LaggingRow, RankingRow, TargetSummary
+from reports.circular_layout import CircularLayout
 from reports.excel import build_circular_xlsx
-from reports.models import Circular, CircularJob
+from reports.models import Circular, CircularJob, CircularStyle
+from reports.pdf import PdfUnavailable, build_circular_pdf
 from reports.queries import demo_in_view
 from reports.word import build_circular_docx
 from targets.formatting import format_number, format_percent
 from targets.periods import reporting_deadline
-from targets.progress import COUNT, MILESTONE, RATIO, STOCK, Status
-from targets.queries import Cell, ProgressReport, TargetRow, completeness, progress_report
+from targets.progress import COUNT, MILESTONE, RATIO, SHORTFALL_LABEL, STOCK, Status
+from targets.queries import (
+    Cell,
+    Completeness,
+    ProgressReport,
+    TargetRow,
+    completeness,
+    progress_report,
+    projections,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +68,7 @@ def circular_content(
     """Everything the circular says, read from the progress engine (the same figures as the dashboards)."""
     today = today or timezone.localdate()
     report = progress_report(plan, year, month, region=region)
-    reporting = completeness(plan, year, month)
+    reporting = _within(completeness(plan, year, month), region)
     summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]
     untracked = [t for t in report.targets if not t.is_reported]
     return CircularContent(
@@ -73,13 +83,22 @@ def circular_content(
         opening=_opening(plan, year, month),
         overview_paragraphs=_overview(report, summaries, region) + _untracked(untracked),
         targets=summaries,
-        problems=_problems(report, reporting),
+        problems=_problems(report, reporting) + _shortfalls(report, projections(plan, report)),
         next_steps=plan.next_steps or DEFAULT_NEXT_STEPS,
         completeness=[_completeness_row(r) for r in reporting.rows],
         lagging=_lagging(report),
         version=version,
         is_demo=demo_in_view(plan, year, month, region),
     )
+
+
+def _within(reporting: Completeness, region: Region) -> Completeness:
+    """A city's extract names only its own reporting, never the other cities'."""
+    rows = [r for r in reporting.rows if r.region.is_within(region) or region.is_within(r.region)]
+    if len(rows) == len(reporting.rows):
+        return reporting
+    submitted = [r for r in rows if r.status in ("submitted", "approved")]
+    return Completeness(rows, len(rows), len(submitted), sum(1 for r in submitted if r.on_time))
 
 
 def _opening(plan: Plan, year: int, month: int) -> str:
@@ -227,6 +246,20 @@ def _problems(report: ProgressReport, reporting) -> list[str]:
     return problems or ["本月各项指标均达到序时进度，各地均按时报送数据。"]
 
 
+def _shortfalls(report: ProgressReport, projected: dict) -> list[str]:
+    """Targets the whole scope will miss at the current pace (预计全年完成 below the target)."""
+    names = []
+    for target in report.targets:
+        p = projected.get((target.id, None))
+        if target.is_reported and p is not None and p.shortfall:
+            names.append(f"“{target.name}”" + _projected_rate(p))
+    return [f"{SHORTFALL_LABEL}的指标：" + "、".join(names) + "。"] if names else []
+
+
+def _projected_rate(p) -> str:
+    return "" if p.completion_rate is None else f"（预计全年完成{format_percent(p.completion_rate)}）"
+
+
 def _region_name(report: ProgressReport, region_id: int) -> str:
     return next(r.name for r in report.regions if r.id == region_id)
 
@@ -325,9 +358,12 @@ def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
     _job_update(job, progress=40)
     folder = Path(settings.MEDIA_ROOT) / "circulars" / job.plan.slug / f"{job.year}-{job.month:02d}"
     stem = f"{job.region.code}-v{version}"
+    layout = circular_layout(job.plan, job.region, job.year, job.month, content)
     xlsx = _write_atomically(folder / f"{stem}.xlsx", build_circular_xlsx(content))
-    _job_update(job, progress=70)
-    docx = _write_atomically(folder / f"{stem}.docx", build_circular_docx(content))
+    _job_update(job, progress=60)
+    docx = _write_atomically(folder / f"{stem}.docx", build_circular_docx(content, layout))
+    _job_update(job, progress=75)
+    pdf = _pdf(folder / f"{stem}.pdf", content, layout)
     with transaction.atomic():
         return Circular.objects.create(
             plan=job.plan,
@@ -338,9 +374,52 @@ def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
             title=content.title,
             xlsx_path=str(xlsx),
             docx_path=str(docx),
+            pdf_path=str(pdf or ""),
+            document_number=layout.document_number,
             created_by=job.requested_by,
             is_automatic=job.is_automatic,
         )
+
+
+def circular_layout(plan: Plan, region: Region, year: int, month: int, content: CircularContent) -> CircularLayout:
+    """The plan's 通报版式; the province's own circular takes the next number of its sequence (every version of
+    one month keeps the month's number); a city's extract is marked so and not numbered."""
+    from reports.followup import follow_up_sentences
+    from reports.queries import headline_codes
+    from reports.services import document_number_take
+
+    style = CircularStyle.objects.filter(plan=plan).first()
+    extract_of = "" if region.id == plan.region_id else region.name
+    headline = headline_codes(plan) if style is None or style.headline_tables_only else ()
+    follow_up = follow_up_sentences(plan, region, year, month)
+    if style is None:
+        return CircularLayout(headline_codes=headline, extract_of=extract_of, follow_up=follow_up)
+    number = ""
+    if style.number_prefix and not extract_of:
+        subject = f"circular:{plan.id}:{region.id}:{year}-{month:02d}"
+        number = document_number_take(prefix=style.number_prefix, year=content.issue_date.year, subject=subject)
+    return CircularLayout(
+        masthead=style.masthead,
+        document_number=number,
+        recipients=style.recipients,
+        signature=style.signature,
+        copy_to=style.copy_to,
+        printed_by=style.printed_by,
+        headline_codes=headline,
+        extract_of=extract_of,
+        follow_up=follow_up,
+    )
+
+
+def _pdf(path: Path, content: CircularContent, layout: CircularLayout) -> Path | None:
+    """The PDF beside the Word file; without a browser the circular is kept with its other two files."""
+    if not settings.CIRCULAR_PDF:
+        return None
+    try:
+        return _write_atomically(path, build_circular_pdf(content, layout))
+    except PdfUnavailable as exc:
+        logger.warning("circular PDF not produced: %s", exc)
+        return None
 
 
 def _next_version(job: CircularJob) -> int:
@@ -381,3 +460,15 @@ def due_circulars(now: dt.datetime) -> list[tuple[Plan, int, int]]:
         ).exists():
             due.append((plan, year, month))
     return due
+
+
+def extract_regions(plan: Plan) -> list[Region]:
+    """Regions below the plan region that have a leader: their extract is built with the province's circular,
+    so a city leader finds it on the leaders' page too (1 query)."""
+    from plans.models import Profile
+
+    return list(
+        Region.objects.filter(
+            profiles__role=Profile.Role.LEADER, path__startswith=plan.region.path + "/"
+        ).distinct()
+    )

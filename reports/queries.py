@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from django.http import Http404
 
 from plans.models import Plan, Region
 from targets.models import Allocation
-from targets.progress import Status
+from targets.progress import METHOD_LABELS, Status
 from targets.queries import (
     Cell,
     ProgressReport,
@@ -31,6 +31,7 @@ from targets.queries import (
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
 SHOWN_TO_OTHERS = ("submitted", "approved")  # Submission statuses whose figures other regions may read
 HEADLINE_LABELS = ("已完成", "正常", "滞后", "严重滞后")
+PROJECTION_METHODS = list(METHOD_LABELS.values())
 
 
 def progress_row(target: TargetRow, cell: Cell, region_name: str = "") -> ProgressRow:
@@ -94,7 +95,11 @@ def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict
     )
     regions = [{"id": r.id, "name": r.name, "code": r.code} for r in report.regions]
     reporting = completeness(plan, year, month, user)
+    from targets.queries import projections
+
     return {
+        "shortfalls": _shortfalls(report, projections(plan, report), region.name),
+        "projection_methods": PROJECTION_METHODS,
         "targets": totals,
         "cells": cells,
         "regions": regions,
@@ -247,14 +252,16 @@ def _peer_context(
 
 
 @dataclass(frozen=True)
-class RegionCard:
-    """A region's own target on its page: the engine's row, its place among its peers and its trend."""
+class RowCard:
+    """The engine's row with what a page shows beside it: the region's place among its peers, its trend and
+    the projected year-end outcome. Reads through to the row (card.code, card.completion_rate …)."""
 
     row: ProgressRow
-    peers: list[dict]
-    peer_count: int
-    sparkline: list[dict]
+    peers: list[dict] = field(default_factory=list)
+    peer_count: int = 0
+    sparkline: list[dict] = field(default_factory=list)
     spark: dict | None = None  # the sparkline as a Plotly figure, added by the view
+    projection: object = None  # targets.progress.Projection
 
     def __getattr__(self, name: str):
         if name.startswith("__") or name == "row":  # copying and unpickling look these up before `row` is set
@@ -284,7 +291,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
         if cell is None:
             continue
         rows.append(
-            RegionCard(
+            RowCard(
                 row=progress_row(t, cell, region.name),
                 peers=_peer_context(report.target_cells(t.id), region.id, names, withheld) if is_peer else [],
                 peer_count=len(report.target_cells(t.id)) if is_peer else 0,
@@ -385,3 +392,104 @@ def demo_in_view(plan: Plan, year: int, month: int, region: Region) -> bool:
         holders |= Q(region__isnull=True)  # department shares belong to the plan region's pages
     in_view = Allocation.objects.filter(holders, target__key_task__plan=plan, year=year)
     return in_view.filter(Q(is_demo=True) | Q(figures__is_demo=True, figures__month__lte=month)).exists()
+
+
+# --- the leaders' page (领导驾驶舱), issue 14 ----------------------------------------------------------------
+
+HEADLINE_FALLBACK = 4
+RED_STATUSES = (Status.SEVERE, Status.MILESTONE_OVERDUE)
+COUNTED = (Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.SEVERE)  # the month's count leaves milestones out
+RED_EXAMPLES = 2  # targets named per region on the red list; the rest are counted
+
+
+def headline_target_ids(plan: Plan, targets: list[TargetRow]) -> list[int]:
+    """The targets marked 重点指标; without any, the first few numeric targets reported monthly (1 query)."""
+    from targets.models import Target
+
+    marked = set(Target.objects.filter(key_task__plan=plan, is_headline=True).values_list("id", flat=True))
+    if marked:
+        return [t.id for t in targets if t.id in marked]
+    numeric = [t.id for t in targets if t.is_reported and t.kind != "milestone"]
+    return numeric[:HEADLINE_FALLBACK]
+
+
+def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
+    """One screen for a leader: headline, red list, sparklines, projections, latest circular.
+
+    Queries: progress_report (~6), last year's report where the plan ran last year (~6), headline ids (1),
+    latest circular (1). Every figure is the engine's.
+    """
+    from reports.models import Circular
+    from targets.queries import projections
+
+    report = progress_report(plan, year, month, region=region)
+    projected = projections(plan, report)
+    names = {r.id: r.name for r in report.regions}
+    by_id = {t.id: t for t in report.targets}
+    counted = [report.totals[t.id] for t in report.targets if t.is_reported]
+    counted = [c for c in counted if c.progress.status in COUNTED]  # as the circular's 总体情况 counts
+    headline = []
+    for target_id in headline_target_ids(plan, report.targets):
+        target, cell = by_id[target_id], report.totals[target_id]
+        headline.append(
+            RowCard(
+                row=progress_row(target, cell, region.name),
+                projection=projected.get((target_id, None)),
+                sparkline=[] if target.kind == "milestone" else monthly_points(report, target, cell),
+            )
+        )
+    return {
+        "at_schedule": sum(1 for c in counted if c.progress.meets_schedule),
+        "counted": len(counted),
+        "headline": headline,
+        "red_list": _red_list(report, names),
+        "shortfalls": _shortfalls(report, projected, region.name),
+        "projection_methods": PROJECTION_METHODS,
+        "circular": Circular.objects.filter(plan=plan, region=region).first(),
+        "has_figures": any(c.progress.reported for c in report.totals.values()),
+    }
+
+
+def _red_list(report: ProgressReport, names: dict[int, str]) -> list[dict]:
+    """Regions with targets seriously behind or overdue, the region with most first; one line per region."""
+    by_region: dict[int, list[dict]] = defaultdict(list)
+    for t in report.targets:
+        for c in report.target_cells(t.id):
+            if c.progress.status in RED_STATUSES:
+                by_region[c.region_id].append(progress_row(t, c, names[c.region_id]))
+    lines = []
+    for region_id, rows in by_region.items():
+        severe = [r for r in rows if r.status == Status.SEVERE]
+        overdue = [r for r in rows if r.status == Status.MILESTONE_OVERDUE]
+        worst = sorted(severe, key=lambda r: r.schedule_gap or 0) + overdue
+        lines.append(
+            {
+                "region_name": names[region_id],
+                "severe": severe,
+                "overdue": overdue,
+                "count": len(rows),
+                "examples": worst[:RED_EXAMPLES],
+                "more": max(len(worst) - RED_EXAMPLES, 0),
+            }
+        )
+    return sorted(lines, key=lambda line: -line["count"])
+
+
+def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[dict]:
+    rows = []
+    for t in report.targets:
+        p = projected.get((t.id, None))
+        if t.is_reported and p is not None and p.shortfall:
+            rows.append(RowCard(row=progress_row(t, report.totals[t.id], region_name), projection=p))
+    return rows
+
+
+def headline_codes(plan: Plan) -> tuple[str, ...]:
+    """The codes ("1-2") of the headline targets, chosen as on the leaders' page (2 queries at most)."""
+    from targets.models import Target
+
+    targets = Target.objects.filter(key_task__plan=plan).order_by("key_task__number", "number")
+    marked = targets.filter(is_headline=True)
+    if not marked.exists():
+        marked = targets.filter(is_reported=True).exclude(kind="milestone")[:HEADLINE_FALLBACK]
+    return tuple(f"{task}-{number}" for task, number in marked.values_list("key_task__number", "number"))

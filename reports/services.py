@@ -37,3 +37,26 @@ def jobs_requeue_waiting(*, max_minutes: int = 10) -> int:
     for job_id in waiting:
         _enqueue(build_circular, job_id)
     return len(waiting)
+
+
+def document_number_take(*, prefix: str, year: int, subject: str) -> str:
+    """The number of `subject` in the issuer's sequence for `year`: the one it was given, or the next free one.
+
+    Numbers are never reused: the unique constraint on (prefix, year, number) turns a race into a retry.
+    """
+    from django.db import IntegrityError, transaction
+    from django.db.models import Max
+
+    from reports.models import DocumentNumber
+
+    for _ in range(5):
+        existing = DocumentNumber.objects.filter(prefix=prefix, subject=subject).first()
+        if existing is not None:
+            return str(existing)
+        latest = DocumentNumber.objects.filter(prefix=prefix, year=year).aggregate(n=Max("number"))["n"] or 0
+        try:
+            with transaction.atomic():
+                return str(DocumentNumber.objects.create(prefix=prefix, year=year, number=latest + 1, subject=subject))
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not take a document number for {subject}")

@@ -19,11 +19,12 @@ def build_circular(self, job_id: int) -> int:
 
 @shared_task
 def generate_due_circulars() -> int:
-    from reports.circulars import circular_request, due_circulars
+    from reports.circulars import circular_request, due_circulars, extract_regions
 
     due = due_circulars(timezone.now())
     for plan, year, month in due:
-        circular_request(plan=plan, year=year, month=month, region=plan.region, automatic=True)
+        for region in [plan.region, *extract_regions(plan)]:
+            circular_request(plan=plan, year=year, month=month, region=region, automatic=True)
     return len(due)
 
 
@@ -37,3 +38,14 @@ def recover_stuck_jobs(max_minutes: int = 30) -> int:
 @shared_task
 def worker_heartbeat() -> None:
     cache.set(HEARTBEAT_KEY, str(time.time()), 600)
+
+
+@shared_task
+def escalate_notices() -> int:
+    """Unanswered follow-up notices past their deadline turn red (daily)."""
+    from django.utils import translation
+
+    from reports.followup import notices_escalate
+
+    with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
+        return notices_escalate(today=timezone.localdate())

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from reports import circular_views, views
+from reports import circular_views, leader_views, notice_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("leader/", leader_views.leader, name="leader"),
     path("ranking/", views.ranking, name="ranking"),
     path("trend/", views.trend, name="trend"),
     path("my-region/", views.my_region, name="my_region"),
@@ -17,5 +18,12 @@ urlpatterns = [
     path("circulars/jobs/<int:pk>/", circular_views.job_status, name="job_status"),
     path("circulars/jobs/<int:pk>/retry/", circular_views.job_retry, name="job_retry"),
     path("circulars/<int:pk>/<str:fmt>/", circular_views.circular_download, name="circular_download"),
+    path("notices/", notice_views.notice_list, name="notices"),
+    path("notices/issue/", notice_views.notice_issue, name="notice_issue"),
+    path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/sign/", notice_views.notice_sign, name="notice_sign"),
+    path("notices/<int:pk>/answer/", notice_views.notice_answer, name="notice_answer"),
+    path("notices/<int:pk>/review/", notice_views.notice_review, name="notice_review"),
+    path("notices/<int:pk>/<str:fmt>/", notice_views.notice_download, name="notice_download"),
     path("plans/<slug:slug>/next-steps/", circular_views.next_steps_edit, name="next_steps"),
 ]

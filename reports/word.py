@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from dataclasses import dataclass
 from io import BytesIO
 
 from docx import Document
@@ -23,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
+from reports.circular_layout import ANNEX_NOTE, CircularLayout, body_tables
 from targets.formatting import DASH, format_number, format_percent, format_points
 from targets.progress import Status
 
@@ -42,6 +44,9 @@ INDENT = Pt(32)  # two characters of 三号
 TABLE_HEADERS = ("排名", "地区", "年度目标", "累计", "完成率", "序时进度", "序时差", "状态")
 COLUMN_WIDTHS_CM = (1.3, 2.7, 2.2, 2.2, 1.8, 1.8, 1.6, 2.0)  # 15.6 cm: the text block of A4 under GB/T 9704
 NO_TASK_SPAN = (2, 6)  # 年度目标 … 序时差, merged into one “无任务” cell
+RED = RGBColor(0xC0, 0x00, 0x00)
+RED_HEX = "C00000"
+MASTHEAD_SIZE = Pt(30)
 HEADER_SHADE = "DDEBF7"
 DEMO_HEADER = "演示数据（仅供演示，非正式通报）"
 DIGITS = "〇一二三四五六七八九"
@@ -50,18 +55,25 @@ THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:c
 SHD_SUCCESSORS = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
 
 
-def build_circular_docx(content: CircularContent) -> bytes:
-    """The circular as the bytes of a .docx file."""
+def build_circular_docx(content: CircularContent, layout: CircularLayout | None = None) -> bytes:
+    """The circular as the bytes of a .docx file; `layout` adds the masthead, number, addressees and 版记."""
+    layout = layout or CircularLayout()
     document = Document()
     _page_setup(document.sections[0])
     _base_fonts(document)
-    _title_block(document, content)
+    if layout.masthead:
+        _masthead(document, layout)
+    _title_block(document, content, layout)
+    if layout.recipients:
+        _run(_paragraph(document, indent=False), f"{layout.recipients}：", BODY_FONT, BODY_SIZE)
     _body(document, content.opening)
     _overview(document, content)
-    _regions(document, content)
-    _problems(document, content)
+    _regions(document, content, layout)
+    _problems(document, content, layout)
     _next_steps(document, content)
-    _signature(document, content)
+    _signature(document, content, layout)
+    if layout.copy_to or layout.masthead:
+        _record(document, content, layout)
     _footer(document.sections[0])
     if content.is_demo:
         _demo_header(document.sections[0])
@@ -90,13 +102,45 @@ def chinese_date(day: dt.date) -> str:
 # --- sections of the text ------------------------------------------------------------------------------------
 
 
-def _title_block(document, content: CircularContent) -> None:
+def _masthead(document, layout: CircularLayout) -> None:
+    """发文机关标志 in red 小标宋, the 发文字号 under it, then the red rule (GB/T 9704 版头)."""
+    head = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
+    head.paragraph_format.space_before = Pt(24)
+    _run(head, layout.masthead, TITLE_FONT, MASTHEAD_SIZE).font.color.rgb = RED
+    number = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    number.paragraph_format.space_before = Pt(16)
+    if layout.document_number:
+        _run(number, layout.document_number, BODY_FONT, BODY_SIZE)
+    _border(number, "bottom", RED_HEX, size=18)
+    _paragraph(document, indent=False)
+
+
+def _border(paragraph, side: str, colour: str, size: int = 8) -> None:
+    borders = paragraph._p.get_or_add_pPr().find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        paragraph._p.get_or_add_pPr().insert_element_before(
+            borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"
+        )
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size))
+    line.set(qn("w:space"), "4")
+    line.set(qn("w:color"), colour)
+    borders.append(line)
+
+
+def _title_block(document, content: CircularContent, layout: CircularLayout) -> None:
     title = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=TITLE_LINE_SPACING)
     _run(title, content.title, TITLE_FONT, TITLE_SIZE)
-    meta = f"{content.issuer}　{chinese_date(content.issue_date)}"
-    if content.version > 1:
-        meta += f"（第{content.version}版）"
-    _run(_paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False), meta, SUBHEADING_FONT, BODY_SIZE)
+    if layout.extract_of:
+        line = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        _run(line, f"（{layout.extract_of}摘录）", SUBHEADING_FONT, BODY_SIZE)
+    if not layout.masthead:
+        meta = f"{content.issuer}　{chinese_date(content.issue_date)}"
+        if content.version > 1:
+            meta += f"（第{content.version}版）"
+        _run(_paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False), meta, SUBHEADING_FONT, BODY_SIZE)
     if content.document_number:
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         _run(line, f"依据文件：{content.document_number}", SUBHEADING_FONT, BODY_SIZE)
@@ -109,21 +153,21 @@ def _overview(document, content: CircularContent) -> None:
         _body(document, text)
 
 
-def _regions(document, content: CircularContent) -> None:
+def _regions(document, content: CircularContent, layout: CircularLayout) -> None:
+    """Tables only where regions can be compared, without 无任务 rows; the full tables are in the annex."""
     _heading(document, 2, "各地完成情况")
-    for index, target in enumerate(content.targets, 1):
+    for index, (target, rows) in enumerate(body_tables(content, layout), 1):
         heading = f"（{chinese_number(index)}）{target.code} {target.name}（单位：{target.unit}）"
         _run(_keep_with_next(_paragraph(document)), heading, SUBHEADING_FONT, BODY_SIZE)
-        if target.ranking:
-            _ranking_table(document, target)
-        else:
-            _body(document, "该指标未分解到各地。")
+        _ranking_table(document, target, rows)
+    _body(document, ANNEX_NOTE)
 
 
-def _problems(document, content: CircularContent) -> None:
+def _problems(document, content: CircularContent, layout: CircularLayout) -> None:
     _heading(document, 3, "存在问题")
-    numbered = len(content.problems) > 1
-    for index, text in enumerate(content.problems, 1):
+    problems = [*content.problems, *layout.follow_up]
+    numbered = len(problems) > 1
+    for index, text in enumerate(problems, 1):
         _body(document, f"{index}.{text}" if numbered else text)
 
 
@@ -134,18 +178,32 @@ def _next_steps(document, content: CircularContent) -> None:
             _body(document, text.strip())
 
 
-def _signature(document, content: CircularContent) -> None:
+def _signature(document, content: CircularContent, layout: CircularLayout) -> None:
     _paragraph(document, indent=False)
-    for text in (content.issuer, chinese_date(content.issue_date)):
+    for text in (layout.signer(content), chinese_date(content.issue_date)):
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
         line.paragraph_format.right_indent = INDENT
         _run(line, text, BODY_FONT, BODY_SIZE)
 
 
+def _record(document, content: CircularContent, layout: CircularLayout) -> None:
+    """The 版记: 抄送 and 印发机关 with the date, between rules."""
+    _paragraph(document, indent=False)
+    if layout.copy_to:
+        line = _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT, indent=False)
+        _border(line, "top", "000000")
+        _run(line, f"抄送：{layout.copy_to}。", BODY_FONT, Pt(14))
+    printed = _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT, indent=False)
+    _border(printed, "top", "000000")
+    _border(printed, "bottom", "000000")
+    printer = layout.printed_by or layout.signer(content)
+    _run(printed, f"{printer}　　{chinese_date(content.issue_date)}印发", BODY_FONT, Pt(14))
+
+
 # --- the ranking table ---------------------------------------------------------------------------------------
 
 
-def _ranking_table(document, target: TargetSummary) -> None:
+def _ranking_table(document, target: TargetSummary, rows: list[RankingRow] | None = None) -> None:
     table = document.add_table(rows=1, cols=len(TABLE_HEADERS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -155,7 +213,7 @@ def _ranking_table(document, target: TargetSummary) -> None:
         _shade(cell, HEADER_SHADE)
     _row_flags(table.rows[0], header=True)
     template = None
-    for entry in target.ranking:
+    for entry in target.ranking if rows is None else rows:
         texts = ranking_texts(entry, target.unit)
         if template is not None and entry.has_task and all(texts):
             _copy_row(table, template, texts, Status(entry.status_code).fill)
@@ -351,3 +409,53 @@ def _demo_header(section) -> None:
     _format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
     run = _run(paragraph, DEMO_HEADER, HEADING_FONT, Pt(12), bold=True)
     run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+
+# --- the follow-up notice (督办单) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    masthead: str
+    number: str
+    colour_label: str  # 红 / 黄 / 蓝
+    region_name: str
+    target_name: str
+    period: str  # 2026年1—10月
+    reason: str
+    requirement: str
+    answer_due: dt.date
+    issue_date: dt.date
+
+
+NOTICE_COLOURS = {"红": RGBColor(0xC0, 0x00, 0x00), "黄": RGBColor(0xBF, 0x8F, 0x00), "蓝": RGBColor(0x1F, 0x4E, 0x99)}
+
+
+def build_notice_docx(notice: NoticeText) -> bytes:
+    """A one-page 督办单: masthead, number, colour, addressee, the matter, what to answer and by when."""
+    document = Document()
+    _page_setup(document.sections[0])
+    _base_fonts(document)
+    _masthead(document, CircularLayout(masthead=notice.masthead, document_number=notice.number))
+    title = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=TITLE_LINE_SPACING)
+    _run(title, f"{notice.colour_label}色督办单", TITLE_FONT, TITLE_SIZE).font.color.rgb = NOTICE_COLOURS.get(
+        notice.colour_label, RED
+    )
+    _paragraph(document, indent=False)
+    _run(_paragraph(document, indent=False), f"{notice.region_name}：", BODY_FONT, BODY_SIZE)
+    _body(document, f"经核查，你地区“{notice.target_name}”指标{notice.period}{notice.reason}。")
+    if notice.requirement:
+        _body(document, notice.requirement)
+    _body(
+        document,
+        f"请于{chinese_date(notice.answer_due)}前在平台签收本督办单，并反馈滞后原因、整改措施和完成时限。",
+    )
+    _paragraph(document, indent=False)
+    for text in (notice.masthead, chinese_date(notice.issue_date)):
+        line = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        line.paragraph_format.right_indent = INDENT
+        _run(line, text, BODY_FONT, BODY_SIZE)
+    document.core_properties.title = _clean(f"{notice.number} {notice.colour_label}色督办单")
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

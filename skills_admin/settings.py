@@ -155,6 +155,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded and generated files live outside static, never served directly.
 MEDIA_ROOT = Path(env.str("SKILLS_ADMIN_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Circular PDFs are printed by headless Chromium (bin/setup installs Debian's chromium and fonts-noto-cjk).
+CIRCULAR_PDF = env.bool("CIRCULAR_PDF", default=True)
+CHROMIUM_BINARY = env.str("CHROMIUM_BINARY", default="")
 
 # Upload limits (Excel entry and plan import).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
@@ -178,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "reports.tasks.worker_heartbeat", "schedule": 60.0},
     "recover-stuck-circular-jobs": {"task": "reports.tasks.recover_stuck_jobs", "schedule": 300.0},
     "reminders-due": {"task": "targets.tasks.send_due_reminders", "schedule": crontab(hour=9, minute=0)},
+    "escalate-notices": {"task": "reports.tasks.escalate_notices", "schedule": crontab(minute=15, hour=8)},
 }
 
 # Reminders (催报) and notifications: the bell is always on; email and group-robot webhooks as configured.

@@ -12,10 +12,10 @@ from targets.forms import ReturnForm
 
 @login_required
 def home(request):
-    """What to do now, by role; the leader lands on the overview."""
+    """What to do now, by role; the leader lands on the leaders' page (领导驾驶舱)."""
     role = scope_for(request.user).role
     if role == "leader":
-        return redirect("reports:overview")
+        return redirect("reports:leader")
     builders = {"reporter": home_data.reporter_home, "viewer": home_data.viewer_home, "admin": home_data.admin_home}
     today = timezone.localdate()
     ctx = {"role": role, "today": today, **(builders[role](request.user, today) if role in builders else {})}

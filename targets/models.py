@@ -54,6 +54,7 @@ class Target(models.Model):
     )
     needs_review = models.BooleanField("待复核", default=False, help_text="读不出数字的原文，需人工复核")
     is_reported = models.BooleanField("按月填报", default=True)
+    is_headline = models.BooleanField("重点指标", default=False, help_text="领导驾驶舱和通报排名优先展示")
     # How a target nobody reports monthly is judged (年底统计核定, 年终考核 …); shown instead of 未报.
     assessment = models.CharField("考核方式", max_length=100, blank=True)
     # A per-unit quota (每个市, 各县(区), 各功能区): `value` is what each unit of this level must reach.

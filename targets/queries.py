@@ -755,3 +755,58 @@ def current_shares(target: Target | None, year: int) -> dict[int, Decimal | None
             "region_id", "value"
         )
     )
+
+
+# --- projected outcome (预计全年完成), issue 14 ---------------------------------------------------------------
+
+ProjectionKey = tuple[int, int | None]  # (target_id, region_id); region None = the whole scope
+
+
+def projections(plan: Plan, report: ProgressReport) -> dict[ProjectionKey, progress.Projection]:
+    """Every cell's projected year-end outcome, from the report's own monthly figures.
+
+    Flows follow last year's monthly profile where the plan ran last year (one more `progress_report`, a
+    constant number of queries); otherwise the current pace.
+    """
+    last = _last_year_report(plan, report)
+    start = _start_month(plan, report.year)
+    result: dict[ProjectionKey, progress.Projection] = {}
+    for target in report.targets:
+        holders = [(r.id, report.cell(target.id, r.id)) for r in report.regions]
+        holders.append((None, report.totals.get(target.id)))
+        for region_id, cell in holders:
+            if cell is None:
+                continue
+            previous = _last_year_monthly(last, target.id, region_id)
+            result[(target.id, region_id)] = _project_cell(target, cell, report.month, start, previous)
+    return result
+
+
+def _project_cell(target: TargetRow, cell: Cell, month: int, start: int, last_year: MonthMap | None):
+    if target.kind == progress.MILESTONE:
+        meets = cell.progress.status != progress.Status.MILESTONE_OVERDUE
+        return progress.Projection(None, None, meets, progress.METHOD_MILESTONE)
+    return progress.project(
+        kind=target.kind,
+        period=target.period,
+        target=cell.progress.target,
+        figures=cell.monthly,
+        month=month,
+        due_month=target.due_month,
+        start_month=start,
+        higher_is_better=target.higher_is_better,
+        last_year=last_year,
+    )
+
+
+def _last_year_report(plan: Plan, report: ProgressReport) -> ProgressReport | None:
+    if plan.start_date.year >= report.year:
+        return None
+    return progress_report(plan, report.year - 1, 12, region=report.region)
+
+
+def _last_year_monthly(last: ProgressReport | None, target_id: int, region_id: int | None) -> MonthMap | None:
+    if last is None:
+        return None
+    cell = last.totals.get(target_id) if region_id is None else last.cell(target_id, region_id)
+    return cell.monthly if cell is not None else None

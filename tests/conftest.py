@@ -189,6 +189,12 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def circulars_without_pdf(settings):
+    """Printing a PDF starts Chromium (~1 s); the tests that check the PDF turn it back on."""
+    settings.CIRCULAR_PDF = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s a user; the cast alone has six. Login tests still hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_region_webhook_url'),
+        ('plans', '0005_region_webhook_url'),
         ('targets', '0003_target_readings_per_unit_demo_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

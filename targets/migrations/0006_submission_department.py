@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_plan_entry_basis'),
+        ('plans', '0006_plan_entry_basis'),
         ('targets', '0005_figure_cumulative_entry_flags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0006_submission_department'),
+        ('targets', '0007_per_unit_school'),
     ]
 
     operations = [

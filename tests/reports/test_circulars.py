@@ -115,7 +115,7 @@ def test_word_document_states_the_engine_figures(built, client, demo_plan, regio
     )
     rate = report.totals[flow.id].progress.completion_rate
     assert f"完成年度目标的{rate:.1f}%" in text
-    assert len(document.tables) >= 10
+    assert 1 <= len(document.tables) <= 4  # headline targets only; the full tables are in the Excel annex
 
 
 def test_regenerating_keeps_earlier_versions_with_who_and_when(

@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from reports.circular_layout import ANNEX_NOTE, has_comparison
 from reports.word import build_circular_docx, chinese_date, chinese_number
 from targets.formatting import format_number, format_percent, format_points
 from tests.reports.test_excel import HYPERLINK_REGION, sample_content
@@ -184,10 +185,11 @@ def test_one_ranking_table_per_target_with_repeated_header(document, content):
         assert table.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
 
 
-def test_ranking_table_rows_equal_the_input(document, content):
-    for table, target in zip(document.tables, content.targets, strict=True):
+def test_ranking_table_rows_equal_the_input_without_no_task_rows(document, content):
+    compared = [t for t in content.targets if has_comparison(t)]
+    for table, target in zip(document.tables, compared, strict=True):
         rows = [[c.text for c in row.cells] for row in table.rows[1:]]
-        assert rows == [expected_texts(entry) for entry in target.ranking]
+        assert rows == [expected_texts(entry) for entry in target.ranking if entry.has_task]
 
 
 def test_ranking_table_figures_as_printed(document):
@@ -197,13 +199,14 @@ def test_ranking_table_figures_as_printed(document):
     assert HYPERLINK_REGION in [r[1] for r in rows]
 
 
-def test_no_task_cells_are_merged_across_the_figures(document):
-    table = document.tables[1]
-    no_task = [row for row in table.rows if row.cells[1].text in ("盘锦市", "阜新市")]
-    assert len(no_task) == 2
-    for row in no_task:
-        spans = row._tr.findall(f".//{qn('w:gridSpan')}")
-        assert [s.get(qn("w:val")) for s in spans] == ["5"]
+def test_no_task_rows_stay_out_of_the_word_body(document, content):
+    compared = [t for t in content.targets if has_comparison(t)]
+    assert any(not entry.has_task for t in compared for entry in t.ranking)
+    for table, target in zip(document.tables, compared, strict=True):
+        names = {row.cells[1].text for row in table.rows}
+        assert not names & {entry.region_name for entry in target.ranking if not entry.has_task}
+        assert "无任务" not in {c.text for row in table.rows for c in row.cells}
+    assert ANNEX_NOTE in [p.text for p in document.paragraphs]
 
 
 def test_table_text_is_fangsong_10_5pt(document):
@@ -220,11 +223,11 @@ def test_control_characters_do_not_break_the_file(content):
     assert "（一）1-1 职业技能培训（单位：万人次）" in texts
 
 
-def test_a_target_without_regions_gets_a_sentence_instead_of_a_table(content):
+def test_a_target_without_regions_to_compare_gets_no_table(content):
     empty = dataclasses.replace(content.targets[0], ranking=[])
     document = Document(BytesIO(build_circular_docx(dataclasses.replace(content, targets=[empty]))))
     assert not document.tables
-    assert "该指标未分解到各地。" in [p.text for p in document.paragraphs]
+    assert ANNEX_NOTE in [p.text for p in document.paragraphs]
 
 
 # --- PDF through LibreOffice, where installed ------------------------------------------------------------------

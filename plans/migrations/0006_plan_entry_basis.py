@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_region_webhook_url'),
+        ('plans', '0005_region_webhook_url'),
     ]
 
     operations = [

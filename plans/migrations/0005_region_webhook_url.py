@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_alter_region_level'),
+        ('plans', '0004_profile_national_role'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0003_target_readings_per_unit_demo_figures'),
+        ('targets', '0006_submission_department'),
     ]
 
     operations = [
