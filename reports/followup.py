@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import Plan, Region
+from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
 from reports.models import CircularStyle, Notice, NoticeEvent
 from targets.formatting import format_percent
@@ -167,9 +167,14 @@ def notice_issue(
 
 
 def _check_region_user(notice: Notice, user) -> None:
-    scope = scope_for(user)
-    if not (scope.can_enter_figures and scope.covers(notice.region)) or scope.is_global:
+    if not is_region_reporter(scope_for(user), notice):
         raise PermissionDenied("只有被督办地区的填报人员可以签收和反馈")
+
+
+def is_region_reporter(scope, notice: Notice) -> bool:
+    """The reporters of the region a notice is addressed to (or of a region above it) sign and answer it; an
+    admin, who checks the answer, never answers for the region."""
+    return scope.role == Profile.Role.REPORTER and scope.covers(notice.region)
 
 
 def notice_sign(*, notice: Notice, user) -> Notice:

@@ -1,5 +1,7 @@
 """The leaders' page (领导驾驶舱): one phone-readable screen, read from the progress engine."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -11,8 +13,9 @@ from targets.selection import filter_context, resolve
 def leader(request):
     sel = resolve(request)
     data = queries.leader_page(sel.plan, sel.year, sel.month, sel.region)
-    for row in data["headline"]:
-        row["spark"] = charts.sparkline(row["sparkline"]) if row["sparkline"] else None
+    data["headline"] = [
+        replace(card, spark=charts.sparkline(card.sparkline) if card.sparkline else None) for card in data["headline"]
+    ]
     ctx = {
         **filter_context(request, sel),
         "action_url": request.path,

@@ -156,15 +156,10 @@ def format_document_number(prefix: str, year: int, number: int) -> str:
 
 class NoticeQuerySet(models.QuerySet):
     def visible_to(self, user) -> NoticeQuerySet:
-        """Admins see every notice; anyone else only the notices of their own region and below."""
+        """The notices of the user's own region and below (an admin's province, a reporter's city)."""
         from plans.scope import scope_for
 
-        scope = scope_for(user)
-        if scope.is_global:
-            return self
-        if scope.region is None:
-            return self.none()
-        return self.filter(**scope.region_paths_filter())
+        return self.filter(scope_for(user).q())
 
     def open(self) -> NoticeQuerySet:
         return self.exclude(status=Notice.Status.CLOSED)

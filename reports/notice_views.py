@@ -73,7 +73,7 @@ def notice_detail(request, pk):
     ctx = {
         "notice": notice,
         "events": notice.events.select_related("user"),
-        "can_answer": scope.can_enter_figures and not scope.is_global and notice.awaiting_answer,
+        "can_answer": followup.is_region_reporter(scope, notice) and notice.awaiting_answer,
         "can_review": scope.is_admin and notice.status == Notice.Status.ANSWERED,
         "answer_form": NoticeAnswerForm(),
         "review_form": NoticeReviewForm(),

@@ -108,9 +108,9 @@ def test_admin_home_lists_late_regions_after_the_deadline(month, client_for):
     assert all(f"测试行动 · {c.name} · 未报" in late for c in month["cities"])
 
 
-def test_leader_lands_on_the_overview(month, client_for):
+def test_leader_lands_on_the_leaders_page(month, client_for):
     response = client_for(month["leader"]).get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse("reports:overview")
+    assert response.status_code == 302 and response.url == reverse("reports:leader")
 
 
 def test_user_without_a_role_is_told_what_to_do(cast, client_for):
