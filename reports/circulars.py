@@ -57,7 +57,7 @@ def circular_content(
     """Everything the circular says, read from the progress engine (the same figures as the dashboards)."""
     today = today or timezone.localdate()
     report = progress_report(plan, year, month, region=region, today=today)
-    reporting = completeness(plan, year, month)
+    reporting = _reporting_within(completeness(plan, year, month), region)
     summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]
     return CircularContent(
         title=circular_title(plan, year, month),
@@ -197,6 +197,15 @@ def _problems(report: ProgressReport, reporting) -> list[str]:
 
 def _region_name(report: ProgressReport, region_id: int) -> str:
     return next(r.name for r in report.regions if r.id == region_id)
+
+
+def _reporting_within(reporting, region: Region):
+    """Who reported, limited to the circular's region: a city's circular names only its own non-reporters."""
+    rows = [r for r in reporting.rows if r.region.is_within(region)]
+    if len(rows) == len(reporting.rows):
+        return reporting
+    submitted = [r for r in rows if r.status in ("submitted", "approved")]
+    return type(reporting)(rows, len(rows), len(submitted), sum(1 for r in submitted if r.on_time))
 
 
 def _completeness_row(row) -> CompletenessRow:

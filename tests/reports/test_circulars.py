@@ -273,3 +273,16 @@ def test_a_job_whose_message_was_lost_is_published_again_and_built_once(demo_pla
     assert job.status == CircularJob.Status.DONE and fresh.status == CircularJob.Status.QUEUED
     assert circular_build(job_id=job.pk) == job.circular  # its first message arriving late builds nothing more
     assert Circular.objects.filter(plan=demo_plan).count() == 1
+
+
+def test_a_citys_circular_names_only_its_own_non_reporters(demo_plan, region):
+    from reports.circulars import circular_content
+
+    open_month = 11  # some cities have not reported November yet
+    province = circular_content(demo_plan, YEAR, open_month, region("210000"), today=DEMO_TODAY)
+    missing = next(p for p in province.problems if p.startswith("未按时报送"))
+    other_city = next(r.region_name for r in province.completeness if r.region_name != "沈阳市")
+    city = circular_content(demo_plan, YEAR, open_month, region(SHENYANG), today=DEMO_TODAY)
+    assert "、" in missing
+    assert not any(other_city in p for p in city.problems)
+    assert all(r.region_name == "沈阳市" for r in city.completeness)
