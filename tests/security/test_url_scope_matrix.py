@@ -94,7 +94,7 @@ def test_viewer_asking_for_another_citys_region_gets_404(demo_plan, region, cast
         if keys or name in PUBLIC or name in {"logout", "home"}:
             continue
         response = client.get(f"{url}?plan={demo_plan.slug}&region={SHENYANG}")
-        assert response.status_code in (403, 404, 405) or name in {"plans:list", "plans:import"}, (
+        assert response.status_code in (403, 404, 405) or name in {"plans:list", "plans:import", "api_tokens"}, (
             name,
             response.status_code,
         )
@@ -160,6 +160,7 @@ SCOPE_PAGES = {
     "targets:entry",
     "api:plan_list",
     "api:region_list",
+    "api_tokens",
 }
 EXPORTS = [("ranking", "csv"), ("ranking", "xlsx"), ("my_region", "xlsx"), ("overview", "csv")]
 
@@ -195,7 +196,9 @@ def world(demo_plan, region, tmp_path, time_machine):
             plan=plan, region=where, year=year, month=month, status="failed", error=MARKS[name]
         )
         allocation = Allocation.objects.filter(region=where, target__key_task__plan=plan).order_by("pk").first()
+        token, _ = ApiToken.issue(make_user(f"owner_{name}", Profile.Role.VIEWER, code), "他人的令牌")
         objects[name] = {
+            "token": token,
             "plan": plan,
             "region": where,
             "year": year,
@@ -217,6 +220,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:job_status": obj["job"].pk,
         "reports:job_retry": obj["job"].pk,
         "reports:circular_download": obj["circular"].pk,
+        "api_token_revoke": obj["token"].pk,  # someone else's token, whatever the role
     }.get(name)
     values = {
         "slug": obj["plan"].slug,
@@ -298,6 +302,7 @@ def _post_body(name: str, obj: dict):
         "reports:next_steps": {"next_steps": "矩阵测试要求"},
         "reports:circular_request": {"plan": plan.slug, "year": year, "month": month},
         "reports:job_retry": {},
+        "api_token_revoke": {},
         "plans:import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
     }.get(name)
 
@@ -350,6 +355,7 @@ def _snapshot(obj: dict) -> str:
         Plan.objects.filter(pk=plan.pk).values_list("next_steps", flat=True)[0],
         CircularJob.objects.filter(region=region).count(),
         Plan.objects.count(),
+        ApiToken.objects.filter(pk=obj["token"].pk).exists(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
