@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,7 +49,7 @@ def worst_permitted() -> bytes:
             "按实名制系统统计" * 10,
             False,
         )
-        for n in range(1, MAX_CELLS // 18)  # 13 columns on the entry sheet, 4 on the markers sheet, and a margin
+        for n in range(1, MAX_CELLS // 19)  # 13 columns on the entry sheet, 5 on the markers sheet, and a margin
     ]
     data = build_entry_template(plan_title="基准", plan_slug="bench", year=2022, month=11, rows=rows)
     workbook = load_workbook(BytesIO(data))
@@ -71,6 +72,37 @@ def merged_bomb() -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return _with_merge(buffer.getvalue(), "A1:BH20000")
+
+
+def cells_bomb() -> bytes:
+    """Numbers in 60 columns, as many rows as the row limit allows (1.2 million cells): refused at MAX_CELLS."""
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    from skills_admin.lib.xlsx import MAX_CELLS
+
+    letters = [get_column_letter(c) for c in range(1, 61)]
+    rows = MAX_CELLS // 60 + 1000
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>1</v></c>' for col in letters) + "</row>"
+        for r in range(1, rows + 1)
+    ).encode()
+    buffer = BytesIO()
+    Workbook().save(buffer)
+    out = BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb"<sheetData\s*/>|<sheetData></sheetData>",
+                    lambda _: b"<sheetData>" + body + b"</sheetData>",
+                    content,
+                )
+            target.writestr(info.filename, content)
+    return out.getvalue()
 
 
 def _with_merge(data: bytes, ref: str) -> bytes:
@@ -129,7 +161,8 @@ def main() -> None:
 
     django.setup()
     with tempfile.TemporaryDirectory() as folder:
-        for name, build in (("worst_permitted", worst_permitted), ("merged_bomb", merged_bomb)):
+        cases = (("worst_permitted", worst_permitted), ("merged_bomb", merged_bomb), ("cells_bomb", cells_bomb))
+        for name, build in cases:
             path = Path(folder) / f"{name}.xlsx"
             path.write_bytes(build())
             out = subprocess.run([sys.executable, __file__, str(path)], capture_output=True, text=True, check=True)

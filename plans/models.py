@@ -307,6 +307,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True)  # None: expired (tokens made before expiry)
 
     class Meta:
         verbose_name = "接口令牌"
@@ -322,10 +323,15 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
-        """Create a token; the clear key is returned once and never stored."""
+    def issue(cls, user, name: str, *, days: int | None = None) -> tuple[ApiToken, str]:
+        """Create a token valid for `days` (API_TOKEN_DAYS by default); the clear key is returned once, never stored."""
         import secrets
 
+        from django.utils import timezone
+
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        expires_at = timezone.now() + dt.timedelta(days=days or settings.API_TOKEN_DAYS)
+        token = cls.objects.create(
+            user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8], expires_at=expires_at
+        )
         return token, key

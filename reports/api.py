@@ -52,7 +52,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         found = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), user__is_active=True)
+            .filter(key_hash=ApiToken.hash_key(token), user__is_active=True, expires_at__gt=timezone.now())
             .first()
         )
         if found is None:

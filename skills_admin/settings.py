@@ -120,6 +120,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)  # a read-API token expires after this many days
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # Lock a user name from one address only: locking the name alone lets anyone lock out `admin` from anywhere.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -77,7 +78,14 @@ class GridForm(forms.Form):
         from targets.excel import parse_figure_value
 
         cleaned = super().clean()
+        first, last = self.date_bounds()
         for row in self.grid.rows:
+            day = cleaned.get(f"date_{row.allocation_id}")
+            if day is not None and not first <= day <= last:
+                self.add_error(
+                    f"date_{row.allocation_id}",
+                    f"{row.target.name}：完成日期应在{first:%Y-%m-%d}至{last:%Y-%m-%d}之间",
+                )
             name = f"value_{row.allocation_id}"
             if name in self.fields and name not in self.errors:
                 try:
@@ -87,6 +95,11 @@ class GridForm(forms.Form):
                 except ValueError as exc:
                     self.add_error(name, f"{row.target.name}：{exc}")
         return cleaned
+
+    def date_bounds(self) -> tuple[dt.date, dt.date]:
+        """A milestone is done within the plan's years, give or take one (early starts, late reports)."""
+        plan = self.grid.plan
+        return dt.date(plan.start_date.year - 1, 1, 1), dt.date(plan.end_date.year + 1, 12, 31)
 
     def entries(self) -> list[FigureEntry]:
         data = self.cleaned_data

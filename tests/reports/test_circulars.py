@@ -292,3 +292,16 @@ def test_circular_of_demo_figures_on_real_allocations_says_demo(db):
     assert circular_content(plan, 2024, 1, province, today=dt.date(2024, 2, 20)).is_demo is False
     MonthlyFigure.objects.filter(allocation__target=target).update(is_demo=True)
     assert circular_content(plan, 2024, 1, province, today=dt.date(2024, 2, 20)).is_demo is True
+
+
+def test_a_citys_circular_names_only_its_own_non_reporters(demo_plan, region):
+    from reports.circulars import circular_content
+
+    open_month = 11  # some cities have not reported November yet
+    province = circular_content(demo_plan, YEAR, open_month, region("210000"), today=DEMO_TODAY)
+    missing = next(p for p in province.problems if p.startswith("未按时报送"))
+    other_city = next(r.region_name for r in province.completeness if r.region_name != "沈阳市")
+    city = circular_content(demo_plan, YEAR, open_month, region(SHENYANG), today=DEMO_TODAY)
+    assert "、" in missing
+    assert not any(other_city in p for p in city.problems)
+    assert all(r.region_name == "沈阳市" for r in city.completeness)

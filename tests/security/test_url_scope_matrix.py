@@ -95,7 +95,8 @@ def test_viewer_asking_for_another_citys_region_gets_404(demo_plan, region, cast
         if keys or name in PUBLIC or name in {"logout", "home"}:
             continue
         response = client.get(f"{url}?plan={demo_plan.slug}&region={SHENYANG}")
-        own = {"plans:list", "targets:plan_import", "targets:notifications"}  # lists of the user's own, no region
+        # lists of the user's own, no region
+        own = {"plans:list", "targets:plan_import", "targets:notifications", "api_tokens"}
         assert response.status_code in (403, 404, 405) or name in own, (
             name,
             response.status_code,
@@ -111,3 +112,303 @@ def test_city_reporter_can_open_own_grid_but_not_another_citys(demo_plan, cast, 
     assert client.get(own).status_code == 200
     assert client.get(other).status_code == 404
     assert client.post(other, {"version": 0}).status_code == 404
+
+
+# --- The full matrix (issue 12) ------------------------------------------------------------------------------
+#
+# Every named URL of the product and of the API × every role × objects inside and outside the role's subtree,
+# with valid POST bodies so that only a permission check can refuse. Unique markers are planted in the remarks
+# (figures, audit entries), the circular files and job errors of 大连 (a draft month), 吉林 and 沈阳; a response
+# (html, csv, xlsx, docx, json) must never carry the marker of a region outside the role's subtree, and a refused
+# write must leave the database as it was.
+
+import hashlib  # noqa: E402
+import io  # noqa: E402
+import zipfile  # noqa: E402
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+from plans.models import ApiToken, Plan, Profile  # noqa: E402
+from reports.models import Circular, CircularJob  # noqa: E402
+from targets.excel import COL_ID, COL_VALUE, FIRST_DATA_ROW, build_entry_template  # noqa: E402
+from targets.exports import template_rows  # noqa: E402
+from targets.grid import grid_for  # noqa: E402
+from tests.conftest import DALIAN, DEMO_TODAY, LIAONING, make_region, make_user  # noqa: E402
+
+MARKS = {"shenyang": "MXSHENYANG7", "dalian": "MXDALIAN7", "jilin": "MXJILIN7"}
+SETS = {  # object set → (plan slug, year, open month, region code)
+    "shenyang": ("liaoning-2022", 2022, 11, SHENYANG),
+    "dalian": ("liaoning-2022", 2022, 11, DALIAN),
+    "jilin": ("jilin-2022", 2023, 6, "220100"),
+}
+# role → (profile role, region code, the object sets inside its subtree)
+ROLES = {
+    "admin_liaoning": (Profile.Role.ADMIN, LIAONING, {"shenyang", "dalian"}),
+    "admin_jilin": (Profile.Role.ADMIN, "220000", {"jilin"}),
+    "admin_shenyang": (Profile.Role.ADMIN, SHENYANG, {"shenyang"}),
+    "reporter_shenyang": (Profile.Role.REPORTER, SHENYANG, {"shenyang"}),
+    "viewer_shenyang": (Profile.Role.VIEWER, SHENYANG, {"shenyang"}),
+    "leader_province": (Profile.Role.LEADER, LIAONING, {"shenyang", "dalian"}),
+    "leader_city": (Profile.Role.LEADER, SHENYANG, {"shenyang"}),
+    "leader_county": (Profile.Role.LEADER, "210102", set()),
+    "no_profile": (None, None, set()),
+}
+NOT_SENT = {"logout", "login", "healthz", "api:openapi-view", "api:openapi-json", "api:api-root"}
+# Pages that name no object: whatever the query says, they show the user's own scope (markers still checked).
+SCOPE_PAGES = {
+    "home",
+    "plans:list",
+    "plans:import",
+    "targets:audit_log",
+    "targets:entry",
+    "api:plan_list",
+    "api:region_list",
+    "api_tokens",
+}
+EXPORTS = [("ranking", "csv"), ("ranking", "xlsx"), ("my_region", "xlsx"), ("overview", "csv")]
+
+
+@pytest.fixture
+def world(demo_plan, region, tmp_path, time_machine):
+    """Markers planted, one circular and one failed job per object set, a county under 沈阳, the users."""
+    time_machine.move_to(DEMO_TODAY)
+    make_region("210102", "和平区", "county", region(SHENYANG))
+    objects = {}
+    for name, (slug, year, month, code) in SETS.items():
+        plan, where = Plan.objects.get(slug=slug), region(code)
+        MonthlyFigure.objects.filter(allocation__region=where).update(remark=MARKS[name])
+        AuditEntry.objects.create(subject=AuditEntry.Subject.FIGURE, plan=plan, region=where, remark=MARKS[name])
+        if name != "shenyang":  # a draft month: withheld from peers
+            Submission.objects.filter(plan=plan, region=where, year=year, month=month).update(status="draft")
+        # The review URL returns the month before, which is approved: a valid action, refused only by scope.
+        reviewed = Submission.objects.get(plan=plan, region=where, year=year, month=month - 1, status="approved")
+        files = {fmt: tmp_path / f"{name}.{fmt}" for fmt in ("docx", "xlsx")}
+        for path in files.values():
+            path.write_bytes(MARKS[name].encode())
+        circular = Circular.objects.create(
+            plan=plan,
+            region=where,
+            year=year,
+            month=month,
+            version=1,
+            title=f"通报{name}",
+            docx_path=str(files["docx"]),
+            xlsx_path=str(files["xlsx"]),
+        )
+        job = CircularJob.objects.create(
+            plan=plan, region=where, year=year, month=month, status="failed", error=MARKS[name]
+        )
+        allocation = Allocation.objects.filter(region=where, target__key_task__plan=plan).order_by("pk").first()
+        token, _ = ApiToken.issue(make_user(f"owner_{name}", Profile.Role.VIEWER, code), "他人的令牌")
+        objects[name] = {
+            "token": token,
+            "plan": plan,
+            "region": where,
+            "year": year,
+            "month": month,
+            "submission": reviewed,
+            "circular": circular,
+            "job": job,
+            "allocation": allocation,
+        }
+    users = {}
+    for role, (profile_role, code, _) in ROLES.items():
+        users[role] = make_user(f"m_{role}", profile_role, code)
+    return {"objects": objects, "users": users}
+
+
+def _kwargs(name: str, obj: dict, keys) -> dict:
+    pk = {
+        "targets:submission_review": obj["submission"].pk,
+        "reports:job_status": obj["job"].pk,
+        "reports:job_retry": obj["job"].pk,
+        "reports:circular_download": obj["circular"].pk,
+        "api_token_revoke": obj["token"].pk,  # someone else's token, whatever the role
+    }.get(name)
+    values = {
+        "slug": obj["plan"].slug,
+        "year": obj["year"],
+        "month": obj["month"],
+        "region_code": obj["region"].code,
+        "allocation_id": obj["allocation"].pk,
+        "pk": pk,
+        "action": "return",
+        "fmt": "docx",
+        "table": "ranking",
+    }
+    return {k: values[k] for k in keys}
+
+
+# URLs whose only object is the plan (by slug): outside when the plan is not visible; a foreign region in their
+# body (an upload, an allocation) must still leave the database unchanged.
+PLAN_ONLY = {
+    "plans:detail",
+    "targets:allocations",
+    "targets:template",
+    "targets:upload",
+    "reports:next_steps",
+    "api:plan_detail",
+    "api:target_list",
+    "api:allocation_list",
+    "api:plan_completeness",
+}
+
+
+def _requests(world):
+    """(object set, url name, url, method, body) for every pattern of the URLconf and the API."""
+    for set_name, obj in world["objects"].items():
+        query = f"?plan={obj['plan'].slug}&year={obj['year']}&month={obj['month']}&region={obj['region'].code}"
+        for name, pattern in _named_patterns():
+            if name in NOT_SENT:
+                continue
+            keys = list(pattern.pattern.regex.groupindex)
+            if name == "reports:table_export":
+                for table, fmt in EXPORTS:
+                    url = reverse(name, kwargs={"table": table, "fmt": fmt}) + query
+                    yield set_name, name, url, "get", None
+                continue
+            url = reverse(name, kwargs=_kwargs(name, obj, keys))
+            if name.startswith("api:"):
+                period = f"?year={obj['year']}&month={obj['month']}"
+                region_filter = "" if name in PLAN_ONLY else f"&region={obj['region'].code}"
+                yield set_name, name, url + period + region_filter, "api", None
+                continue
+            yield set_name, name, url + ("" if keys else query), "get", None
+            body = _post_body(name, obj)
+            if body is not None:
+                yield set_name, name, url, "post", body
+
+
+def _post_body(name: str, obj: dict):
+    plan, region, year, month = obj["plan"], obj["region"], obj["year"], obj["month"]
+    if name == "targets:grid":
+        grid = grid_for(plan, year, month, region, today=DEMO_TODAY)
+        body = {"version": grid.version}
+        for row in grid.rows:
+            pk = row.allocation_id
+            shown = "" if row.value is None else f"{row.value.normalize():f}"
+            body |= {
+                f"value_{pk}": shown,
+                f"orig_value_{pk}": shown,
+                f"remark_{pk}": row.remark,
+                f"orig_remark_{pk}": row.remark,
+            }
+        first = next(r for r in grid.rows if not r.is_milestone)
+        body[f"value_{first.allocation_id}"] = "1"
+        return body
+    if name == "targets:upload":
+        return {"file": _template_file(plan, year, month, region)}
+    return {
+        "targets:reopen": {"until": "2030-12-31"},
+        "targets:submission_review": {"reason": "矩阵测试"},
+        "targets:allocations": {f"r_{region.pk}": "5"},
+        "reports:next_steps": {"next_steps": "矩阵测试要求"},
+        "reports:circular_request": {"plan": plan.slug, "year": year, "month": month},
+        "reports:job_retry": {},
+        "api_token_revoke": {},
+        "plans:import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
+    }.get(name)
+
+
+def _template_file(plan, year, month, region) -> SimpleUploadedFile:
+    import openpyxl
+
+    superuser = type("Everyone", (), {"is_authenticated": True, "is_superuser": True, "pk": 0})()
+    rows = template_rows(plan, year, month, region, superuser)
+    data = build_entry_template(plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows)
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    for number in range(FIRST_DATA_ROW, sheet.max_row + 1):
+        if (
+            sheet.cell(number, COL_ID).value
+            and next(r for r in rows if r.allocation_id == sheet.cell(number, COL_ID).value).kind == "flow"
+        ):
+            sheet.cell(number, COL_VALUE).value = 2
+            break
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("matrix.xlsx", buffer.getvalue())
+
+
+def _body_text(response) -> str:
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    texts = [content.decode("utf-8", "ignore")]
+    if content[:2] == b"PK":  # xlsx and docx: the text lives in the zipped XML parts
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            texts += [archive.read(n).decode("utf-8", "ignore") for n in archive.namelist() if n.endswith(".xml")]
+    return "".join(texts)
+
+
+def _snapshot(obj: dict) -> str:
+    """What a refused write must leave unchanged, for the object's region and plan."""
+    region, plan = obj["region"], obj["plan"]
+    parts = [
+        list(
+            MonthlyFigure.objects.filter(allocation__region=region)
+            .order_by("pk")
+            .values_list("pk", "value", "remark", "version")
+        ),
+        list(
+            Submission.objects.filter(region=region)
+            .order_by("pk")
+            .values_list("pk", "status", "version", "reopened_until")
+        ),
+        list(Allocation.objects.filter(region=region).order_by("pk").values_list("pk", "value")),
+        AuditEntry.objects.filter(region=region).count(),
+        Plan.objects.filter(pk=plan.pk).values_list("next_steps", flat=True)[0],
+        CircularJob.objects.filter(region=region).count(),
+        Plan.objects.count(),
+        ApiToken.objects.filter(pk=obj["token"].pk).exists(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+REFUSED = (400, 403, 404)
+VALID_WRITES = {
+    "targets:grid",
+    "targets:upload",
+    "targets:reopen",
+    "targets:submission_review",
+    "targets:allocations",
+    "reports:next_steps",
+    "reports:job_retry",
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_url_and_api_path_keeps_each_role_inside_its_subtree(role, world, client, django_assert_max_num_queries):
+    _, _, inside = ROLES[role]
+    user = world["users"][role]
+    client.force_login(user)
+    client.raise_request_exception = False
+    _, key = ApiToken.issue(user, "矩阵")
+    foreign = {MARKS[s] for s in SETS if s not in inside}
+    visible_plans = set(Plan.objects.visible_to(user).values_list("slug", flat=True))
+    sent = 0
+    for set_name, name, url, method, body in _requests(world):
+        obj = world["objects"][set_name]
+        foreign_object = set_name not in inside
+        outside = not visible_plans & {obj["plan"].slug} if name in PLAN_ONLY else foreign_object
+        proves_body = role == "admin_liaoning" and set_name == "shenyang" and name in VALID_WRITES
+        before = _snapshot(obj) if method == "post" and (foreign_object or proves_body) else None
+        if method == "api":
+            response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+        elif method == "post":
+            response = client.post(url, body)
+        else:
+            response = client.get(url)
+        sent += 1
+        where = (role, set_name, name, method, url, response.status_code)
+        assert response.status_code < 500, where
+        text = _body_text(response)
+        leaked = [m for m in foreign if m in text]
+        assert not leaked, (*where, leaked)
+        if outside and name not in SCOPE_PAGES:
+            refused = REFUSED + ((302,) if method == "post" else (405,))
+            assert response.status_code in refused, where
+        if before is not None and proves_body:  # the bodies are valid: the province's admin changes each
+            assert _snapshot(obj) != before, ("the body changed nothing", *where)
+        elif before is not None:
+            assert _snapshot(obj) == before, ("database changed", *where)
+    print(f"scope matrix: {role}: {sent} requests")
+    assert sent > 100

@@ -52,3 +52,17 @@ def test_the_largest_storable_value_is_saved_and_read_back_everywhere(shenyang_r
     assert figure.value == 999999999999  # a whole-number unit: the largest whole number the column holds
     assert client.get(reverse("targets:grid", args=[demo_plan.slug, 2022, 11, SHENYANG])).status_code == 200
     assert client.get(reverse("reports:my_region") + f"?plan={demo_plan.slug}&year=2022&month=11").status_code == 200
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_milestone_dates_far_outside_the_plan_are_refused(day, demo_plan, region, cast, client, time_machine):
+    time_machine.move_to(DEMO_TODAY)
+    grid = grid_for(demo_plan, 2022, 11, region(SHENYANG), today=DEMO_TODAY)
+    row = next(r for r in grid.rows if r.is_milestone)
+    data = {"version": grid.version, f"status_{row.allocation_id}": "done", f"date_{row.allocation_id}": day}
+    data[f"remark_{row.allocation_id}"] = row.remark
+    data[f"orig_remark_{row.allocation_id}"] = row.remark
+    client.force_login(cast["shenyang_reporter"])
+    response = client.post(reverse("targets:grid", args=[demo_plan.slug, 2022, 11, SHENYANG]), data)
+    assert response.status_code == 200 and "完成日期应在" in response.content.decode()
+    assert not MonthlyFigure.objects.filter(allocation_id=row.allocation_id, milestone_date=day).exists()
