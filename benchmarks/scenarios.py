@@ -185,7 +185,7 @@ class Context:
     # --- circular --------------------------------------------------------------------------------------------
 
     def circular(self):
-        from reports.circulars import circular_content
+        from reports.circular_content import circular_content
         from reports.excel import build_circular_xlsx
         from reports.word import build_circular_docx
 

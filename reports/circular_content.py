@@ -1,4 +1,5 @@
-"""What a monthly circular (月度通报) says, as plain frozen values: the builders turn it into files.
+"""What a monthly circular (月度通报) says: read from the progress engine into plain frozen values, which the
+builders (word.py, excel.py, pdf.py) turn into files.
 
 Numbers are Decimals. Percentages are percent numbers (Decimal("64.0") means 64.0%), gaps are percentage
 points; None means “not applicable” and is written as “—”. No database access here or in the builders.
@@ -9,6 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils import timezone
+
+from plans.models import Plan, Region
+from reports.queries import demo_in_view
+from targets.formatting import format_number, format_percent
+from targets.progress import COUNT, MILESTONE, RATIO, SHORTFALL_LABEL, STOCK, Status
+from targets.queries import (
+    Cell,
+    Completeness,
+    ProgressReport,
+    TargetRow,
+    completeness,
+    progress_report,
+    projections,
+)
 
 NO_TASK_LABEL = "无任务"
 
@@ -105,3 +122,258 @@ class CircularContent:
     def period_label(self) -> str:
         """“2026年1—6月” (or “2026年1月”)."""
         return f"{self.year}年1月" if self.month == 1 else f"{self.year}年1—{self.month}月"
+
+BEHIND = {Status.LAGGING, Status.SEVERE}
+COUNTED = {Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.SEVERE}
+DEFAULT_NEXT_STEPS = (
+    "各地要对照年度目标和序时进度，认真分析本地区任务指标完成情况，查找差距，倒排工期，压实责任。"
+    "对低于序时进度的指标，要制定切实可行的追赶措施，确保按时完成全年目标任务；"
+    "未按时报送数据的地区，要严格落实按月报送制度，确保数据真实、准确、及时。"
+)
+
+
+# --- what the circular says, from the engine ------------------------------------------------------------------
+
+
+def circular_title(plan: Plan, year: int, month: int) -> str:
+    period = f"{year}年1月" if month == 1 else f"{year}年1—{month}月"
+    return f"关于{period}“{plan.display_short_title}”任务指标完成情况的通报"
+
+
+def scope_name(region: Region) -> str:
+    return {"province": "全省", "city": "全市", "county": "全区"}.get(region.level, region.name)
+
+
+def issuer_of(plan: Plan) -> str:
+    return plan.issuers.replace("，", "、").split("、")[0].strip() if plan.issuers else plan.region.name
+
+
+def circular_content(
+    plan: Plan, year: int, month: int, region: Region, *, version: int = 1, today: dt.date | None = None
+) -> CircularContent:
+    """Everything the circular says, read from the progress engine (the same figures as the dashboards)."""
+    today = today or timezone.localdate()
+    report = progress_report(plan, year, month, region=region)
+    reporting = _within(completeness(plan, year, month), region)
+    summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]
+    untracked = [t for t in report.targets if not t.is_reported]
+    return CircularContent(
+        title=circular_title(plan, year, month),
+        plan_title=plan.title,
+        document_number=plan.document_number,
+        issuer=issuer_of(plan),
+        issue_date=today,
+        year=year,
+        month=month,
+        scope_name=scope_name(region),
+        opening=_opening(plan, year, month),
+        overview_paragraphs=_overview(report, summaries, region) + _untracked(untracked),
+        targets=summaries,
+        problems=_problems(report, reporting) + _shortfalls(report, projections(plan, report)),
+        next_steps=plan.next_steps or DEFAULT_NEXT_STEPS,
+        completeness=[_completeness_row(r) for r in reporting.rows],
+        lagging=_lagging(report),
+        version=version,
+        is_demo=demo_in_view(plan, year, month, region),
+    )
+
+
+def _within(reporting: Completeness, region: Region) -> Completeness:
+    """A city's extract names only its own reporting, never the other cities'."""
+    rows = [r for r in reporting.rows if r.region.is_within(region) or region.is_within(r.region)]
+    if len(rows) == len(reporting.rows):
+        return reporting
+    submitted = [r for r in rows if r.status in ("submitted", "approved")]
+    return Completeness(rows, len(rows), len(submitted), sum(1 for r in submitted if r.on_time))
+
+
+def _opening(plan: Plan, year: int, month: int) -> str:
+    cited = f"（{plan.document_number}）" if plan.document_number else ""
+    return (
+        f"根据《{plan.title}》{cited}关于按月通报各地任务指标完成情况的要求，"
+        f"现将{year}年1—{month}月各地任务指标完成情况通报如下。"
+    )
+
+
+def _target_summary(report: ProgressReport, target: TargetRow, region: Region) -> TargetSummary:
+    total_cell = report.totals[target.id]
+    total = total_cell.progress
+    ranking = [_ranking_row(report, c, target) for c in report.target_cells(target.id)]
+    ranked_ids = {c.region_id for c in report.target_cells(target.id)}
+    ranking += [_no_task_row(r.name, target.unit) for r in report.regions if r.id not in ranked_ids]
+    return TargetSummary(
+        code=target.code,
+        key_task_title=target.key_task_title,
+        name=target.name,
+        unit=target.unit,
+        kind_label=target.kind_label,
+        target_label=target.target_label,
+        target_value=total.target,
+        this_month=total.this_month,
+        cumulative=total.cumulative,
+        completion_rate=total.completion_rate,
+        schedule_rate=total.schedule_rate,
+        schedule_gap=total.schedule_gap,
+        status_label=total.status.label,
+        status_code=total.status.value,
+        ranking=ranking,
+        sentence=_sentence(target, total_cell, scope_name(region)),
+        note=_footnote(target, total_cell),
+    )
+
+
+def _ranking_row(report: ProgressReport, cell: Cell, target: TargetRow) -> RankingRow:
+    p = cell.progress
+    region_name = next(r.name for r in report.regions if r.id == cell.region_id)
+    return RankingRow(
+        rank=cell.rank,
+        rank_change=cell.rank_change,
+        region_name=region_name,
+        unit=target.unit,
+        target_value=p.target,
+        this_month=p.this_month,
+        cumulative=p.cumulative,
+        completion_rate=p.completion_rate,
+        schedule_rate=p.schedule_rate,
+        schedule_gap=p.schedule_gap,
+        status_label=p.status.label,
+        status_code=p.status.value,
+        remark=cell.remark,
+        has_task=True,
+    )
+
+
+def _no_task_row(region_name: str, unit: str) -> RankingRow:
+    return RankingRow(
+        None, None, region_name, unit, None, None, None, None, None, None, "无任务", "no_task", "", False
+    )
+
+
+def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
+    """The 总体情况 sentence of one target, worded for its kind (年度 / 季度 / 存量 / 比例 / 里程碑)."""
+    p = cell.progress
+    if target.effective_kind == MILESTONE:
+        done = f"，{cell.note}" if cell.children else ""
+        return f"{target.name}：{p.status.label}{done}。"
+    if p.cumulative is None or p.completion_rate is None:
+        return f"{target.name}：{cell.note or '截至本月尚无数据'}。"
+    amount = f"{format_number(p.cumulative, target.unit)}{target.unit}"
+    rate = format_percent(p.completion_rate)
+    kind = target.effective_kind
+    if kind == STOCK:
+        text = f"{where}{target.name}达到{amount}，为目标的{rate}"
+        if cell.children and cell.children_reported < cell.children:
+            text += f"（{cell.children - cell.children_reported}个地区尚未报送，按未报计）"
+    elif kind == RATIO:
+        text = f"{where}{target.name}为{amount}，为目标的{rate}"
+    elif kind == COUNT:
+        text = f"{where}本季度累计{target.name}{amount}，完成本季度目标的{rate}"
+    else:
+        text = f"{where}累计{target.name}{amount}，完成年度目标的{rate}"
+    if target.per_unit_level and cell.children:
+        text += f"，{cell.children_reported}/{cell.children}个地区达到{target.per_unit_label}定额"
+    if p.status == Status.DONE:
+        return text + ("，已完成本季度目标。" if kind == COUNT else "，已达到目标。")
+    if p.schedule_gap is None or kind in (STOCK, RATIO):
+        return text + "。"
+    direction = "超" if p.schedule_gap >= 0 else "低于"
+    schedule = "季度序时进度" if kind == COUNT else "序时进度"
+    return text + f"，{direction}{schedule}{abs(p.schedule_gap):.1f}个百分点。"
+
+
+def _footnote(target: TargetRow, cell: Cell) -> str:
+    """What a reader of the figures must know: the document states the target more than once."""
+    return f"文件表述不一：{target.reading_note}" if target.reading_note else ""
+
+
+def _untracked(targets: list[TargetRow]) -> list[str]:
+    if not targets:
+        return []
+    named = "、".join(f"“{t.name}”（{t.assessment or '年度统计核定'}）" for t in targets)
+    return [f"另有{len(targets)}项指标不按月统计，不纳入本月排名：{named}。"]
+
+
+def _overview(report: ProgressReport, summaries: list[TargetSummary], region: Region) -> list[str]:
+    counted = [s for s in summaries if s.status_code in {s.value for s in COUNTED}]
+    ahead = [s for s in counted if s.status_code in (Status.DONE.value, Status.ON_TRACK.value)]
+    behind = [s for s in counted if s.status_code in (Status.LAGGING.value, Status.SEVERE.value)]
+    n = len(counted)
+    head = (
+        f"{scope_name(region)}纳入本月通报的{n}项指标中，达到序时进度{len(ahead)}项（占{_share(len(ahead), n)}），"
+        f"未达到序时进度{len(behind)}项（占{_share(len(behind), n)}）"
+    )
+    if behind:
+        head += "，分别是" + "、".join(f"“{s.name}”" for s in behind)
+    done = [s for s in counted if s.status_code == Status.DONE.value]
+    if done:
+        head += "；其中" + "、".join(f"“{s.name}”" for s in done) + "已完成目标"
+    return [head + "。", *[s.sentence for s in summaries]]
+
+
+def _share(part: int, whole: int) -> str:
+    return format_percent(part * 100 / whole if whole else None)
+
+
+def _problems(report: ProgressReport, reporting) -> list[str]:
+    problems = []
+    for target in report.targets:
+        behind = [c for c in report.target_cells(target.id) if c.progress.status in BEHIND]
+        if behind:
+            names = "、".join(_region_name(report, c.region_id) for c in behind)
+            problems.append(f"“{target.name}”指标低于序时进度的有：{names}。")
+    overdue = [
+        t.name for t in report.targets if report.totals[t.id].progress.status == Status.MILESTONE_OVERDUE
+    ]
+    if overdue:
+        problems.append("逾期未完成的工作任务：" + "、".join(f"“{n}”" for n in overdue) + "。")
+    missing = [r.region.name for r in reporting.missing]
+    if missing:
+        problems.append("未按时报送本月数据的地区：" + "、".join(missing) + "。")
+    return problems or ["本月各项指标均达到序时进度，各地均按时报送数据。"]
+
+
+def _shortfalls(report: ProgressReport, projected: dict) -> list[str]:
+    """Targets the whole scope will miss at the current pace (预计全年完成 below the target)."""
+    names = []
+    for target in report.targets:
+        p = projected.get((target.id, None))
+        if target.is_reported and p is not None and p.shortfall:
+            names.append(f"“{target.name}”" + _projected_rate(p))
+    return [f"{SHORTFALL_LABEL}的指标：" + "、".join(names) + "。"] if names else []
+
+
+def _projected_rate(p) -> str:
+    return "" if p.completion_rate is None else f"（预计全年完成{format_percent(p.completion_rate)}）"
+
+
+def _region_name(report: ProgressReport, region_id: int) -> str:
+    return next(r.name for r in report.regions if r.id == region_id)
+
+
+def _completeness_row(row) -> CompletenessRow:
+    return CompletenessRow(
+        region_name=row.region.name,
+        status_label=row.status_label,
+        submitted_at=row.submitted_at,
+        on_time=row.on_time,
+    )
+
+
+def _lagging(report: ProgressReport) -> list[LaggingRow]:
+    rows = []
+    for target in report.targets:
+        for c in report.target_cells(target.id):
+            p = c.progress
+            if p.status in BEHIND:
+                rows.append(
+                    LaggingRow(
+                        _region_name(report, c.region_id),
+                        target.name,
+                        target.unit,
+                        p.completion_rate,
+                        p.schedule_rate,
+                        p.schedule_gap,
+                        p.status.label,
+                    )
+                )
+    return sorted(rows, key=lambda r: r.schedule_gap)

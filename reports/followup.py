@@ -146,7 +146,7 @@ def notice_issue(
     requirement: str = "", user, today: dt.date,
 ) -> Notice:
     """Issue a numbered notice to `region` and write its Word file."""
-    from reports.services import document_number_take
+    from reports.documents import document_number_take
 
     if not scope_for(user).is_admin:
         raise PermissionDenied("只有省级管理员可以发出督办单")
@@ -287,7 +287,7 @@ def follow_up_sentences(plan: Plan, region: Region, year: int, month: int) -> tu
 
 
 def _write_notice_file(notice: Notice, today: dt.date) -> Path:
-    from reports.circulars import _write_atomically
+    from reports.documents import write_atomically
     from reports.pdf import PdfUnavailable, build_notice_pdf
     from reports.word import NoticeText, build_notice_docx
 
@@ -307,7 +307,7 @@ def _write_notice_file(notice: Notice, today: dt.date) -> Path:
     folder = Path(settings.MEDIA_ROOT) / "notices" / notice.plan.slug
     if settings.CIRCULAR_PDF:
         try:
-            notice.pdf_path = str(_write_atomically(folder / f"notice-{notice.pk}.pdf", build_notice_pdf(text)))
+            notice.pdf_path = str(write_atomically(folder / f"notice-{notice.pk}.pdf", build_notice_pdf(text)))
         except PdfUnavailable as exc:
             logger.warning("notice PDF not produced: %s", exc)
-    return _write_atomically(folder / f"notice-{notice.pk}.docx", build_notice_docx(text))
+    return write_atomically(folder / f"notice-{notice.pk}.docx", build_notice_docx(text))

@@ -55,8 +55,8 @@ def notice_issue(request):
     data = form.cleaned_data
     region = get_object_or_404(Region, code=data["region"])
     target = get_object_or_404(Target, pk=data["target"], key_task__plan=plan)
-    if not region.is_within(plan.region):
-        raise Http404("该地区不在方案范围内")
+    if not (region.is_within(plan.region) and scope_for(request.user).administers(region)):
+        raise Http404("该地区不在方案范围内或不在您的管理范围内")
     notice = followup.notice_issue(
         plan=plan, region=region, target_id=target.pk, year=data["year"], month=data["month"],
         colour=data["colour"], reason=data["reason"], requirement=data["requirement"], user=request.user,

@@ -1,10 +1,169 @@
-"""Writes of the reports app that are not circular building itself."""
+"""Circular jobs and files: build a job's Word, Excel and PDF files from what the circular says, number them,
+keep them in versions; end stuck jobs. Enqueueing is in tasks.py, on top."""
+
+from __future__ import annotations
 
 import datetime as dt
+import logging
+from pathlib import Path
 
-from django.utils import timezone
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
 
-from reports.models import CircularJob
+from plans.models import Plan, Region
+from reports.circular_content import CircularContent, circular_content
+from reports.circular_layout import CircularLayout
+from reports.documents import document_number_take, write_atomically
+from reports.excel import build_circular_xlsx
+from reports.followup import follow_up_sentences
+from reports.models import Circular, CircularJob, CircularStyle
+from reports.pdf import PdfUnavailable, build_circular_pdf
+from reports.queries import headline_codes
+from reports.word import build_circular_docx
+from targets.periods import reporting_deadline
+
+logger = logging.getLogger(__name__)
+
+
+class CircularError(Exception):
+    """A known failure shown to users in Chinese."""
+
+
+def circular_build(*, job_id: int, today: dt.date | None = None) -> Circular:
+    """Build both files of a job; a failure marks the job failed with a Chinese message and re-raises."""
+    job = CircularJob.objects.select_related("plan", "region").get(pk=job_id)
+    # Claim the job: a message published twice (re-queued after a broker outage) builds it once.
+    claimed = CircularJob.objects.filter(pk=job_id, status=CircularJob.Status.QUEUED).update(
+        status=CircularJob.Status.RUNNING, progress=10, started_at=timezone.now(), attempts=job.attempts + 1, error=""
+    )
+    if not claimed:
+        logger.info("circular job %s is %s already; nothing to do", job_id, job.status)
+        return job.circular
+    job.refresh_from_db()
+    try:
+        with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
+            circular = _build_files(job, today)
+    except Exception as exc:
+        _job_update(job, status=CircularJob.Status.FAILED, error=_error_text(exc), finished_at=timezone.now())
+        raise
+    _job_update(
+        job, status=CircularJob.Status.DONE, progress=100, circular=circular, finished_at=timezone.now()
+    )
+    return circular
+
+
+def _error_text(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, CircularError) else "生成失败，请稍后重试；问题持续时请联系管理员"
+
+
+def _job_update(job: CircularJob, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=list(fields))
+
+
+def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
+    version = _next_version(job)
+    content = circular_content(job.plan, job.year, job.month, job.region, version=version, today=today)
+    _job_update(job, progress=40)
+    folder = Path(settings.MEDIA_ROOT) / "circulars" / job.plan.slug / f"{job.year}-{job.month:02d}"
+    stem = f"{job.region.code}-v{version}"
+    layout = circular_layout(job.plan, job.region, job.year, job.month, content)
+    xlsx = write_atomically(folder / f"{stem}.xlsx", build_circular_xlsx(content))
+    _job_update(job, progress=60)
+    docx = write_atomically(folder / f"{stem}.docx", build_circular_docx(content, layout))
+    _job_update(job, progress=75)
+    pdf = _pdf(folder / f"{stem}.pdf", content, layout)
+    with transaction.atomic():
+        return Circular.objects.create(
+            plan=job.plan,
+            region=job.region,
+            year=job.year,
+            month=job.month,
+            version=version,
+            title=content.title,
+            xlsx_path=str(xlsx),
+            docx_path=str(docx),
+            pdf_path=str(pdf or ""),
+            document_number=layout.document_number,
+            created_by=job.requested_by,
+            is_automatic=job.is_automatic,
+        )
+
+
+def circular_layout(plan: Plan, region: Region, year: int, month: int, content: CircularContent) -> CircularLayout:
+    """The plan's 通报版式; the province's own circular takes the next number of its sequence (every version of
+    one month keeps the month's number); a city's extract is marked so and not numbered."""
+    style = CircularStyle.objects.filter(plan=plan).first()
+    extract_of = "" if region.id == plan.region_id else region.name
+    headline = headline_codes(plan) if style is None or style.headline_tables_only else ()
+    follow_up = follow_up_sentences(plan, region, year, month)
+    if style is None:
+        return CircularLayout(headline_codes=headline, extract_of=extract_of, follow_up=follow_up)
+    number = ""
+    if style.number_prefix and not extract_of:
+        subject = f"circular:{plan.id}:{region.id}:{year}-{month:02d}"
+        number = document_number_take(prefix=style.number_prefix, year=content.issue_date.year, subject=subject)
+    return CircularLayout(
+        masthead=style.masthead,
+        document_number=number,
+        recipients=style.recipients,
+        signature=style.signature,
+        copy_to=style.copy_to,
+        printed_by=style.printed_by,
+        headline_codes=headline,
+        extract_of=extract_of,
+        follow_up=follow_up,
+    )
+
+
+def _pdf(path: Path, content: CircularContent, layout: CircularLayout) -> Path | None:
+    """The PDF beside the Word file; without a browser the circular is kept with its other two files."""
+    if not settings.CIRCULAR_PDF:
+        return None
+    try:
+        return write_atomically(path, build_circular_pdf(content, layout))
+    except PdfUnavailable as exc:
+        logger.warning("circular PDF not produced: %s", exc)
+        return None
+
+
+def _next_version(job: CircularJob) -> int:
+    latest = Circular.objects.filter(
+        plan=job.plan, region=job.region, year=job.year, month=job.month
+    ).aggregate(v=Max("version"))["v"]
+    return (latest or 0) + 1
+
+
+def due_circulars(now: dt.datetime) -> list[tuple[Plan, int, int]]:
+    """Running plans whose deadline for last month passed (at 08:00) and that have no automatic circular yet."""
+    local = timezone.localtime(now)
+    today = local.date()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    due = []
+    for plan in Plan.objects.select_related("region"):
+        deadline = reporting_deadline(plan, year, month)
+        if not plan.covers_month(year, month) or (today, local.hour) < (deadline, 8):
+            continue
+        if not CircularJob.objects.filter(
+            plan=plan, region=plan.region, year=year, month=month, is_automatic=True
+        ).exists():
+            due.append((plan, year, month))
+    return due
+
+
+def extract_regions(plan: Plan) -> list[Region]:
+    """Regions below the plan region that have a leader: their extract is built with the province's circular,
+    so a city leader finds it on the leaders' page too (1 query)."""
+    from plans.models import Profile
+
+    return list(
+        Region.objects.filter(
+            profiles__role=Profile.Role.LEADER, path__startswith=plan.region.path + "/"
+        ).distinct()
+    )
 
 
 def jobs_fail_stuck(*, max_minutes: int = 30) -> int:
@@ -15,48 +174,3 @@ def jobs_fail_stuck(*, max_minutes: int = 30) -> int:
         error="生成过程中断（工作进程退出），请点击“重试”",
         finished_at=timezone.now(),
     )
-
-
-def job_retry(*, job: CircularJob, user) -> CircularJob:
-    from reports.circulars import circular_request
-
-    return circular_request(plan=job.plan, year=job.year, month=job.month, region=job.region, user=user)
-
-
-def jobs_requeue_waiting(*, max_minutes: int = 10) -> int:
-    """Publish again the jobs still queued after `max_minutes`: their message was lost with the broker (a
-    publish into a connection Redis had just dropped) or never sent. The build claims a job before working,
-    so a job whose first message does arrive after all is still built once."""
-    from reports.circulars import _enqueue
-    from reports.tasks import build_circular
-
-    cutoff = timezone.now() - dt.timedelta(minutes=max_minutes)
-    waiting = list(
-        CircularJob.objects.filter(status=CircularJob.Status.QUEUED, created_at__lt=cutoff).values_list("id", flat=True)
-    )
-    for job_id in waiting:
-        _enqueue(build_circular, job_id)
-    return len(waiting)
-
-
-def document_number_take(*, prefix: str, year: int, subject: str) -> str:
-    """The number of `subject` in the issuer's sequence for `year`: the one it was given, or the next free one.
-
-    Numbers are never reused: the unique constraint on (prefix, year, number) turns a race into a retry.
-    """
-    from django.db import IntegrityError, transaction
-    from django.db.models import Max
-
-    from reports.models import DocumentNumber
-
-    for _ in range(5):
-        existing = DocumentNumber.objects.filter(prefix=prefix, subject=subject).first()
-        if existing is not None:
-            return str(existing)
-        latest = DocumentNumber.objects.filter(prefix=prefix, year=year).aggregate(n=Max("number"))["n"] or 0
-        try:
-            with transaction.atomic():
-                return str(DocumentNumber.objects.create(prefix=prefix, year=year, number=latest + 1, subject=subject))
-        except IntegrityError:
-            continue
-    raise RuntimeError(f"could not take a document number for {subject}")

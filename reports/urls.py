@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import circular_views, leader_views, notice_views, views
+from reports import leader_views, notice_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -13,11 +13,11 @@ urlpatterns = [
     path("milestones/", views.milestones, name="milestones"),
     path("tables/<str:table>/", views.table_fragment, name="table_fragment"),
     path("export/<str:table>.<str:fmt>", views.table_export, name="table_export"),
-    path("circulars/", circular_views.circular_list, name="circulars"),
-    path("circulars/request/", circular_views.circular_request, name="circular_request"),
-    path("circulars/jobs/<int:pk>/", circular_views.job_status, name="job_status"),
-    path("circulars/jobs/<int:pk>/retry/", circular_views.job_retry, name="job_retry"),
-    path("circulars/<int:pk>/<str:fmt>/", circular_views.circular_download, name="circular_download"),
+    path("circulars/", views.circular_list, name="circulars"),
+    path("circulars/request/", views.circular_request_view, name="circular_request"),
+    path("circulars/jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("circulars/jobs/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
+    path("circulars/<int:pk>/<str:fmt>/", views.circular_download, name="circular_download"),
     path("notices/", notice_views.notice_list, name="notices"),
     path("notices/issue/", notice_views.notice_issue, name="notice_issue"),
     path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
@@ -25,5 +25,5 @@ urlpatterns = [
     path("notices/<int:pk>/answer/", notice_views.notice_answer, name="notice_answer"),
     path("notices/<int:pk>/review/", notice_views.notice_review, name="notice_review"),
     path("notices/<int:pk>/<str:fmt>/", notice_views.notice_download, name="notice_download"),
-    path("plans/<slug:slug>/next-steps/", circular_views.next_steps_edit, name="next_steps"),
+    path("plans/<slug:slug>/next-steps/", views.next_steps_edit, name="next_steps"),
 ]

@@ -61,8 +61,8 @@ def entries_as_monthly(entries: list, allocations: dict, *, plan, year: int, mon
     Raises ReportingError when a 核减 has no remark. Entries not marked, or of unknown allocations (refused by
     the checks that follow), pass unchanged.
     """
+    from targets.errors import ReportingError
     from targets.models import MonthlyFigure
-    from targets.services import ReportingError
 
     marked = [e for e in entries if e.cumulative and e.allocation_id in allocations]
     if not marked:

@@ -46,8 +46,8 @@ def notifications_read(request):
 @require_POST
 def chase(request, slug, year, month):
     plan = get_plan_for_user(request, slug)
-    if not scope_for(request.user).can_review:
-        raise PermissionDenied("只有省级管理员可以催报")
+    if not scope_for(request.user).administers(plan.region):
+        raise PermissionDenied("只有本方案的省级管理员可以一键催报")
     form = ChaseForm(request.POST)
     back = reverse("targets:completeness") + f"?plan={plan.slug}&year={year}&month={month}"
     if not form.is_valid():

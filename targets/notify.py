@@ -1,22 +1,17 @@
 """Notifications and reminders (催报): the bell in the product, email and group-robot webhooks.
 
 The bell is always written; email and webhook messages become `Delivery` rows sent by a thin Celery task
-(`targets.tasks.deliver`) after the transaction commits, retried with backoff, each attempt's answer kept.
+(`targets.delivery.deliver`) after the transaction commits, retried with backoff, each attempt's answer kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import smtplib
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +19,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
+from targets.delivery import deliver
 from targets.models import AuditEntry, Delivery, Notification, Reminder, Submission
 from targets.periods import reporting_deadline
 
@@ -33,10 +29,6 @@ OPEN_STATUSES = ("missing", Submission.Status.DRAFT, Submission.Status.RETURNED)
 
 class ChaseError(Exception):
     """A reminder the admin may not send now (Chinese message)."""
-
-
-class DeliveryFailed(Exception):
-    pass
 
 
 # --- who ------------------------------------------------------------------------------------------------
@@ -90,8 +82,6 @@ def notify(
 
 
 def _queue(deliveries: list[Delivery]) -> None:
-    from targets.tasks import deliver
-
     created = Delivery.objects.bulk_create(deliveries)
     ids = [d.pk for d in created]
     transaction.on_commit(lambda: [deliver.delay(pk) for pk in ids])
@@ -284,62 +274,6 @@ def _reopened_returned(plan: Plan, period: tuple[int, int], today: dt.date) -> l
         .select_related("region")
     )
     return [CompletenessRow(s.region, s.status, s.get_status_display(), None, None, s.id) for s in subs]
-
-
-# --- delivering -----------------------------------------------------------------------------------------
-
-
-def delivery_attempt(delivery_id: int) -> Delivery:
-    """Send one delivery once; record the answer. Raises DeliveryFailed so the task can retry."""
-    delivery = Delivery.objects.get(pk=delivery_id)
-    if delivery.status == Delivery.Status.DELIVERED:
-        return delivery
-    delivery.attempts += 1
-    try:
-        answer = _post_webhook(delivery) if delivery.channel == Delivery.Channel.WEBHOOK else _send_email(delivery)
-    except (OSError, smtplib.SMTPException, ValueError) as exc:
-        delivery.status, delivery.response = Delivery.Status.FAILED, str(exc)[:500]
-        delivery.save(update_fields=["attempts", "status", "response"])
-        raise DeliveryFailed(delivery.response) from exc
-    delivery.status, delivery.response, delivery.sent_at = Delivery.Status.DELIVERED, answer[:500], timezone.now()
-    delivery.save(update_fields=["attempts", "status", "response", "sent_at"])
-    return delivery
-
-
-def _send_email(delivery: Delivery) -> str:
-    send_mail(delivery.subject, delivery.body, None, [delivery.address])
-    return "已交给邮件服务器"
-
-
-def webhook_payload(text: str) -> bytes:
-    """企业微信 and 钉钉 group robots both take this text message."""
-    return json.dumps({"msgtype": "text", "text": {"content": text}}, ensure_ascii=False).encode()
-
-
-def _post_webhook(delivery: Delivery) -> str:
-    request = urllib.request.Request(
-        delivery.address,
-        data=webhook_payload(delivery.body),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            status, text = response.status, response.read(2000).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        raise OSError(f"HTTP {exc.code}") from exc
-    answer = f"HTTP {status} {text}"
-    if _robot_error(text):  # the robots answer 200 with {"errcode": 93000, "errmsg": "..."} on refusal
-        raise ValueError(answer)
-    return answer
-
-
-def _robot_error(text: str) -> bool:
-    try:
-        body = json.loads(text)
-    except ValueError:
-        return False
-    return isinstance(body, dict) and body.get("errcode", 0) not in (0, "0")
 
 
 # --- reading --------------------------------------------------------------------------------------------

@@ -19,27 +19,12 @@ from plans.scope import department_for, scope_for
 from skills_admin.lib.versions import regions_changed
 from targets import checks, progress
 from targets.basis import entries_as_monthly
+from targets.errors import ConflictError, ReportingError
 from targets.grid import department_allocations, held_allocations
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
 from targets.notify import submission_notify
 from targets.periods import month_state
 from targets.rollups import figure_change_deltas, figure_delta, rollups_apply
-
-
-class ReportingError(Exception):
-    """A refused write; `messages` are Chinese and, for grids and uploads, name the row."""
-
-    def __init__(self, messages: list[str] | str):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__("；".join(self.messages))
-
-
-class ConflictError(ReportingError):
-    """Someone else saved the same grid since it was opened; `changes` says what they changed."""
-
-    def __init__(self, changes: list[str], opened: str = "打开本表"):
-        self.changes = changes
-        super().__init__([f"保存冲突：您{opened}后，他人已修改并保存。为避免覆盖，本次未保存。", *changes])
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,9 @@
-"""Celery tasks of reporting: thin wrappers that take ids and call services."""
+"""Celery tasks of reporting: thin wrappers that call services (the delivery task is in targets/delivery.py)."""
 
 from celery import shared_task
 from django.utils import timezone, translation
 
-DELIVERY_RETRIES = 4
-
-
-@shared_task(bind=True, acks_late=True, max_retries=DELIVERY_RETRIES)
-def deliver(self, delivery_id: int) -> str:
-    """Send one email or webhook message; on failure retry after 1, 2, 4, 8 minutes."""
-    from targets.notify import DeliveryFailed, delivery_attempt
-
-    try:
-        return delivery_attempt(delivery_id).status
-    except DeliveryFailed as exc:
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+from targets.delivery import deliver  # noqa: F401  (imported so that the worker registers it)
 
 
 @shared_task

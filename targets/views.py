@@ -100,7 +100,8 @@ def department_grid(request, slug, year, month, department_id):
     plan = get_plan_for_user(request, slug)
     department = get_object_or_404(Department, pk=department_id)
     own = department_for(request.user)
-    if not (scope_for(request.user).is_admin or own == department):
+    # A department's shares belong to the plan's region: its admins (not a city's) and the department's reporters.
+    if not (scope_for(request.user).administers(plan.region) or own == department):
         raise Http404("无权填报该部门")
     the_grid = department_grid_for(plan, year, month, department, today=timezone.localdate())
     return _grid_page(request, plan, year, month, the_grid, department)

@@ -81,7 +81,7 @@ def test_two_concurrent_saves_of_one_grid_exactly_one_wins(services, demo_plan, 
 
 
 def test_celery_worker_builds_a_circular_from_the_redis_queue(services, demo_plan, cast, region, tmp_path):
-    from reports.circulars import circular_request
+    from reports.tasks import circular_request
 
     env = {
         **os.environ,

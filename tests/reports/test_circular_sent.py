@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Profile
-from reports.circulars import circular_build, circular_content
+from reports.circular_content import circular_content
+from reports.documents import document_number_take
 from reports.models import CircularJob, CircularStyle, DocumentNumber
-from reports.services import document_number_take
+from reports.services import circular_build
 from targets.models import Target
 from tests.conftest import DEMO_TODAY, SHENYANG, make_user
 

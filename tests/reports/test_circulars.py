@@ -16,10 +16,10 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Profile
-from reports.circulars import circular_build, circular_request, due_circulars
 from reports.excel import SUMMARY_SHEET
 from reports.models import Circular, CircularJob
-from reports.services import jobs_fail_stuck
+from reports.services import circular_build, due_circulars, jobs_fail_stuck
+from reports.tasks import circular_request
 from targets.models import MonthlyFigure
 from targets.queries import progress_report
 from tests.conftest import DALIAN, DEMO_TODAY, SHENYANG, make_user
@@ -191,12 +191,12 @@ def test_user_remarks_are_written_as_text_never_as_formulas(
 def test_a_failing_build_ends_failed_with_a_chinese_message_and_can_be_retried(
     demo_plan, cast, client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    import reports.circulars
+    import reports.services
 
     def broken(content):
         raise OSError("disk full")
 
-    monkeypatch.setattr(reports.circulars, "build_circular_docx", broken)
+    monkeypatch.setattr(reports.services, "build_circular_docx", broken)
     client.force_login(cast["admin"])
     job = _request(client, demo_plan, django_capture_on_commit_callbacks)
     job.refresh_from_db()
@@ -267,7 +267,7 @@ def test_a_job_whose_message_was_lost_is_published_again_and_built_once(demo_pla
 
     from django.utils import timezone
 
-    from reports.services import jobs_requeue_waiting
+    from reports.tasks import jobs_requeue_waiting
 
     job = CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=MONTH)
     CircularJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=20))
@@ -282,7 +282,7 @@ def test_a_job_whose_message_was_lost_is_published_again_and_built_once(demo_pla
 
 def test_circular_of_demo_figures_on_real_allocations_says_demo(db):
     """Real shares (as Hubin's departments, Suqian's counties) with demo figures on them: the circular is demo."""
-    from reports.circulars import circular_content
+    from reports.circular_content import circular_content
     from tests.conftest import add_figures, make_small_plan
 
     specs = [{"name": "指标1", "value": Decimal(100), "unit": "人", "kind": "flow", "period": "year"}]
@@ -295,7 +295,7 @@ def test_circular_of_demo_figures_on_real_allocations_says_demo(db):
 
 
 def test_a_citys_circular_names_only_its_own_non_reporters(demo_plan, region):
-    from reports.circulars import circular_content
+    from reports.circular_content import circular_content
 
     open_month = 11  # some cities have not reported November yet
     province = circular_content(demo_plan, YEAR, open_month, region("210000"), today=DEMO_TODAY)

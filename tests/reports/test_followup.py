@@ -160,8 +160,8 @@ def test_notice_list_page_shows_proposals_to_the_admin(small, client):
 
 @pytest.mark.django_db
 def test_next_circular_counts_the_notices_in_its_problems(small, client):
-    from reports.circulars import circular_build
     from reports.models import CircularJob
+    from reports.services import circular_build
 
     plan, province, (a, b, c), target = small
     client.force_login(make_user("padmin", Profile.Role.ADMIN, province.code))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from plans.models import Profile
 from reports import queries
-from reports.circulars import circular_content
+from reports.circular_content import circular_content
 from targets.queries import progress_report
 from tests.conftest import DEMO_TODAY, SHENYANG, add_figures, make_small_plan, make_user
 

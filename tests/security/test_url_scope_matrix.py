@@ -128,11 +128,17 @@ import zipfile  # noqa: E402
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 
-from plans.models import ApiToken, Plan, Profile  # noqa: E402
-from reports.models import Circular, CircularJob  # noqa: E402
+from plans.models import (  # noqa: E402
+    ApiToken,
+    Department,
+    Plan,
+    Profile,
+)
+from reports.models import Circular, CircularJob, Notice  # noqa: E402
 from targets.excel import COL_ID, COL_VALUE, FIRST_DATA_ROW, build_entry_template  # noqa: E402
 from targets.exports import template_rows  # noqa: E402
 from targets.grid import grid_for  # noqa: E402
+from targets.models import Notification, Reminder  # noqa: E402
 from tests.conftest import DALIAN, DEMO_TODAY, LIAONING, make_region, make_user  # noqa: E402
 
 MARKS = {"shenyang": "MXSHENYANG7", "dalian": "MXDALIAN7", "jilin": "MXJILIN7"}
@@ -158,8 +164,10 @@ NOT_SENT = {"logout", "login", "healthz", "api:openapi-view", "api:openapi-json"
 SCOPE_PAGES = {
     "home",
     "plans:list",
-    "plans:import",
+    "targets:plan_import",
     "targets:audit_log",
+    "targets:notifications",
+    "reports:notices",
     "targets:entry",
     "api:plan_list",
     "api:region_list",
@@ -199,8 +207,19 @@ def world(demo_plan, region, tmp_path, time_machine):
             plan=plan, region=where, year=year, month=month, status="failed", error=MARKS[name]
         )
         allocation = Allocation.objects.filter(region=where, target__key_task__plan=plan).order_by("pk").first()
-        token, _ = ApiToken.issue(make_user(f"owner_{name}", Profile.Role.VIEWER, code), "他人的令牌")
+        owner = make_user(f"owner_{name}", Profile.Role.VIEWER, code)
+        token, _ = ApiToken.issue(owner, "他人的令牌")
+        notice = Notice.objects.create(
+            plan=plan, region=where, target=allocation.target, year=year, month=month, colour="yellow",
+            number=f"督办{name}", reason=MARKS[name], answer_due=DEMO_TODAY,
+        )
+        department, _ = Department.objects.get_or_create(name=f"矩阵部门{name}", region=plan.region)
+        Allocation.objects.get_or_create(target=allocation.target, year=year, department=department, region=None)
+        notification = Notification.objects.create(user=owner, kind="reminder", title=MARKS[name])
         objects[name] = {
+            "notice": notice,
+            "department": department,
+            "notification": notification,
             "token": token,
             "plan": plan,
             "region": where,
@@ -224,6 +243,12 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:job_retry": obj["job"].pk,
         "reports:circular_download": obj["circular"].pk,
         "api_token_revoke": obj["token"].pk,  # someone else's token, whatever the role
+        "targets:notification_open": obj["notification"].pk,  # someone else's message, whatever the role
+        "reports:notice_detail": obj["notice"].pk,
+        "reports:notice_sign": obj["notice"].pk,
+        "reports:notice_answer": obj["notice"].pk,
+        "reports:notice_review": obj["notice"].pk,
+        "reports:notice_download": obj["notice"].pk,
     }.get(name)
     values = {
         "slug": obj["plan"].slug,
@@ -235,6 +260,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "action": "return",
         "fmt": "docx",
         "table": "ranking",
+        "department_id": obj["department"].pk,
     }
     return {k: values[k] for k in keys}
 
@@ -268,6 +294,9 @@ def _requests(world):
                     yield set_name, name, url, "get", None
                 continue
             url = reverse(name, kwargs=_kwargs(name, obj, keys))
+            if name == "reports:table_fragment":  # its table is in the path, what it is about in the query
+                yield set_name, name, url + query, "get", None
+                continue
             if name.startswith("api:"):
                 period = f"?year={obj['year']}&month={obj['month']}"
                 region_filter = "" if name in PLAN_ONLY else f"&region={obj['region'].code}"
@@ -306,7 +335,15 @@ def _post_body(name: str, obj: dict):
         "reports:circular_request": {"plan": plan.slug, "year": year, "month": month},
         "reports:job_retry": {},
         "api_token_revoke": {},
-        "plans:import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
+        "targets:plan_import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
+        "targets:chase": {"message": "矩阵催报"},
+        "reports:notice_issue": {
+            "plan": plan.slug, "region": region.code, "target": obj["allocation"].target_id, "year": year,
+            "month": month, "colour": "yellow", "reason": "矩阵督办",
+        },
+        "reports:notice_sign": {},
+        "reports:notice_answer": {"reasons": "矩阵", "measures": "矩阵", "date": "2030-01-01"},
+        "reports:notice_review": {"decision": "close", "comment": "矩阵"},
     }.get(name)
 
 
@@ -359,6 +396,8 @@ def _snapshot(obj: dict) -> str:
         CircularJob.objects.filter(region=region).count(),
         Plan.objects.count(),
         ApiToken.objects.filter(pk=obj["token"].pk).exists(),
+        list(Notice.objects.filter(region=region).order_by("pk").values_list("pk", "status", "answer_reasons")),
+        Reminder.objects.filter(plan=plan).count(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -234,7 +234,8 @@ def test_beat_task_reminds_on_the_day_in_shanghai_time(month):
 def test_a_failed_delivery_is_retried_after_1_2_4_8_minutes(month, monkeypatch):
     from unittest import mock
 
-    from targets import tasks
+    from targets import delivery as sending
+
 
     delivery = Delivery.objects.create(channel="webhook", address="http://127.0.0.1:9/", subject="s", body="b")
     countdowns = []
@@ -244,13 +245,13 @@ def test_a_failed_delivery_is_retried_after_1_2_4_8_minutes(month, monkeypatch):
         return RuntimeError("retry")
 
     for retries in range(4):
-        with mock.patch.object(tasks.deliver, "retry", side_effect=fake_retry):
-            tasks.deliver.push_request(retries=retries)
+        with mock.patch.object(sending.deliver, "retry", side_effect=fake_retry):
+            sending.deliver.push_request(retries=retries)
             try:
                 with pytest.raises(RuntimeError):
-                    tasks.deliver.run(delivery.pk)
+                    sending.deliver.run(delivery.pk)
             finally:
-                tasks.deliver.pop_request()
+                sending.deliver.pop_request()
     assert countdowns == [60, 120, 240, 480]
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED and delivery.attempts == 4

@@ -173,7 +173,7 @@ def test_engine_follows_last_years_profile_when_the_plan_ran_last_year():
 
 @pytest.mark.django_db
 def test_circular_names_targets_that_will_fall_short_under_its_problems():
-    from reports.circulars import circular_content
+    from reports.circular_content import circular_content
     from tests.conftest import add_figures, make_small_plan
 
     plan, province, (a, _, _), (target,) = make_small_plan()

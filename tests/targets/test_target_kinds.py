@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports import queries as dashboards
-from reports.circulars import circular_content
+from reports.circular_content import circular_content
 from targets.grid import grid_for
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Rollup, Target
 from targets.progress import Status
