@@ -109,23 +109,17 @@ class Plan(models.Model):
 
     slug = models.SlugField("标识", max_length=60, unique=True)
     title = models.CharField("名称", max_length=200)
-    short_title = models.CharField(
-        "简称", max_length=60, blank=True, help_text="用于通报标题，如“技能辽宁行动”"
-    )
+    short_title = models.CharField("简称", max_length=60, blank=True, help_text="用于通报标题，如“技能辽宁行动”")
     document_number = models.CharField("文号", max_length=60, blank=True)
     issuers = models.CharField("发文单位", max_length=300, blank=True)
     issue_date = models.DateField("发文日期", null=True, blank=True)
-    region = models.ForeignKey(
-        Region, verbose_name="覆盖地区", on_delete=models.PROTECT, related_name="plans"
-    )
+    region = models.ForeignKey(Region, verbose_name="覆盖地区", on_delete=models.PROTECT, related_name="plans")
     start_date = models.DateField("起始日期")
     end_date = models.DateField("截止日期")
     overall_goals = models.TextField("总体目标", blank=True)
     summary = models.TextField("方案要点", blank=True)
     source = models.CharField("来源文件", max_length=200, blank=True)
-    next_steps = models.TextField(
-        "下步工作要求", blank=True, help_text="月度通报第四部分的文字，由省级管理员维护"
-    )
+    next_steps = models.TextField("下步工作要求", blank=True, help_text="月度通报第四部分的文字，由省级管理员维护")
     reporting_deadline_day = models.PositiveSmallIntegerField(
         "填报截止日", default=10, help_text="次月几日前报送上月数据，逾期自动锁定"
     )
@@ -136,6 +130,7 @@ class Plan(models.Model):
         default=10,
         help_text="低于序时进度不超过该百分点为“滞后”，超过为“严重滞后”",
     )
+
     class EntryBasis(models.TextChoices):
         MONTH = "month", "本月数"
         CUMULATIVE = "cumulative", "1—N月累计"
@@ -177,9 +172,7 @@ class Plan(models.Model):
 class KeyTask(models.Model):
     """A key task (重点任务) of a plan, with its deadline as written and the due dates read from it."""
 
-    plan = models.ForeignKey(
-        Plan, verbose_name="行动方案", on_delete=models.CASCADE, related_name="key_tasks"
-    )
+    plan = models.ForeignKey(Plan, verbose_name="行动方案", on_delete=models.CASCADE, related_name="key_tasks")
     number = models.PositiveSmallIntegerField("序号")
     section = models.CharField("所属部分", max_length=200, blank=True)
     title = models.CharField("重点任务", max_length=300)
@@ -228,9 +221,7 @@ class KeyTaskDepartment(models.Model):
         verbose_name_plural = "任务责任部门"
         ordering = ["key_task", "role", "sort_order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["key_task", "department", "role"], name="unique_task_department_role"
-            )
+            models.UniqueConstraint(fields=["key_task", "department", "role"], name="unique_task_department_role")
         ]
 
     def __str__(self) -> str:
@@ -240,9 +231,7 @@ class KeyTaskDepartment(models.Model):
 class Measure(models.Model):
     """A work measure (工作措施) under a key task."""
 
-    key_task = models.ForeignKey(
-        KeyTask, verbose_name="重点任务", on_delete=models.CASCADE, related_name="measures"
-    )
+    key_task = models.ForeignKey(KeyTask, verbose_name="重点任务", on_delete=models.CASCADE, related_name="measures")
     number = models.PositiveSmallIntegerField("序号")
     text = models.TextField("工作措施")
 

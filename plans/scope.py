@@ -92,9 +92,7 @@ def _build_scope(user) -> Scope:
     if profile.role == Profile.Role.NATIONAL:
         return Scope(role=profile.role, region=None, is_global=True)
     # Any other role without a region sees nothing (Profile.clean refuses it; this fails closed).
-    return Scope(
-        role=profile.role, region=profile.region, is_global=False, department_id=profile.department_id
-    )
+    return Scope(role=profile.role, region=profile.region, is_global=False, department_id=profile.department_id)
 
 
 def department_for(user):

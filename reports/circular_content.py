@@ -123,6 +123,7 @@ class CircularContent:
         """“2026年1—6月” (or “2026年1月”)."""
         return f"{self.year}年1月" if self.month == 1 else f"{self.year}年1—{self.month}月"
 
+
 BEHIND = {Status.LAGGING, Status.SEVERE}
 COUNTED = {Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.SEVERE}
 DEFAULT_NEXT_STEPS = (
@@ -244,9 +245,7 @@ def _ranking_row(report: ProgressReport, cell: Cell, target: TargetRow) -> Ranki
 
 
 def _no_task_row(region_name: str, unit: str) -> RankingRow:
-    return RankingRow(
-        None, None, region_name, unit, None, None, None, None, None, None, "无任务", "no_task", "", False
-    )
+    return RankingRow(None, None, region_name, unit, None, None, None, None, None, None, "无任务", "no_task", "", False)
 
 
 def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
@@ -321,9 +320,7 @@ def _problems(report: ProgressReport, reporting) -> list[str]:
         if behind:
             names = "、".join(_region_name(report, c.region_id) for c in behind)
             problems.append(f"“{target.name}”指标低于序时进度的有：{names}。")
-    overdue = [
-        t.name for t in report.targets if report.totals[t.id].progress.status == Status.MILESTONE_OVERDUE
-    ]
+    overdue = [t.name for t in report.targets if report.totals[t.id].progress.status == Status.MILESTONE_OVERDUE]
     if overdue:
         problems.append("逾期未完成的工作任务：" + "、".join(f"“{n}”" for n in overdue) + "。")
     missing = [r.region.name for r in reporting.missing]

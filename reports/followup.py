@@ -110,9 +110,7 @@ def notice_proposals(plan: Plan, year: int, month: int, *, today: dt.date) -> li
     report = progress_report(plan, year, month)
     before = progress_report(plan, year, month - 1) if month > 1 else None
     deadline_passed = today > reporting_deadline(plan, year, month)
-    issued = set(
-        Notice.objects.filter(plan=plan, year=year, month=month).values_list("region_id", "target_id")
-    )
+    issued = set(Notice.objects.filter(plan=plan, year=year, month=month).values_list("region_id", "target_id"))
     proposals = []
     for target in report.targets:
         for cell in report.target_cells(target.id):
@@ -142,8 +140,17 @@ def _event(notice: Notice, action: str, user, comment: str = "") -> None:
 
 
 def notice_issue(
-    *, plan: Plan, region: Region, target_id: int, year: int, month: int, colour: str, reason: str,
-    requirement: str = "", user, today: dt.date,
+    *,
+    plan: Plan,
+    region: Region,
+    target_id: int,
+    year: int,
+    month: int,
+    colour: str,
+    reason: str,
+    requirement: str = "",
+    user,
+    today: dt.date,
 ) -> Notice:
     """Issue a numbered notice to `region` and write its Word file."""
     from reports.documents import document_number_take
@@ -155,9 +162,17 @@ def notice_issue(
     prefix, _, answer_days = notice_style(plan)
     with transaction.atomic():
         notice = Notice.objects.create(
-            plan=plan, region=region, target_id=target_id, year=year, month=month, colour=colour,
-            reason=reason[:300], requirement=requirement, answer_due=today + dt.timedelta(days=answer_days),
-            issued_by=user, number="",
+            plan=plan,
+            region=region,
+            target_id=target_id,
+            year=year,
+            month=month,
+            colour=colour,
+            reason=reason[:300],
+            requirement=requirement,
+            answer_due=today + dt.timedelta(days=answer_days),
+            issued_by=user,
+            number="",
         )
         notice.number = document_number_take(prefix=prefix, year=today.year, subject=f"notice:{notice.pk}")
         notice.docx_path = str(_write_notice_file(notice, today))
@@ -238,15 +253,14 @@ def notice_lists(user, plan: Plan, *, today: dt.date) -> dict:
     notices = list(
         Notice.objects.visible_to(user).filter(plan=plan).select_related("region", "target", "target__key_task")
     )
-    open_ = sorted(
-        (n for n in notices if n.is_open), key=lambda n: (COLOUR_ORDER[n.colour], n.region.sort_order, n.pk)
-    )
+    open_ = sorted((n for n in notices if n.is_open), key=lambda n: (COLOUR_ORDER[n.colour], n.region.sort_order, n.pk))
     return {
         "open": open_,
         "open_counts": _colour_counts(open_),
         "overdue": [n for n in open_ if n.is_overdue(today)],
         "closed": [
-            n for n in notices
+            n
+            for n in notices
             if n.closed_at and timezone.localtime(n.closed_at).date().replace(day=1) == today.replace(day=1)
         ],
     }

@@ -60,25 +60,34 @@ def reporter_home(user, today: dt.date) -> dict:
     year, month = reporting_month(today)
     waiting = []
     for plan in own_plans_first(_current_plans(user, year, month), region):
-        sub = Submission.objects.filter(
-            plan=plan, region=region, year=year, month=month, department=department
-        ).first()
+        sub = Submission.objects.filter(plan=plan, region=region, year=year, month=month, department=department).first()
         if sub is not None and sub.status == Submission.Status.APPROVED:
             continue
         state = month_state(plan, year, month, sub, today)
         deadline = reporting_deadline(plan, year, month)
-        waiting.append(WaitingMonth(
-            plan, year, month, region, sub.status if sub else "missing",
-            sub.get_status_display() if sub else "未报", deadline, (deadline - today).days, state.editable,
-            state.reason,
-        ))
+        waiting.append(
+            WaitingMonth(
+                plan,
+                year,
+                month,
+                region,
+                sub.status if sub else "missing",
+                sub.get_status_display() if sub else "未报",
+                deadline,
+                (deadline - today).days,
+                state.editable,
+                state.reason,
+            )
+        )
     returned = list(
         Submission.objects.filter(region=region, department=department, status=Submission.Status.RETURNED)
-        .select_related("plan", "reviewed_by").order_by("-reviewed_at")[:10]
+        .select_related("plan", "reviewed_by")
+        .order_by("-reviewed_at")[:10]
     )
     saved = list(
         AuditEntry.objects.filter(user=user, subject=AuditEntry.Subject.FIGURE)
-        .select_related("target", "plan", "region").order_by("-at", "-id")[:5]
+        .select_related("target", "plan", "region")
+        .order_by("-at", "-id")[:5]
     )
     return {"waiting": waiting, "returned": returned, "saved": saved, **_notes(user)}
 
@@ -116,8 +125,12 @@ def headline(report, region: Region) -> dict | None:
         key=lambda c: (-c.progress.status.severity, c.progress.schedule_gap is None, c.progress.schedule_gap or 0),
     )[:3]
     return {
-        "plan": report.plan, "year": report.year, "month": report.month, "region": region,
-        "at_schedule": at_schedule[region.id], "with_task": len(mine),
+        "plan": report.plan,
+        "year": report.year,
+        "month": report.month,
+        "region": region,
+        "at_schedule": at_schedule[region.id],
+        "with_task": len(mine),
         "rank": 1 + sum(1 for n in at_schedule.values() if n > at_schedule[region.id]),
         "peers": len(report.regions),
         "worst": [{"target": names[c.target_id], "progress": c.progress} for c in worst],
@@ -143,9 +156,15 @@ def admin_home(user, today: dt.date) -> dict:
             late += [(plan, r) for r in holders if r.status in OPEN]
     review = list(
         Submission.objects.filter(plan__in=plans, status=Submission.Status.SUBMITTED)
-        .select_related("plan", "region", "submitted_by").order_by("submitted_at")[:50]
+        .select_related("plan", "region", "submitted_by")
+        .order_by("submitted_at")[:50]
     )
     return {
-        "year": year, "month": month, "plans": rows, "review": review, "late": late,
-        "reminders": reminder_log(limit=5), **_notes(user),
+        "year": year,
+        "month": month,
+        "plans": rows,
+        "review": review,
+        "late": late,
+        "reminders": reminder_log(limit=5),
+        **_notes(user),
     }

@@ -12,9 +12,7 @@ class Circular(models.Model):
     """One version of a month's circular (月度通报) for a plan and a scope, with its files."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="circulars")
-    region = models.ForeignKey(
-        Region, verbose_name="范围", on_delete=models.PROTECT, related_name="circulars"
-    )
+    region = models.ForeignKey(Region, verbose_name="范围", on_delete=models.PROTECT, related_name="circulars")
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     version = models.PositiveSmallIntegerField("版本")
@@ -73,9 +71,7 @@ class CircularJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
-    circular = models.ForeignKey(
-        Circular, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
-    )
+    circular = models.ForeignKey(Circular, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -183,9 +179,7 @@ class Notice(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="notices")
     region = models.ForeignKey(Region, verbose_name="督办地区", on_delete=models.PROTECT, related_name="notices")
-    target = models.ForeignKey(
-        "targets.Target", verbose_name="指标", on_delete=models.PROTECT, related_name="notices"
-    )
+    target = models.ForeignKey("targets.Target", verbose_name="指标", on_delete=models.PROTECT, related_name="notices")
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     colour = models.CharField("颜色", max_length=6, choices=Colour.choices)

@@ -58,8 +58,15 @@ def notice_issue(request):
     if not (region.is_within(plan.region) and scope_for(request.user).administers(region)):
         raise Http404("该地区不在方案范围内或不在您的管理范围内")
     notice = followup.notice_issue(
-        plan=plan, region=region, target_id=target.pk, year=data["year"], month=data["month"],
-        colour=data["colour"], reason=data["reason"], requirement=data["requirement"], user=request.user,
+        plan=plan,
+        region=region,
+        target_id=target.pk,
+        year=data["year"],
+        month=data["month"],
+        colour=data["colour"],
+        reason=data["reason"],
+        requirement=data["requirement"],
+        user=request.user,
         today=timezone.localdate(),
     )
     messages.success(request, f"已向{region.name}发出{notice.get_colour_display()}色督办单 {notice.number}")

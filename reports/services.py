@@ -48,9 +48,7 @@ def circular_build(*, job_id: int, today: dt.date | None = None) -> Circular:
     except Exception as exc:
         _job_update(job, status=CircularJob.Status.FAILED, error=_error_text(exc), finished_at=timezone.now())
         raise
-    _job_update(
-        job, status=CircularJob.Status.DONE, progress=100, circular=circular, finished_at=timezone.now()
-    )
+    _job_update(job, status=CircularJob.Status.DONE, progress=100, circular=circular, finished_at=timezone.now())
     return circular
 
 
@@ -131,9 +129,9 @@ def _pdf(path: Path, content: CircularContent, layout: CircularLayout) -> Path |
 
 
 def _next_version(job: CircularJob) -> int:
-    latest = Circular.objects.filter(
-        plan=job.plan, region=job.region, year=job.year, month=job.month
-    ).aggregate(v=Max("version"))["v"]
+    latest = Circular.objects.filter(plan=job.plan, region=job.region, year=job.year, month=job.month).aggregate(
+        v=Max("version")
+    )["v"]
     return (latest or 0) + 1
 
 
@@ -160,9 +158,7 @@ def extract_regions(plan: Plan) -> list[Region]:
     from plans.models import Profile
 
     return list(
-        Region.objects.filter(
-            profiles__role=Profile.Role.LEADER, path__startswith=plan.region.path + "/"
-        ).distinct()
+        Region.objects.filter(profiles__role=Profile.Role.LEADER, path__startswith=plan.region.path + "/").distinct()
     )
 
 

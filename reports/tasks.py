@@ -53,9 +53,7 @@ def escalate_notices() -> int:
         return notices_escalate(today=timezone.localdate())
 
 
-def circular_request(
-    *, plan: Plan, year: int, month: int, region: Region, user=None, automatic: bool = False
-):
+def circular_request(*, plan: Plan, year: int, month: int, region: Region, user=None, automatic: bool = False):
     """Create a job and enqueue its build once the job row is committed."""
     job = CircularJob.objects.create(
         plan=plan, region=region, year=year, month=month, requested_by=user, is_automatic=automatic
@@ -69,9 +67,7 @@ def _enqueue(task, job_id: int) -> None:
         task.delay(job_id)
     except Exception as exc:  # broker down: the job stays queued and says so; retry from the page later
         logger.warning("could not enqueue circular job %s: %s", job_id, exc)
-        CircularJob.objects.filter(pk=job_id).update(
-            error="消息队列暂不可用，通报生成已延迟；服务恢复后可点击“重试”"
-        )
+        CircularJob.objects.filter(pk=job_id).update(error="消息队列暂不可用，通报生成已延迟；服务恢复后可点击“重试”")
 
 
 def job_retry(*, job: CircularJob, user) -> CircularJob:

@@ -319,11 +319,7 @@ def circular_list(request):
     selection = resolve(request)
     region = _user_region(request, selection.plan)
     circulars = Circular.objects.filter(plan=selection.plan, region=region).select_related("created_by")
-    jobs = (
-        CircularJob.objects.visible_to(request.user)
-        .filter(plan=selection.plan)
-        .select_related("requested_by")[:10]
-    )
+    jobs = CircularJob.objects.visible_to(request.user).filter(plan=selection.plan).select_related("requested_by")[:10]
     ctx = {
         "circulars": circulars,
         "jobs": jobs,
@@ -351,9 +347,7 @@ def circular_request_view(request):
         plan=plan, year=year, month=month, region=_user_region(request, plan), user=request.user
     )
     messages.info(request, f"已提交生成任务：{circular_title(plan, year, month)}")
-    return redirect(
-        reverse("reports:circulars") + f"?plan={plan.slug}&year={year}&month={month}#job-{job.pk}"
-    )
+    return redirect(reverse("reports:circulars") + f"?plan={plan.slug}&year={year}&month={month}#job-{job.pk}")
 
 
 @cache_control(private=True)

@@ -30,9 +30,7 @@ def home(request):
 @never_cache
 def healthz(request):
     report = health_report()
-    return JsonResponse(
-        report, status=200 if report["ok"] else 503, json_dumps_params={"ensure_ascii": False}
-    )
+    return JsonResponse(report, status=200 if report["ok"] else 503, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

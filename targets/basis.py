@@ -88,8 +88,12 @@ def entries_as_monthly(entries: list, allocations: dict, *, plan, year: int, mon
         original = month_from_cumulative(entry.original_value, kind=target.kind, before=earlier, first_month=first)
         converted.append(
             dataclasses.replace(
-                entry, value=figure.value, includes_prior=figure.includes_prior, is_correction=figure.is_correction,
-                original_value=original.value, cumulative=False,
+                entry,
+                value=figure.value,
+                includes_prior=figure.includes_prior,
+                is_correction=figure.is_correction,
+                original_value=original.value,
+                cumulative=False,
             )
         )
     if errors:

@@ -88,9 +88,7 @@ def demo_load(*, today: dt.date | None = None, seed: int = 2022) -> dict[str, in
 
 def _load_plan(plan: Plan, config: DemoConfig, rng: random.Random, today: dt.date) -> int:
     Allocation.objects.filter(target__key_task__plan=plan, is_demo=True).delete()
-    MonthlyFigure.objects.filter(
-        allocation__target__key_task__plan=plan, allocation__year=config.year
-    ).delete()
+    MonthlyFigure.objects.filter(allocation__target__key_task__plan=plan, allocation__year=config.year).delete()
     Submission.objects.filter(plan=plan, year=config.year).delete()
     regions = list(Region.objects.filter(parent=plan.region).order_by("sort_order", "code")) or [plan.region]
     weights = _weights(regions, rng)
@@ -184,9 +182,7 @@ def _figures(allocations, config: DemoConfig, paces, rng: random.Random) -> list
 def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> MonthlyFigure | None:
     kind, unit = a.target.kind, a.target.unit
     if kind == "milestone":
-        status = (
-            "done" if month >= 9 and rng.random() < 0.5 else ("in_progress" if month >= 3 else "not_started")
-        )
+        status = "done" if month >= 9 and rng.random() < 0.5 else ("in_progress" if month >= 3 else "not_started")
         return MonthlyFigure(allocation=a, month=month, milestone_status=status, remark="演示数据", is_demo=True)
     if a.value is None:
         return None
@@ -231,9 +227,7 @@ def _open_month(plan, config, regions, month, today) -> list[Submission]:
     for index, r in enumerate(regions):
         submitted = 0 < index <= config.open_month_submitters
         status = Submission.Status.SUBMITTED if submitted else Submission.Status.DRAFT
-        sub = _submission(
-            plan, r, config.year, month, status, deadline - dt.timedelta(days=1) if submitted else None
-        )
+        sub = _submission(plan, r, config.year, month, status, deadline - dt.timedelta(days=1) if submitted else None)
         sub.reopened_until = until
         subs.append(sub)
     return subs

@@ -24,8 +24,11 @@ class DepartmentRow:
 def department_completeness(plan: Plan, year: int, month: int) -> list[DepartmentRow]:
     """Departments that hold shares of the plan in `year` and the state of their month (2 queries)."""
     ids = (
-        Allocation.objects.for_plan(plan).for_year(year).filter(region__isnull=True, department__isnull=False)
-        .values_list("department_id", flat=True).distinct()
+        Allocation.objects.for_plan(plan)
+        .for_year(year)
+        .filter(region__isnull=True, department__isnull=False)
+        .values_list("department_id", flat=True)
+        .distinct()
     )
     departments = list(Department.objects.filter(pk__in=ids).order_by("name"))
     subs = {
@@ -41,6 +44,11 @@ def _row(plan: Plan, department: Department, submission: Submission | None) -> D
     submitted = submission.status in (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
     on_time = submission_is_on_time(plan, submission) if submitted else None
     return DepartmentRow(
-        department, plan.region, submission.status, submission.get_status_display(), submission.submitted_at,
-        on_time, submission.id,
+        department,
+        plan.region,
+        submission.status,
+        submission.get_status_display(),
+        submission.submitted_at,
+        on_time,
+        submission.id,
     )

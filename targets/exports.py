@@ -25,10 +25,7 @@ def template_rows(
         holders |= Q(region__isnull=True)
     allocations = [
         a
-        for a in Allocation.objects.for_plan(plan)
-        .for_year(year)
-        .filter(holders)
-        .select_related("region", "department")
+        for a in Allocation.objects.for_plan(plan).for_year(year).filter(holders).select_related("region", "department")
         if scope.covers(a.region or plan.region)
     ]
     targets = {t.id: t for t in targets_of(plan)}

@@ -59,15 +59,11 @@ class GridForm(forms.Form):
             self.fields[f"value_{pk}"] = forms.CharField(
                 label=self.value_label, required=False, max_length=30, initial=_plain(self._shown(row))
             )
-        self.fields[f"remark_{pk}"] = forms.CharField(
-            label="备注", required=False, max_length=500, initial=row.remark
-        )
+        self.fields[f"remark_{pk}"] = forms.CharField(label="备注", required=False, max_length=500, initial=row.remark)
         self.fields[f"orig_value_{pk}"] = forms.CharField(
             required=False, widget=forms.HiddenInput, initial=_plain(self._shown(row))
         )
-        self.fields[f"orig_remark_{pk}"] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=row.remark
-        )
+        self.fields[f"orig_remark_{pk}"] = forms.CharField(required=False, widget=forms.HiddenInput, initial=row.remark)
 
     def _shown(self, row) -> Decimal | None:
         if not self.cumulative or row.is_milestone:
@@ -89,9 +85,7 @@ class GridForm(forms.Form):
             name = f"value_{row.allocation_id}"
             if name in self.fields and name not in self.errors:
                 try:
-                    cleaned[name] = parse_figure_value(
-                        cleaned.get(name), unit=row.target.unit, kind=row.target.kind
-                    )
+                    cleaned[name] = parse_figure_value(cleaned.get(name), unit=row.target.unit, kind=row.target.kind)
                 except ValueError as exc:
                     self.add_error(name, f"{row.target.name}：{exc}")
         return cleaned

@@ -91,13 +91,9 @@ def grid_for(plan: Plan, year: int, month: int, region: Region, *, today: dt.dat
     allocations = list(held_allocations(plan, year, region).select_related("department", "region"))
     figures = _figures(allocations, month)
     submission = Submission.objects.filter(plan=plan, region=region, year=year, month=month, department=None).first()
-    rows = [
-        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {})) for a in allocations
-    ]
+    rows = [_row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {})) for a in allocations]
     rows.sort(key=lambda r: (r.target.key_task_number, r.target.number, r.holder))
-    return Grid(
-        plan, year, month, region, rows, submission, month_state(plan, year, month, submission, today)
-    )
+    return Grid(plan, year, month, region, rows, submission, month_state(plan, year, month, submission, today))
 
 
 def _figures(allocations: list[Allocation], month: int) -> dict[int, dict[int, MonthlyFigure]]:
@@ -107,14 +103,10 @@ def _figures(allocations: list[Allocation], month: int) -> dict[int, dict[int, M
     return result
 
 
-def _row(
-    plan, year, month, allocation, target: TargetRow, figures: dict[int, MonthlyFigure]
-) -> GridRow:
+def _row(plan, year, month, allocation, target: TargetRow, figures: dict[int, MonthlyFigure]) -> GridRow:
     current = figures.get(month)
     monthly = {m: f.value for m, f in figures.items()}
-    milestone = (
-        (current.milestone_status, current.milestone_date) if current and current.milestone_status else None
-    )
+    milestone = (current.milestone_status, current.milestone_date) if current and current.milestone_status else None
     result = evaluate_target(plan, year, month, target, allocation.value, monthly, milestone)
     history = [monthly[m] for m in sorted(monthly) if m < month]
     row = GridRow(

@@ -137,17 +137,12 @@ def _create_target(plan: Plan, task: KeyTask, data: dict) -> Target:
         holder = _allocation_holder(share, plan.region)
         value = _yearly_share_value(target, _decimal(share.get("value")), share, len(plan.years))
         Allocation.objects.bulk_create(
-            [
-                Allocation(target=target, year=y, value=value, note=share.get("note", ""), **holder)
-                for y in years
-            ]
+            [Allocation(target=target, year=y, value=value, note=share.get("note", ""), **holder) for y in years]
         )
     return target
 
 
-def _yearly_share_value(
-    target: Target, value: Decimal | None, share: dict, plan_years: int
-) -> Decimal | None:
+def _yearly_share_value(target: Target, value: Decimal | None, share: dict, plan_years: int) -> Decimal | None:
     """A share of a whole-plan target given for every year is that year's part of it (Hubin: one third)."""
     if value is None or share.get("year") or target.period != Target.Period.PLAN:
         return value

@@ -64,9 +64,7 @@ def _delete_previous(slug: str) -> None:
 
 def _region(code: str, name: str, level: str, parent: Region | None, order: int) -> Region:
     path = f"{parent.path}/{code}" if parent else code
-    return Region(
-        code=code, name=name, level=level, parent=parent, path=path, sort_order=order, is_synthetic=True
-    )
+    return Region(code=code, name=name, level=level, parent=parent, path=path, sort_order=order, is_synthetic=True)
 
 
 def _regions(scale: str, config: Scale, rng: random.Random) -> tuple[Region, list[Region]]:
@@ -146,9 +144,7 @@ def _allocations(plan: Plan, counties: list[Region]) -> list[Allocation]:
     share = Decimal(1) / len(counties)
     Allocation.objects.bulk_create(
         [
-            Allocation(
-                target=t, region=c, year=YEAR, value=(t.value * share).quantize(Decimal(1)) + 1, is_demo=True
-            )
+            Allocation(target=t, region=c, year=YEAR, value=(t.value * share).quantize(Decimal(1)) + 1, is_demo=True)
             for t in targets
             for c in counties
         ],

@@ -35,9 +35,7 @@ class Target(models.Model):
         YEAR = "year", "每年"
         PLAN = "plan", "方案期内"
 
-    key_task = models.ForeignKey(
-        KeyTask, verbose_name="重点任务", on_delete=models.CASCADE, related_name="targets"
-    )
+    key_task = models.ForeignKey(KeyTask, verbose_name="重点任务", on_delete=models.CASCADE, related_name="targets")
     number = models.PositiveSmallIntegerField("序号")
     name = models.CharField("指标", max_length=200)
     source_text = models.TextField("原文")
@@ -75,9 +73,7 @@ class Target(models.Model):
         ordering = ["key_task__plan", "key_task__number", "number"]
         constraints = [
             models.UniqueConstraint(fields=["key_task", "number"], name="unique_target_number"),
-            models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0), name="target_value_non_negative"
-            ),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="target_value_non_negative"),
             models.CheckConstraint(
                 condition=Q(upper__isnull=True) | Q(value__isnull=False, upper__gte=models.F("value")),
                 name="target_upper_above_value",
@@ -104,11 +100,7 @@ class Target(models.Model):
         """The part of the target that falls to one year: a whole-plan target is split evenly."""
         if self.value is None:
             return None
-        if (
-            self.period == self.Period.PLAN
-            and plan_years > 1
-            and self.kind in (self.Kind.FLOW, self.Kind.COUNT)
-        ):
+        if self.period == self.Period.PLAN and plan_years > 1 and self.kind in (self.Kind.FLOW, self.Kind.COUNT):
             return (self.value / plan_years).quantize(Decimal("0.01"))
         return self.value
 
@@ -135,17 +127,13 @@ class AllocationQuerySet(models.QuerySet):
         if scope.region is None:
             return self.none()
         # A department's allocation (no region) belongs to the plan's region.
-        return self.filter(
-            scope.q() | Q(region__isnull=True, target__key_task__plan__region__path=scope.region.path)
-        )
+        return self.filter(scope.q() | Q(region__isnull=True, target__key_task__plan__region__path=scope.region.path))
 
 
 class Allocation(models.Model):
     """A target's share (分解) for one region or one department, for one year."""
 
-    target = models.ForeignKey(
-        Target, verbose_name="工作目标", on_delete=models.CASCADE, related_name="allocations"
-    )
+    target = models.ForeignKey(Target, verbose_name="工作目标", on_delete=models.CASCADE, related_name="allocations")
     region = models.ForeignKey(
         Region,
         verbose_name="地区",
@@ -187,9 +175,7 @@ class Allocation(models.Model):
             models.CheckConstraint(
                 condition=Q(region__isnull=False) | Q(department__isnull=False), name="allocation_has_holder"
             ),
-            models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0), name="allocation_non_negative"
-            ),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="allocation_non_negative"),
         ]
 
     def __str__(self) -> str:
@@ -290,9 +276,7 @@ class Submission(models.Model):
                 condition=Q(department__isnull=False),
                 name="unique_department_submission",
             ),
-            models.CheckConstraint(
-                condition=Q(month__gte=1, month__lte=12), name="submission_month_in_range"
-            ),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="submission_month_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -319,9 +303,7 @@ class AuditEntry(models.Model):
     plan = models.ForeignKey(Plan, null=True, on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    allocation = models.ForeignKey(
-        Allocation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    allocation = models.ForeignKey(Allocation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
     month = models.PositiveSmallIntegerField("月份", null=True, blank=True)
     field = models.CharField("字段", max_length=30)

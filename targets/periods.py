@@ -22,9 +22,7 @@ def reporting_deadline(plan: Plan, year: int, month: int) -> dt.date:
     return dt.date(next_year, next_month, min(plan.reporting_deadline_day, 28))
 
 
-def month_state(
-    plan: Plan, year: int, month: int, submission: Submission | None, today: dt.date
-) -> MonthState:
+def month_state(plan: Plan, year: int, month: int, submission: Submission | None, today: dt.date) -> MonthState:
     deadline = reporting_deadline(plan, year, month) if 1 <= month <= 12 else None
     if not 1 <= month <= 12 or not plan.covers_month(year, month):
         return MonthState(False, f"{year}年{month}月不在方案实施期内", deadline)

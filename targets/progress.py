@@ -158,9 +158,7 @@ class Progress:
         return self.status.meets_schedule
 
 
-def schedule_rate(
-    *, kind: str, month: int, due_month: int | None = None, start_month: int = 1
-) -> Decimal | None:
+def schedule_rate(*, kind: str, month: int, due_month: int | None = None, start_month: int = 1) -> Decimal | None:
     """序时进度 in percent at the end of `month`, within [0, 100]; None for milestones.
 
     `kind` COUNT here means a per-quarter count: `evaluate()` treats counts of other periods as flows.

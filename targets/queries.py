@@ -413,19 +413,13 @@ class _ReportBuilder:
                     cells[(target.id, region.id)] = cell
             totals[target.id] = self._total_cell(target, cells)
             self._rank(target, cells)
-        return ProgressReport(
-            self.plan, self.year, self.month, self.parent, self.targets, self.peers, cells, totals
-        )
+        return ProgressReport(self.plan, self.year, self.month, self.parent, self.targets, self.peers, cells, totals)
 
     def _own_allocation(self, target: TargetRow, region: Region) -> dict | None:
         return next((a for a in self.by_target[target.id] if a["region_id"] == region.id), None)
 
     def _region_cell(self, target: TargetRow, region: Region) -> Cell | None:
-        own = (
-            self._own_allocation(target, region)
-            if region.id != self.parent.id or len(self.peers) == 1
-            else None
-        )
+        own = self._own_allocation(target, region) if region.id != self.parent.id or len(self.peers) == 1 else None
         below = self.rollups.get((target.id, region.id))
         if own is None and below is None:
             return None
@@ -508,8 +502,10 @@ class _ReportBuilder:
         else:
             done = sum(1 for c in rolled if c.progress.status == progress.Status.MILESTONE_DONE)
             started = any(c.progress.reported for c in rolled)
-            status = progress.MILESTONE_STATUS_DONE if done == len(rolled) else (
-                progress.MILESTONE_STATUS_IN_PROGRESS if started else ""
+            status = (
+                progress.MILESTONE_STATUS_DONE
+                if done == len(rolled)
+                else (progress.MILESTONE_STATUS_IN_PROGRESS if started else "")
             )
             cell = self._evaluate_monthly(target, value, {}, (status, None) if status else None)
         cell.children = len(rolled)
@@ -544,11 +540,7 @@ class _ReportBuilder:
     def _rank(self, target: TargetRow, cells: dict) -> None:
         mine = [cells[(target.id, r.id)] for r in self.peers if (target.id, r.id) in cells]
         current = progress.rank({c.region_id: _rank_value(c.progress) for c in mine})
-        previous = (
-            progress.rank({c.region_id: self._previous_rate(target, c) for c in mine})
-            if self.month > 1
-            else {}
-        )
+        previous = progress.rank({c.region_id: self._previous_rate(target, c) for c in mine}) if self.month > 1 else {}
         for c in mine:
             c.rank = current.get(c.region_id)
             c.previous_rank = previous.get(c.region_id)
@@ -562,9 +554,7 @@ class _ReportBuilder:
         cumulative = progress.cumulative_value(
             kind=kind, figures=cell.monthly, month=self.month - 1, start_month=_start_month(self.plan, self.year)
         )
-        return progress.completion_rate(
-            cumulative, cell.progress.target, higher_is_better=target.higher_is_better
-        )
+        return progress.completion_rate(cumulative, cell.progress.target, higher_is_better=target.higher_is_better)
 
 
 def evaluate_target(
@@ -751,9 +741,7 @@ def current_shares(target: Target | None, year: int) -> dict[int, Decimal | None
     if target is None:
         return {}
     return dict(
-        Allocation.objects.filter(target=target, year=year, region__isnull=False).values_list(
-            "region_id", "value"
-        )
+        Allocation.objects.filter(target=target, year=year, region__isnull=False).values_list("region_id", "value")
     )
 
 

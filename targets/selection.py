@@ -36,9 +36,9 @@ def _int(value: str | None) -> int | None:
 
 def default_period(plan: Plan, today: dt.date) -> tuple[int, int]:
     """The latest month that has figures, else the latest month of the plan up to today."""
-    latest = MonthlyFigure.objects.filter(allocation__target__key_task__plan=plan).aggregate(
-        y=Max("allocation__year")
-    )["y"]
+    latest = MonthlyFigure.objects.filter(allocation__target__key_task__plan=plan).aggregate(y=Max("allocation__year"))[
+        "y"
+    ]
     if latest:
         month = MonthlyFigure.objects.filter(
             allocation__target__key_task__plan=plan, allocation__year=latest

@@ -382,9 +382,7 @@ def submission_approve(*, submission_id: int, user) -> Submission:
 
 
 @transaction.atomic
-def submission_reopen(
-    *, plan: Plan, region: Region, year: int, month: int, until: dt.date, user
-) -> Submission:
+def submission_reopen(*, plan: Plan, region: Region, year: int, month: int, until: dt.date, user) -> Submission:
     """Lift the deadline lock for one region and month until a date (an approved month goes back to draft)."""
     if not scope_for(user).administers(region):
         raise PermissionDenied("只有本地区及上级的管理员可以重新开放")
@@ -417,14 +415,10 @@ def allocations_save(
     regions = {r.id: r for r in Region.objects.filter(pk__in=shares)}
     if not all(scope.administers(r) for r in regions.values()) or len(regions) != len(shares):
         raise PermissionDenied("无权分解该地区的目标")
-    existing = {
-        a.region_id: a for a in Allocation.objects.filter(target=target, year=year, region__in=regions)
-    }
+    existing = {a.region_id: a for a in Allocation.objects.filter(target=target, year=year, region__in=regions)}
     saved = 0
     for region_id, value in shares.items():
-        saved += _allocation_apply(
-            target, year, regions[region_id], existing.get(region_id), value, user, via, plan
-        )
+        saved += _allocation_apply(target, year, regions[region_id], existing.get(region_id), value, user, via, plan)
     return AllocationResult(saved, _allocation_warnings(target, year, plan))
 
 
@@ -479,9 +473,7 @@ def _allocation_warnings(target: Target, year: int, plan: Plan) -> list[str]:
     children = Allocation.objects.filter(target=target, year=year, region__parent=plan.region)
     total = sum((a.value or 0 for a in children), Decimal(0))
     if yearly is not None and total < yearly:
-        return [
-            f"各地分解合计{total.normalize():f}{target.unit}，少于年度目标{yearly.normalize():f}{target.unit}"
-        ]
+        return [f"各地分解合计{total.normalize():f}{target.unit}，少于年度目标{yearly.normalize():f}{target.unit}"]
     return []
 
 
@@ -567,9 +559,7 @@ def _upload_region(allocation: Allocation | None, plan: Plan) -> Region | None:
 
 
 def _upload_save(plan, year, month, groups, user, today, cumulative=False) -> UploadResult:
-    result = UploadResult(
-        regions=len(groups), rows=sum(len(g) for g in groups.values()), changed=0, warnings=[]
-    )
+    result = UploadResult(regions=len(groups), rows=sum(len(g) for g in groups.values()), changed=0, warnings=[])
     regions = Region.objects.in_bulk(list(groups))
     errors = []
     with transaction.atomic():
@@ -659,6 +649,12 @@ def _admin_deltas(allocation: Allocation, month: int | None, old, new) -> list[t
         .values_list("month", "value")
     )
     return figure_change_deltas(
-        target_id=target.id, kind=target.kind, path=path, year=allocation.year, month=month,
-        old=old, new=new, others=others,
+        target_id=target.id,
+        kind=target.kind,
+        path=path,
+        year=allocation.year,
+        month=month,
+        old=old,
+        new=new,
+        others=others,
     )

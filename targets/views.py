@@ -224,9 +224,7 @@ def reopen(request, slug, year, month, region_code):
             until=form.cleaned_data["until"],
             user=request.user,
         )
-        messages.success(
-            request, f"已重新开放{region.name}{year}年{month}月，至{form.cleaned_data['until']:%Y-%m-%d}"
-        )
+        messages.success(request, f"已重新开放{region.name}{year}年{month}月，至{form.cleaned_data['until']:%Y-%m-%d}")
     else:
         messages.error(request, "请填写开放截止日期")
     return redirect(_grid_url(plan, year, month, region))
@@ -340,9 +338,7 @@ def plan_import(request):
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            document = read_annex(
-                form.file_bytes(), filename=form.cleaned_data["file"].name, **form.plan_fields()
-            )
+            document = read_annex(form.file_bytes(), filename=form.cleaned_data["file"].name, **form.plan_fields())
             if form.cleaned_data["dry_run"]:
                 preview = document
             else:

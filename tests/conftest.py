@@ -156,7 +156,13 @@ def add_figures(target, region, year: int, value, monthly: dict[int, Decimal]):
     earlier: dict[int, Decimal] = {}
     for m, v in sorted(monthly.items()):  # as if saved month by month
         changes += figure_change_deltas(
-            target_id=target.id, kind=target.kind, path=region.path, year=year, month=m, old=None, new=v,
+            target_id=target.id,
+            kind=target.kind,
+            path=region.path,
+            year=year,
+            month=m,
+            old=None,
+            new=v,
             others=earlier,
         )
         earlier[m] = v

@@ -52,9 +52,7 @@ def test_tables_open_on_demand_in_place(page, live_server, cast, demo_plan):
     first = section.locator("tbody tr").first.inner_text()
     section.locator("thead a", has_text="地区").click()  # sort, still in place
     section.locator("[data-loaded='1'] table").wait_for()
-    page.wait_for_function(
-        "first => document.querySelector('#table-lagging tbody tr').innerText !== first", arg=first
-    )
+    page.wait_for_function("first => document.querySelector('#table-lagging tbody tr').innerText !== first", arg=first)
     assert page.url == url
     shot(page, "dashboard-overview-lagging-table")
     assert not page.js_errors, page.js_errors

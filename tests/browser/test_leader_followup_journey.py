@@ -44,8 +44,11 @@ def test_leader_page_circular_and_a_yellow_notice_from_issue_to_the_next_circula
 ):
     settings.CIRCULAR_PDF = True
     CircularStyle.objects.create(
-        plan=demo_plan, masthead="辽宁省人力资源和社会保障厅", number_prefix="辽人社函",
-        recipients="各市人力资源社会保障局", copy_to="省委组织部，省财政厅",
+        plan=demo_plan,
+        masthead="辽宁省人力资源和社会保障厅",
+        number_prefix="辽人社函",
+        recipients="各市人力资源社会保障局",
+        copy_to="省委组织部，省财政厅",
     )
     build_due_circulars(dt.datetime(2022, 11, 11, 9, 0, tzinfo=SHANGHAI))  # October's, after the 10th
     october = Circular.objects.get(plan=demo_plan, year=2022, month=10)

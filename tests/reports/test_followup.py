@@ -70,8 +70,15 @@ def test_proposals_come_from_the_engine_red_first(small):
 
 
 def issue(client, plan, region, target, colour="yellow"):
-    data = {"plan": plan.slug, "region": region.code, "target": target.id, "year": 2024, "month": 6,
-            "colour": colour, "reason": "低于序时进度5.0个百分点"}
+    data = {
+        "plan": plan.slug,
+        "region": region.code,
+        "target": target.id,
+        "year": 2024,
+        "month": 6,
+        "colour": colour,
+        "reason": "低于序时进度5.0个百分点",
+    }
     response = client.post(reverse("reports:notice_issue"), data)
     assert response.status_code == 302, response.content
     return Notice.objects.latest("id")
@@ -117,8 +124,15 @@ def test_only_admins_issue_and_review_and_only_the_region_answers(small, client)
     plan, province, (a, b, c), target = small
     reporter_a = make_user("reporter_a", Profile.Role.REPORTER, a.code)
     client.force_login(reporter_a)
-    data = {"plan": plan.slug, "region": a.code, "target": target.id, "year": 2024, "month": 6,
-            "colour": "yellow", "reason": "x"}
+    data = {
+        "plan": plan.slug,
+        "region": a.code,
+        "target": target.id,
+        "year": 2024,
+        "month": 6,
+        "colour": "yellow",
+        "reason": "x",
+    }
     assert client.post(reverse("reports:notice_issue"), data).status_code == 403
     admin = make_user("padmin", Profile.Role.ADMIN, province.code)
     client.force_login(admin)

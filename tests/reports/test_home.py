@@ -48,9 +48,7 @@ def _page(client_for, user, url=None):
     return response.content.decode()
 
 
-def test_reporter_home_shows_the_waiting_month_with_its_countdown_and_returned_reasons(
-    month, client_for, on_day
-):
+def test_reporter_home_shows_the_waiting_month_with_its_countdown_and_returned_reasons(month, client_for, on_day):
     plan, city, reporter = month["plan"], month["cities"][0], month["reporter"]
     html = _page(client_for, reporter)
     assert "测试行动" in html and "2024年3月" in html and "还剩3天" in html and "去填报" in html
@@ -63,10 +61,12 @@ def test_reporter_home_shows_the_waiting_month_with_its_countdown_and_returned_r
 
 def test_reporter_home_lists_what_was_last_saved(month, client_for, on_day):
     plan, city, reporter, allocation = month["plan"], month["cities"][0], month["reporter"], month["allocations"][0]
-    entry = FigureEntry(allocation_id=allocation.id, value=Decimal(1100), remark="", original_value=Decimal(1000),
-                        original_remark="")
-    figures_save(plan=plan, region=city, year=YEAR, month=3, entries=[entry], user=reporter, expected_version=None,
-                 today=TODAY)
+    entry = FigureEntry(
+        allocation_id=allocation.id, value=Decimal(1100), remark="", original_value=Decimal(1000), original_remark=""
+    )
+    figures_save(
+        plan=plan, region=city, year=YEAR, month=3, entries=[entry], user=reporter, expected_version=None, today=TODAY
+    )
     html = _page(client_for, reporter)
     assert "急需紧缺工种培训：1000 → 1100" in html
 
@@ -80,12 +80,10 @@ def test_viewer_home_headline_is_read_from_the_engine(month, client_for, on_day)
     assert (data["at_schedule"], data["with_task"]) == (0, 1)
     assert data["rank"] == 2 and data["peers"] == 3  # 测试1市 meets schedule; 测试3市 has not reported
     assert data["worst"][0]["progress"] is cell.progress
-    assert "0/1" in html and "排第<strong id=\"headline-rank\">2</strong>位" in html and "查看本地区完整情况" in html
+    assert "0/1" in html and '排第<strong id="headline-rank">2</strong>位' in html and "查看本地区完整情况" in html
 
 
-def test_admin_home_shows_completeness_review_late_and_reminders_and_returns_from_the_list(
-    month, client_for, on_day
-):
+def test_admin_home_shows_completeness_review_late_and_reminders_and_returns_from_the_list(month, client_for, on_day):
     plan, cities, admin = month["plan"], month["cities"], month["admin"]
     sub = submission_submit(plan=plan, region=cities[0], year=YEAR, month=3, user=month["reporter"], today=TODAY)
     html = _page(client_for, admin)
@@ -142,7 +140,7 @@ def test_a_submitted_grid_is_read_only_for_the_reporter_with_the_reason(month, c
 def test_default_plan_is_the_users_own(seed, cast, client_for):
     html = _page(client_for, cast["admin"], reverse("targets:completeness"))
     liaoning = seed["liaoning-2022"]
-    assert f"<h1 class=\"h4\">{liaoning.display_short_title}" in html
+    assert f'<h1 class="h4">{liaoning.display_short_title}' in html
 
 
 def test_forbidden_page_is_chinese_and_says_what_to_do(cast, client_for):
@@ -154,10 +152,16 @@ def test_forbidden_page_is_chinese_and_says_what_to_do(cast, client_for):
 
 def test_audit_log_shows_field_names_in_chinese(month, client_for, on_day):
     plan, city, reporter, allocation = month["plan"], month["cities"][0], month["reporter"], month["allocations"][0]
-    entry = FigureEntry(allocation_id=allocation.id, value=Decimal(1100), remark="核对", original_value=Decimal(1000),
-                        original_remark="")
-    figures_save(plan=plan, region=city, year=YEAR, month=3, entries=[entry], user=reporter, expected_version=None,
-                 today=TODAY)
+    entry = FigureEntry(
+        allocation_id=allocation.id,
+        value=Decimal(1100),
+        remark="核对",
+        original_value=Decimal(1000),
+        original_remark="",
+    )
+    figures_save(
+        plan=plan, region=city, year=YEAR, month=3, entries=[entry], user=reporter, expected_version=None, today=TODAY
+    )
     labels = {e.field: e.field_label for e in AuditEntry.objects.filter(plan=plan)}
     assert labels == {"value": "本月数", "remark": "备注"}
     html = _page(client_for, month["admin"], reverse("targets:audit_log"))

@@ -210,8 +210,15 @@ def world(demo_plan, region, tmp_path, time_machine):
         owner = make_user(f"owner_{name}", Profile.Role.VIEWER, code)
         token, _ = ApiToken.issue(owner, "他人的令牌")
         notice = Notice.objects.create(
-            plan=plan, region=where, target=allocation.target, year=year, month=month, colour="yellow",
-            number=f"督办{name}", reason=MARKS[name], answer_due=DEMO_TODAY,
+            plan=plan,
+            region=where,
+            target=allocation.target,
+            year=year,
+            month=month,
+            colour="yellow",
+            number=f"督办{name}",
+            reason=MARKS[name],
+            answer_due=DEMO_TODAY,
         )
         department, _ = Department.objects.get_or_create(name=f"矩阵部门{name}", region=plan.region)
         Allocation.objects.get_or_create(target=allocation.target, year=year, department=department, region=None)
@@ -338,8 +345,13 @@ def _post_body(name: str, obj: dict):
         "targets:plan_import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
         "targets:chase": {"message": "矩阵催报"},
         "reports:notice_issue": {
-            "plan": plan.slug, "region": region.code, "target": obj["allocation"].target_id, "year": year,
-            "month": month, "colour": "yellow", "reason": "矩阵督办",
+            "plan": plan.slug,
+            "region": region.code,
+            "target": obj["allocation"].target_id,
+            "year": year,
+            "month": month,
+            "colour": "yellow",
+            "reason": "矩阵督办",
         },
         "reports:notice_sign": {},
         "reports:notice_answer": {"reasons": "矩阵", "measures": "矩阵", "date": "2030-01-01"},

@@ -67,8 +67,14 @@ def plan_setup(db):
     reporter = make_user("rep1", Profile.Role.REPORTER, city.code)
     reporter2 = make_user("rep2", Profile.Role.REPORTER, cities[1].code)
     return {
-        "plan": plan, "cities": cities, "flow": flow_a, "stock": stock_a, "fresh": fresh,
-        "reporter": reporter, "reporter2": reporter2, "target": flow,
+        "plan": plan,
+        "cities": cities,
+        "flow": flow_a,
+        "stock": stock_a,
+        "fresh": fresh,
+        "reporter": reporter,
+        "reporter2": reporter2,
+        "target": flow,
     }
 
 
@@ -156,9 +162,10 @@ def test_template_in_cumulative_basis_round_trips_through_the_engine(plan_setup,
     sheet = workbook["填报"]
     assert sheet.cell(HEADER_ROW, COL_VALUE).value == "1—3月累计"
     rows = {sheet.cell(r, COL_ID).value: r for r in range(FIRST_DATA_ROW, sheet.max_row + 1)}
-    assert sheet.cell(rows[s["flow"].id], COL_VALUE).value == D(300) or sheet.cell(
-        rows[s["flow"].id], COL_VALUE
-    ).value == 300
+    assert (
+        sheet.cell(rows[s["flow"].id], COL_VALUE).value == D(300)
+        or sheet.cell(rows[s["flow"].id], COL_VALUE).value == 300
+    )
     sheet.cell(rows[s["flow"].id], COL_VALUE).value = 350
     sheet.cell(rows[s["stock"].id], COL_VALUE).value = 8400
     sheet.cell(rows[s["stock"].id], COL_REMARK).value = ""

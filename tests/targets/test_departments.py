@@ -33,8 +33,14 @@ def setup(db):
     province_reporter = make_user("prov_rep", Profile.Role.REPORTER, province.code)
     admin = make_user("adm", Profile.Role.ADMIN, province.code)
     return {
-        "plan": plan, "province": province, "hr": hr, "edu": edu, "shares": shares, "admin": admin,
-        "hr_reporter": hr_reporter, "province_reporter": province_reporter,
+        "plan": plan,
+        "province": province,
+        "hr": hr,
+        "edu": edu,
+        "shares": shares,
+        "admin": admin,
+        "hr_reporter": hr_reporter,
+        "province_reporter": province_reporter,
     }
 
 
@@ -68,8 +74,14 @@ def test_department_reporter_saves_and_submits_and_the_admin_is_told(setup, clie
     client = client_for(s["hr_reporter"])
     html = client.get(_dept_url(s, s["hr"])).content.decode()
     version = html.split('name="version" value="')[1].split('"')[0]
-    data = {"version": version, "action": "submit", f"value_{share.id}": "2500", f"remark_{share.id}": "",
-            f"orig_value_{share.id}": "", f"orig_remark_{share.id}": ""}
+    data = {
+        "version": version,
+        "action": "submit",
+        f"value_{share.id}": "2500",
+        f"remark_{share.id}": "",
+        f"orig_value_{share.id}": "",
+        f"orig_remark_{share.id}": "",
+    }
     response = client.post(_dept_url(s, s["hr"]), data, follow=True)
     assert "已报送测试人社厅2024年3月数据" in response.content.decode()
     assert MonthlyFigure.objects.get(allocation=share, month=3).value == Decimal(2500)
@@ -84,16 +96,25 @@ def test_department_reporter_cannot_enter_the_regions_or_another_departments_fig
     s = setup
     for department, allocation in ((None, s["shares"][s["hr"]]), (s["edu"], s["shares"][s["edu"]])):
         with pytest.raises(PermissionDenied):
-            figures_save(plan=s["plan"], region=s["province"], year=YEAR, month=3,
-                         entries=[FigureEntry(allocation_id=allocation.id, value=Decimal(1))],
-                         user=s["hr_reporter"], expected_version=None, today=TODAY, department=department)
+            figures_save(
+                plan=s["plan"],
+                region=s["province"],
+                year=YEAR,
+                month=3,
+                entries=[FigureEntry(allocation_id=allocation.id, value=Decimal(1))],
+                user=s["hr_reporter"],
+                expected_version=None,
+                today=TODAY,
+                department=department,
+            )
     assert not MonthlyFigure.objects.filter(allocation__in=s["shares"].values()).exists()
 
 
 def test_department_is_returned_approved_and_chased_like_a_region(setup, django_capture_on_commit_callbacks):
     s = setup
-    sub = submission_submit(plan=s["plan"], region=s["province"], year=YEAR, month=3, user=s["hr_reporter"],
-                            today=TODAY, department=s["hr"])
+    sub = submission_submit(
+        plan=s["plan"], region=s["province"], year=YEAR, month=3, user=s["hr_reporter"], today=TODAY, department=s["hr"]
+    )
     submission_return(submission_id=sub.pk, user=s["admin"], reason="请补充分市明细")
     returned = Notification.objects.get(user=s["hr_reporter"], kind=Notification.Kind.RETURNED)
     assert returned.body == "退回原因：请补充分市明细" and returned.url == _dept_url(s, s["hr"])
@@ -106,17 +127,20 @@ def test_department_is_returned_approved_and_chased_like_a_region(setup, django_
     # The province's own reporter is chased for the region's report (the province holds no allocation of its
     # own here, so only the cities are expected), not for the departments'.
     assert not Notification.objects.filter(user=s["province_reporter"], kind="reminder").exists()
-    submission_submit(plan=s["plan"], region=s["province"], year=YEAR, month=3, user=s["hr_reporter"],
-                      today=TODAY, department=s["hr"])
+    submission_submit(
+        plan=s["plan"], region=s["province"], year=YEAR, month=3, user=s["hr_reporter"], today=TODAY, department=s["hr"]
+    )
     submission_approve(submission_id=sub.pk, user=s["admin"])
     assert Notification.objects.filter(user=s["hr_reporter"], kind=Notification.Kind.APPROVED).count() == 1
 
 
 def test_completeness_page_lists_departments(setup, client_for):
     s = setup
-    html = client_for(s["admin"]).get(
-        reverse("targets:completeness") + f"?plan={s['plan'].slug}&year={YEAR}&month=3"
-    ).content.decode()
+    html = (
+        client_for(s["admin"])
+        .get(reverse("targets:completeness") + f"?plan={s['plan'].slug}&year={YEAR}&month=3")
+        .content.decode()
+    )
     assert "责任部门报送情况" in html and "测试教育厅" in html
 
 
@@ -132,8 +156,9 @@ def test_department_reporter_sees_only_their_departments_figures(setup, client_f
 
 def test_department_reporters_home_shows_their_returned_month(setup, client_for, on_day):
     s = setup
-    sub = submission_submit(plan=s["plan"], region=s["province"], year=YEAR, month=3, user=s["hr_reporter"],
-                            today=TODAY, department=s["hr"])
+    sub = submission_submit(
+        plan=s["plan"], region=s["province"], year=YEAR, month=3, user=s["hr_reporter"], today=TODAY, department=s["hr"]
+    )
     submission_return(submission_id=sub.pk, user=s["admin"], reason="请补充分市明细")
     html = client_for(s["hr_reporter"]).get(reverse("home")).content.decode()
     assert "退回原因：请补充分市明细" in html and "已退回" in html

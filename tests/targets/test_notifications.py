@@ -236,7 +236,6 @@ def test_a_failed_delivery_is_retried_after_1_2_4_8_minutes(month, monkeypatch):
 
     from targets import delivery as sending
 
-
     delivery = Delivery.objects.create(channel="webhook", address="http://127.0.0.1:9/", subject="s", body="b")
     countdowns = []
 

@@ -81,7 +81,13 @@ def test_stock_rollups_kept_by_deltas_equal_a_rebuild_after_edits_in_the_middle(
         MonthlyFigure.objects.update_or_create(allocation=allocation, month=month, defaults={"value": new})
         rollups_apply(
             figure_change_deltas(
-                target_id=target.id, kind="stock", path=county.path, year=2024, month=month, old=old, new=new,
+                target_id=target.id,
+                kind="stock",
+                path=county.path,
+                year=2024,
+                month=month,
+                old=old,
+                new=new,
                 others=others,
             )
         )
@@ -159,8 +165,14 @@ def test_quarterly_figure_is_checked_against_the_quarters_remaining_target(demo_
             region=region(SHENYANG),
             year=2022,
             month=11,
-            entries=[FigureEntry(allocation_id=row.allocation_id, value=remaining, original_value=row.value,
-                                 original_remark=row.remark)],
+            entries=[
+                FigureEntry(
+                    allocation_id=row.allocation_id,
+                    value=remaining,
+                    original_value=row.value,
+                    original_remark=row.remark,
+                )
+            ],
             user=cast["shenyang_reporter"],
             expected_version=grid.version,
             today=DEMO_TODAY,
@@ -179,14 +191,25 @@ def test_every_liaoning_city_grid_saves_as_loaded_once_returned(demo_plan, regio
     grid = grid_for(demo_plan, 2022, 11, region(code), today=DEMO_TODAY)
     entries = [
         FigureEntry(
-            allocation_id=r.allocation_id, value=r.value, milestone_status=r.milestone_status,
-            milestone_date=r.milestone_date, remark=r.remark, original_value=r.value, original_remark=r.remark,
+            allocation_id=r.allocation_id,
+            value=r.value,
+            milestone_status=r.milestone_status,
+            milestone_date=r.milestone_date,
+            remark=r.remark,
+            original_value=r.value,
+            original_remark=r.remark,
         )
         for r in grid.rows
     ]
     result = figures_save(
-        plan=demo_plan, region=region(code), year=2022, month=11, entries=entries, user=user,
-        expected_version=grid.version, today=DEMO_TODAY,
+        plan=demo_plan,
+        region=region(code),
+        year=2022,
+        month=11,
+        entries=entries,
+        user=user,
+        expected_version=grid.version,
+        today=DEMO_TODAY,
     )
     assert result.changed == 0
 
@@ -196,8 +219,9 @@ def test_every_liaoning_city_grid_saves_as_loaded_once_returned(demo_plan, regio
 
 def _milestone_plan(due_month=None):
     plan, province, cities, (target,) = make_small_plan(
-        targets=[{"name": "建成品牌", "value": None, "unit": "", "kind": "milestone", "period": None,
-                  "due_month": due_month}]
+        targets=[
+            {"name": "建成品牌", "value": None, "unit": "", "kind": "milestone", "period": None, "due_month": due_month}
+        ]
     )
     return plan, province, cities, target
 
@@ -329,11 +353,23 @@ def test_every_value_the_grid_shows_survives_a_save_that_did_not_touch_it(demo_p
     grid = grid_for(demo_plan, 2022, 11, region(SHENYANG), today=DEMO_TODAY)
     milestone = next(r for r in grid.rows if r.is_milestone)
     figures_save(
-        plan=demo_plan, region=region(SHENYANG), year=2022, month=11, user=cast["shenyang_reporter"],
-        entries=[FigureEntry(allocation_id=milestone.allocation_id, milestone_status="done",
-                             milestone_date=dt.date(2022, 11, 8), remark="已完成",
-                             original_value=milestone.value, original_remark=milestone.remark)],
-        expected_version=None, today=DEMO_TODAY,
+        plan=demo_plan,
+        region=region(SHENYANG),
+        year=2022,
+        month=11,
+        user=cast["shenyang_reporter"],
+        entries=[
+            FigureEntry(
+                allocation_id=milestone.allocation_id,
+                milestone_status="done",
+                milestone_date=dt.date(2022, 11, 8),
+                remark="已完成",
+                original_value=milestone.value,
+                original_remark=milestone.remark,
+            )
+        ],
+        expected_version=None,
+        today=DEMO_TODAY,
     )
     url = reverse("targets:grid", args=[demo_plan.slug, 2022, 11, SHENYANG])
     client.force_login(cast["shenyang_reporter"])
@@ -415,9 +451,7 @@ def test_every_monthly_target_of_a_demo_plan_year_has_a_holder(demo_plan):
 
     for config in DEMO_PLANS:
         plan = Plan.objects.get(slug=config.plan_slug)
-        orphans = Target.objects.filter(key_task__plan=plan, is_reported=True).exclude(
-            allocations__year=config.year
-        )
+        orphans = Target.objects.filter(key_task__plan=plan, is_reported=True).exclude(allocations__year=config.year)
         assert not orphans.exists(), (plan.slug, list(orphans.values_list("name", flat=True)))
         report = progress_report(plan, config.year, 6)
         shown = {report.totals[t.id].progress.status for t in report.targets if not t.is_reported}

@@ -18,9 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, input: Path, **options):
         if Plan.objects.exists():
             raise CommandError("数据库中已有方案数据；请在空数据库上恢复，以免覆盖")
-        with gzip.open(input, "rt", encoding="utf-8") as handle, tempfile.NamedTemporaryFile(
-            "w", suffix=".json", encoding="utf-8"
-        ) as plain:
+        with (
+            gzip.open(input, "rt", encoding="utf-8") as handle,
+            tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as plain,
+        ):
             plain.write(handle.read())
             plain.flush()
             with transaction.atomic():

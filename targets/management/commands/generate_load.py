@@ -7,10 +7,7 @@ from targets.models import MonthlyFigure
 
 
 class Command(BaseCommand):
-    help = (
-        "生成合成数据（非真实数据）用于性能测试："
-        "province = 14市约100县40指标12个月；national = 31省约340市约2850县"
-    )
+    help = "生成合成数据（非真实数据）用于性能测试：province = 14市约100县40指标12个月；national = 31省约340市约2850县"
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="province")

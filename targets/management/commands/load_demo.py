@@ -13,9 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEMO_PASSWORD, help="演示账号的密码")
-        parser.add_argument(
-            "--if-empty", action="store_true", help="已有方案时跳过种子方案与演示数据，只重置账号"
-        )
+        parser.add_argument("--if-empty", action="store_true", help="已有方案时跳过种子方案与演示数据，只重置账号")
         parser.add_argument(
             "--allow-production",
             action="store_true",

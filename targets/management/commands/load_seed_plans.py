@@ -9,6 +9,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for plan in load_seed_fixtures():
             tasks = plan.key_tasks.count()
-            self.stdout.write(
-                f"已载入：{plan.title}（{plan.document_number or '无文号'}，重点任务{tasks}项）"
-            )
+            self.stdout.write(f"已载入：{plan.title}（{plan.document_number or '无文号'}，重点任务{tasks}项）")
