@@ -21,6 +21,7 @@ from targets.queries import (
     Cell,
     Completeness,
     ProgressReport,
+    ProgressRow,
     TargetRow,
     completeness,
     progress_report,
@@ -30,47 +31,34 @@ from targets.queries import (
 NO_TASK_LABEL = "无任务"
 
 
-@dataclass(frozen=True)
-class RankingRow:
-    """One region's line in a target's ranking; `has_task` False means no allocation (“无任务”)."""
-
-    rank: int | None
-    rank_change: int | None  # positive when the region moved up since last month
-    region_name: str
-    unit: str
-    target_value: Decimal | None
-    this_month: Decimal | None
-    cumulative: Decimal | None
-    completion_rate: Decimal | None
-    schedule_rate: Decimal | None
-    schedule_gap: Decimal | None
-    status_label: str
-    status_code: str
-    remark: str
-    has_task: bool
+# A line of a target's ranking is the engine's own row: the builders read it as the dashboards do.
+RankingRow = ProgressRow
 
 
 @dataclass(frozen=True)
 class TargetSummary:
-    """One target (指标) over the whole scope, with its regional ranking and its 总体情况 sentence."""
+    """One target (指标) over the whole scope: the engine's row for the whole region, the regions' rows in rank
+    order (无任务 last) and the 总体情况 sentence. Reads through to the total row (summary.completion_rate …)."""
 
-    code: str  # "1-2" = key task 1, target 2
-    key_task_title: str
-    name: str
-    unit: str
-    kind_label: str
-    target_value: Decimal | None
-    this_month: Decimal | None
-    cumulative: Decimal | None
-    completion_rate: Decimal | None
-    schedule_rate: Decimal | None
-    schedule_gap: Decimal | None
-    status_label: str
-    status_code: str
-    ranking: list[RankingRow]
+    total: ProgressRow
+    ranking: list[ProgressRow]
     sentence: str
     note: str = ""  # a footnote: the document states the target more than once
-    target_label: str = "年度目标"  # the heading of the target column: 季度目标, 目标值（存量）…
+
+    code = property(lambda self: self.total.code)
+    key_task_title = property(lambda self: self.total.key_task)
+    name = property(lambda self: self.total.name)
+    unit = property(lambda self: self.total.unit)
+    kind_label = property(lambda self: self.total.kind_label)
+    target_label = property(lambda self: self.total.target_label)
+    target_value = property(lambda self: self.total.target_value)
+    this_month = property(lambda self: self.total.this_month)
+    cumulative = property(lambda self: self.total.cumulative)
+    completion_rate = property(lambda self: self.total.completion_rate)
+    schedule_rate = property(lambda self: self.total.schedule_rate)
+    schedule_gap = property(lambda self: self.total.schedule_gap)
+    status_label = property(lambda self: self.total.status_label)
+    status_code = property(lambda self: self.total.status_code)
 
 
 @dataclass(frozen=True)
@@ -198,54 +186,15 @@ def _opening(plan: Plan, year: int, month: int) -> str:
 
 def _target_summary(report: ProgressReport, target: TargetRow, region: Region) -> TargetSummary:
     total_cell = report.totals[target.id]
-    total = total_cell.progress
-    ranking = [_ranking_row(report, c, target) for c in report.target_cells(target.id)]
-    ranked_ids = {c.region_id for c in report.target_cells(target.id)}
-    ranking += [_no_task_row(r.name, target.unit) for r in report.regions if r.id not in ranked_ids]
+    ranking = report.ranked_rows(target)
+    ranked_ids = {row.region_id for row in ranking}
+    ranking += [ProgressRow.no_task(target, r.id, r.name) for r in report.regions if r.id not in ranked_ids]
     return TargetSummary(
-        code=target.code,
-        key_task_title=target.key_task_title,
-        name=target.name,
-        unit=target.unit,
-        kind_label=target.kind_label,
-        target_label=target.target_label,
-        target_value=total.target,
-        this_month=total.this_month,
-        cumulative=total.cumulative,
-        completion_rate=total.completion_rate,
-        schedule_rate=total.schedule_rate,
-        schedule_gap=total.schedule_gap,
-        status_label=total.status.label,
-        status_code=total.status.value,
+        total=report.total_row(target),
         ranking=ranking,
         sentence=_sentence(target, total_cell, scope_name(region)),
         note=_footnote(target, total_cell),
     )
-
-
-def _ranking_row(report: ProgressReport, cell: Cell, target: TargetRow) -> RankingRow:
-    p = cell.progress
-    region_name = next(r.name for r in report.regions if r.id == cell.region_id)
-    return RankingRow(
-        rank=cell.rank,
-        rank_change=cell.rank_change,
-        region_name=region_name,
-        unit=target.unit,
-        target_value=p.target,
-        this_month=p.this_month,
-        cumulative=p.cumulative,
-        completion_rate=p.completion_rate,
-        schedule_rate=p.schedule_rate,
-        schedule_gap=p.schedule_gap,
-        status_label=p.status.label,
-        status_code=p.status.value,
-        remark=cell.remark,
-        has_task=True,
-    )
-
-
-def _no_task_row(region_name: str, unit: str) -> RankingRow:
-    return RankingRow(None, None, region_name, unit, None, None, None, None, None, None, "无任务", "no_task", "", False)
 
 
 def _sentence(target: TargetRow, cell: Cell, where: str) -> str:

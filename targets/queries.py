@@ -195,6 +195,20 @@ class ProgressRow:
         return progress.rank_change(self.previous_rank, self.rank)
 
     @property
+    def status_code(self) -> str:
+        return self.progress.status.value
+
+    @property
+    def has_task(self) -> bool:
+        return self.progress.status != progress.Status.NO_TASK
+
+    @classmethod
+    def no_task(cls, target: TargetRow, region_id: int | None, region_name: str) -> ProgressRow:
+        """A region that holds no share of the target (无任务): listed, never ranked."""
+        empty = progress.Progress(None, None, None, None, None, None, progress.Status.NO_TASK, reported=False)
+        return cls(target=target, region_id=region_id, region_name=region_name, progress=empty)
+
+    @property
     def explanation(self) -> str:
         """What a reader must know beside the figures: how an untracked target is judged, what a total is made
         of, and that the document states the target more than once."""

@@ -17,6 +17,8 @@ from reports.circular_content import (
 )
 from reports.excel import build_circular_xlsx, sheet_title
 from skills_admin.lib.xlsx import safe_text, write_text
+from targets.progress import Progress, Status
+from targets.queries import ProgressRow, TargetRow
 
 # --- a realistic sample: Liaoning, 1—6月 (序时进度 50%), 3 targets, 15 regions --------------------------------------
 
@@ -86,6 +88,42 @@ def region_figures(index: int, target: Decimal, shift: int) -> tuple[Decimal, De
     return (cumulative / 6).quantize(places), cumulative, rate
 
 
+def target_row(code: str, name: str, unit: str) -> TargetRow:
+    task, number = (int(n) for n in code.split("-"))
+    return TargetRow(
+        id=task * 100 + number,
+        code=code,
+        key_task_number=task,
+        key_task_title=f"重点任务{task}",
+        number=number,
+        name=name,
+        unit=unit,
+        kind="flow",
+        kind_label="年度流量指标",
+        period="year",
+        qualifier="exact",
+        display_value="",
+        higher_is_better=True,
+        due_month=None,
+        lead_department="",
+        is_reported=True,
+        value=None,
+        yearly_value=None,
+    )
+
+
+def renamed(summary: TargetSummary, **fields) -> TargetSummary:
+    """The same summary with its target's code or name changed (they live on the engine's target row)."""
+    total = summary.total
+    return dataclasses.replace(
+        summary, total=dataclasses.replace(total, target=dataclasses.replace(total.target, **fields))
+    )
+
+
+def engine_row(target: TargetRow, region: str, progress: Progress, **extra) -> ProgressRow:
+    return ProgressRow(target=target, region_id=None, region_name=region, progress=progress, **extra)
+
+
 def ranking_for(spec, shift: int) -> list[RankingRow]:
     code, name, unit, target_of, no_task = spec
     rows = []
@@ -98,33 +136,21 @@ def ranking_for(spec, shift: int) -> list[RankingRow]:
         remark = "+1" if region == HYPERLINK_REGION else ("提前完成" if status == "done" else "")
         rows.append((region, unit, target, month, cumulative, rate, status, remark))
     rows.sort(key=lambda r: r[5], reverse=True)
-    ranked = [_ranked(rank, row) for rank, row in enumerate(rows, 1)]
-    return ranked + [no_task_row(region, unit) for region in no_task]
+    row_target = target_row(code, name, unit)
+    ranked = [_ranked(row_target, rank, row) for rank, row in enumerate(rows, 1)]
+    return ranked + [ProgressRow.no_task(row_target, None, region) for region in no_task]
 
 
-def _ranked(rank: int, row) -> RankingRow:
+def _ranked(row_target: TargetRow, rank: int, row) -> RankingRow:
     region, unit, target, month, cumulative, rate, status, remark = row
     change = None if rank == 1 else (rank % 3) - 1
-    return RankingRow(
-        rank,
-        change,
-        region,
-        unit,
-        target,
-        month,
-        cumulative,
-        rate,
-        SCHEDULE,
-        rate - SCHEDULE,
-        LABELS[status],
-        status,
-        remark,
-        True,
-    )
+    figures = Progress(target, month, cumulative, rate, SCHEDULE, rate - SCHEDULE, Status(status), reported=True)
+    previous = None if change is None else rank + change
+    return engine_row(row_target, region, figures, rank=rank, previous_rank=previous, remark=remark)
 
 
 def no_task_row(region: str, unit: str) -> RankingRow:
-    return RankingRow(None, None, region, unit, None, None, None, None, None, None, "无任务", "no_task", "", False)
+    return ProgressRow.no_task(target_row("9-9", "无任务指标", unit), None, region)
 
 
 def target_summary(spec, shift: int) -> TargetSummary:
@@ -138,23 +164,8 @@ def target_summary(spec, shift: int) -> TargetSummary:
     rate = (cumulative * 100 / target).quantize(Decimal("0.01"))
     status = status_of(rate)
     sentence = f"全省累计{name}{cumulative}{unit}，完成年度目标的{rate:.1f}%。"
-    return TargetSummary(
-        code,
-        f"重点任务{code[0]}",
-        name,
-        unit,
-        "年度流量指标",
-        target,
-        month,
-        cumulative,
-        rate,
-        SCHEDULE,
-        rate - SCHEDULE,
-        LABELS[status],
-        status,
-        ranking,
-        sentence,
-    )
+    figures = Progress(target, month, cumulative, rate, SCHEDULE, rate - SCHEDULE, Status(status), reported=True)
+    return TargetSummary(engine_row(target_row(code, name, unit), "辽宁省", figures), ranking, sentence)
 
 
 def completeness_rows() -> list[CompletenessRow]:
@@ -287,7 +298,7 @@ def test_sheet_title_removes_forbidden_characters_truncates_and_stays_unique():
 
 def test_targets_with_clashing_names_still_build():
     content = sample_content()
-    clash = [dataclasses.replace(t, code="1-1", name="职业技能培训/总量" * 5) for t in content.targets]
+    clash = [renamed(t, code="1-1", name="职业技能培训/总量" * 5) for t in content.targets]
     names = open_workbook(dataclasses.replace(content, targets=clash)).sheetnames
     assert len(set(names)) == 6 and all(len(n) <= 31 for n in names)
 

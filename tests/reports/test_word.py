@@ -16,7 +16,7 @@ from docx.shared import Pt
 from reports.circular_layout import ANNEX_NOTE, has_comparison
 from reports.word import build_circular_docx, chinese_date, chinese_number
 from targets.formatting import format_number, format_percent, format_points
-from tests.reports.test_excel import HYPERLINK_REGION, sample_content
+from tests.reports.test_excel import HYPERLINK_REGION, renamed, sample_content
 
 TABLE_HEADERS = ["排名", "地区", "年度目标", "累计", "完成率", "序时进度", "序时差", "状态"]
 
@@ -217,7 +217,7 @@ def test_table_text_is_fangsong_10_5pt(document):
 
 def test_control_characters_do_not_break_the_file(content):
     target = content.targets[0]
-    broken = dataclasses.replace(target, name="职业\x07技能培训")
+    broken = renamed(target, name="职业\x07技能培训")
     data = build_circular_docx(dataclasses.replace(content, targets=[broken], problems=["\x0b问题"]))
     texts = [p.text for p in Document(BytesIO(data)).paragraphs]
     assert "（一）1-1 职业技能培训（单位：万人次）" in texts
