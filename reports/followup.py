@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
@@ -135,8 +136,25 @@ def notice_proposals(plan: Plan, year: int, month: int, *, today: dt.date) -> li
 # --- the steps ------------------------------------------------------------------------------------------------
 
 
+# Who is told of each step: the region's reporters of what the province does, the province of what they do.
+TO_REGION = ("下发", "办结", "退回", "升级")
+
+
 def _event(notice: Notice, action: str, user, comment: str = "") -> None:
+    """Record a step of the notice and tell the other side, in the bell and by email (the reminders' channels)."""
+    from targets.models import Notification
+    from targets.notify import notify, reporters_of, reviewers_of
+
     NoticeEvent.objects.create(notice=notice, action=action, user=user, comment=comment)
+    users = reporters_of(notice.region) if action in TO_REGION else reviewers_of(notice.region)
+    notify(
+        users=[u for u in users if u != user],
+        kind=Notification.Kind.NOTICE,
+        title=f"督办单{notice.number}（{notice.region.name}）：{action}",
+        body=comment[:1000],
+        url=reverse("reports:notice_detail", args=[notice.pk]),
+        channels=("site", "email"),
+    )
 
 
 def notice_issue(

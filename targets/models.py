@@ -424,6 +424,7 @@ class Notification(models.Model):
         SUBMITTED = "submitted", "报送"
         RETURNED = "returned", "退回"
         APPROVED = "approved", "审核通过"
+        NOTICE = "notice", "督办"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)

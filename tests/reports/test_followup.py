@@ -116,6 +116,13 @@ def test_a_notice_goes_from_issue_to_closed_and_every_step_is_recorded(small, cl
     assert notice.status == "closed"
     assert list(notice.events.values_list("action", flat=True)) == ["下发", "签收", "反馈", "办结"]
     assert notice_lists(admin, plan, today=TODAY)["closed"] == [notice]
+    # Each step is told to the other side in the bell: the region of what the province does, and back.
+    from targets.models import Notification
+
+    told = lambda user: [n.title.rsplit("：", 1)[1] for n in Notification.objects.filter(user=user).order_by("id")]  # noqa: E731
+    assert told(reporter_a) == ["下发", "办结"]
+    assert told(admin) == ["签收", "反馈"]
+    assert told(reporter_b) == []
     assert follow_up_sentences(plan, province, 2024, 7) == ("本月发出督办单1份（红0 黄1 蓝0），已反馈1份。",)
 
 
