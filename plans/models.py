@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from plans.scope import Role, scope_for
+
 
 class RegionQuerySet(models.QuerySet):
     def subtree_of(self, region: Region) -> RegionQuerySet:
@@ -92,8 +94,6 @@ class Department(models.Model):
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> PlanQuerySet:
-        from plans.scope import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self
@@ -248,12 +248,7 @@ class Measure(models.Model):
 class Profile(models.Model):
     """A user's role and region: the single source of what they may see and change."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", "省级管理员"
-        NATIONAL = "national", "部级管理员"
-        REPORTER = "reporter", "填报员"
-        VIEWER = "viewer", "查看"
-        LEADER = "leader", "领导"
+    Role = Role  # defined with the scope it decides (plans/scope.py)
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField("角色", max_length=10, choices=Role.choices)

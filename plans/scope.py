@@ -12,12 +12,28 @@ by it without another way of asking.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db.models import Q
 
-from plans.models import Profile, Region
+if TYPE_CHECKING:  # the scope reads regions and profiles through the user; plans.models imports this module
+    from plans.models import Region
 
-ADMIN_ROLES = (Profile.Role.ADMIN, Profile.Role.NATIONAL)
+
+class Role(models.TextChoices):
+    """What a user may do (Profile.role): the scope below is built from it."""
+
+    ADMIN = "admin", "省级管理员"
+    NATIONAL = "national", "部级管理员"
+    REPORTER = "reporter", "填报员"
+    VIEWER = "viewer", "查看"
+    LEADER = "leader", "领导"
+
+
+ADMIN_ROLES = (Role.ADMIN, Role.NATIONAL)
 
 
 @dataclass(frozen=True)
@@ -29,7 +45,7 @@ class Scope:
 
     @property
     def can_enter_figures(self) -> bool:
-        return self.role in (*ADMIN_ROLES, Profile.Role.REPORTER)
+        return self.role in (*ADMIN_ROLES, Role.REPORTER)
 
     @property
     def can_review(self) -> bool:
@@ -37,7 +53,7 @@ class Scope:
 
     @property
     def can_download_circulars(self) -> bool:
-        return self.role in (*ADMIN_ROLES, Profile.Role.LEADER)
+        return self.role in (*ADMIN_ROLES, Role.LEADER)
 
     @property
     def is_admin(self) -> bool:
@@ -85,11 +101,11 @@ def scope_for(user) -> Scope:
 
 def _build_scope(user) -> Scope:
     if user.is_superuser:
-        return Scope(role=Profile.Role.NATIONAL, region=None, is_global=True)
-    profile = Profile.objects.select_related("region").filter(user=user).first()
+        return Scope(role=Role.NATIONAL, region=None, is_global=True)
+    profile = _profile(user, "region")
     if profile is None:
         return NO_SCOPE
-    if profile.role == Profile.Role.NATIONAL:
+    if profile.role == Role.NATIONAL:
         return Scope(role=profile.role, region=None, is_global=True)
     # Any other role without a region sees nothing (Profile.clean refuses it; this fails closed).
     return Scope(role=profile.role, region=profile.region, is_global=False, department_id=profile.department_id)
@@ -102,7 +118,16 @@ def department_for(user):
     cached = getattr(user, "_skills_department", False)
     if cached is not False:
         return cached
-    profile = Profile.objects.select_related("department").filter(user=user).first()
-    department = profile.department if profile and profile.role == Profile.Role.REPORTER else None
+    profile = _profile(user, "department")
+    department = profile.department if profile and profile.role == Role.REPORTER else None
     user._skills_department = department
     return department
+
+
+def _profile(user, related: str):
+    """The user's profile (Profile) with `related` loaded, in one query; None for a user without one."""
+    found = get_user_model()._default_manager.select_related(f"profile__{related}").filter(pk=user.pk).first()
+    try:
+        return found.profile if found is not None else None
+    except ObjectDoesNotExist:
+        return None
