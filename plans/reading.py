@@ -531,3 +531,23 @@ def _milestone(source: str) -> ReadTarget:
 def _looks_numeric(text: str) -> bool:
     """Digits left over once years, dates, durations, document numbers, ordinals and quotations are gone."""
     return bool(re.search(r"\d", _NOT_A_QUANTITY.sub("", _fragment(text).mask)))
+
+
+# Amounts that divide (money, weight, length, area, volume, time, shares): a figure in them may have decimals.
+DIVISIBLE_UNITS = frozenset(
+    {"元", "吨", "亩", "米", "克", "斤", "升", "公里", "千米", "平方米", "立方米", "公斤", "公顷", "课时", "学时", "%"}
+)
+
+
+def counts_whole(kind: str, unit: str) -> bool:
+    """Whether a figure of a target of `kind` in `unit` counts whole things and so takes no decimals.
+
+    By the kind first: a per-period count always counts whole things, a ratio and a milestone never do. A flow
+    or a stock counts whole things unless its unit is an amount that divides (元, 吨, 课时 …) or a multiple
+    (2.5万人次 is a whole number of 人次).
+    """
+    if kind == "count":
+        return True
+    if kind not in ("flow", "stock") or not unit:
+        return False
+    return unit not in DIVISIBLE_UNITS and unit[0] not in "十百千万亿"

@@ -19,12 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
+from plans.reading import counts_whole
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
 from targets.rollups import rollups_rebuild
 from targets.services import holders_ensure
 
 DEMO_PASSWORD = "Jineng-demo-2022"
-WHOLE_UNITS = {"人", "人次", "名", "个", "场次", "场", "家", "所", "张", "项", "次", "户"}
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _allocations(plan: Plan, year: int, regions: list[Region], weights: dict) ->
             continue
         holders = regions
         yearly = target.yearly_share(years)
-        if target.unit in WHOLE_UNITS and yearly is not None and target.kind not in ("ratio", "milestone"):
+        if counts_whole(target.kind, target.unit) and yearly is not None:
             # 2 所 for a province of 14 cities: the cities with the largest shares get one each, not all 14
             if yearly < len(regions):
                 holders = sorted(regions, key=lambda r: -weights[r.id])[: max(int(yearly), 1)]
@@ -155,12 +155,12 @@ def _allocation(target: Target, year: int, region: Region, weight: Decimal, year
     if target.kind in ("ratio", "milestone") or yearly is None:
         value = yearly
     else:
-        value = _round(yearly * weight, target.unit)
+        value = _round(yearly * weight, counts_whole(target.kind, target.unit))
     return Allocation(target=target, year=year, region=region, value=value, is_demo=True, note="演示数据")
 
 
-def _round(value: Decimal, unit: str) -> Decimal:
-    quantum = Decimal(1) if unit in WHOLE_UNITS else Decimal("0.01")
+def _round(value: Decimal, whole: bool) -> Decimal:
+    quantum = Decimal(1) if whole else Decimal("0.01")
     return max(value.quantize(quantum, rounding=ROUND_HALF_UP), quantum)
 
 
@@ -189,16 +189,16 @@ def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> Mon
     noise = Decimal(str(rng.uniform(0.85, 1.15)))
     if kind in ("stock", "ratio"):
         level = a.value * (Decimal("0.8") + Decimal("0.02") * month) * (pace if pace < 1 else Decimal(1))
-        level = _round(level, unit if kind == "stock" else "%")
+        level = _round(level, counts_whole(kind, unit))
         return MonthlyFigure(allocation=a, month=month, value=level, is_demo=True)
     per_month = a.value / (3 if a.target.period == "quarter" else 12)
     value = per_month * pace * noise * Decimal(str(SEASON[month - 1]))
-    if value < 1 and unit in WHOLE_UNITS:  # small targets (2 所 a city) come in lumps: now one, now none
+    if value < 1 and counts_whole(kind, unit):  # small targets (2 所 a city) come in lumps: now one, now none
         value = Decimal(1) if rng.random() < value else Decimal(0)
         # a lump is "far above the monthly average" by the entry checks, which ask for a remark: it has one
         remark = "演示数据：本月评定一项" if value else ""
         return MonthlyFigure(allocation=a, month=month, value=value, remark=remark, is_demo=True)
-    return MonthlyFigure(allocation=a, month=month, value=_round(value, unit), is_demo=True)
+    return MonthlyFigure(allocation=a, month=month, value=_round(value, counts_whole(kind, unit)), is_demo=True)
 
 
 def _submissions(plan: Plan, config: DemoConfig, regions, rng: random.Random, today: dt.date) -> None:

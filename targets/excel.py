@@ -19,6 +19,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from plans.reading import counts_whole
 from skills_admin.lib.xlsx import FORMULA_TRIGGERS, WorkbookRejected, open_workbook_safely, write_text
 from targets.models import MonthlyFigure, column_max
 
@@ -48,7 +49,6 @@ MILESTONE, RATIO = "milestone", "ratio"
 KIND_LABELS = {"flow": "累计量", "count": "周期计数", "stock": "期末存量", RATIO: "比例", MILESTONE: "里程碑"}
 STATUS_LABELS = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
-INTEGER_UNITS = frozenset({"人", "人次", "名", "个", "场次", "家", "所", "张"})
 MAX_VALUE = column_max(MonthlyFigure, "value")
 MAX_REMARK = 500
 CENT = Decimal("0.01")
@@ -193,7 +193,7 @@ def _check_range(number: Decimal, unit: str, kind: str) -> None:
         raise ValueError(f"本月完成数值过大（上限为{MAX_VALUE:,f}），请核对单位")
     if kind == RATIO and number > 100:
         raise ValueError("比例应在0到100之间")
-    if unit in INTEGER_UNITS and number != number.to_integral_value():
+    if counts_whole(kind, unit) and number != number.to_integral_value():
         raise ValueError(f"本月完成应为整数（单位为“{unit}”）")
 
 
@@ -296,7 +296,7 @@ class _Styles:
 
 def _style_row(sheet, number: int, row: TemplateRow, styles: _Styles) -> None:
     inputs = _input_columns(row)
-    figures = "#,##0" if row.unit in INTEGER_UNITS else "#,##0.00"
+    figures = "#,##0" if counts_whole(row.kind, row.unit) else "#,##0.00"
     for column in range(1, len(HEADERS) + 1):
         fill = "可填" if column in inputs else "锁定" if row.locked else "只读"
         number_format = figures if column in FIGURE_COLUMNS else "@" if column == 2 else "General"
@@ -329,7 +329,7 @@ def _validation_key(row: TemplateRow) -> str:
         return "status"
     if row.kind == RATIO:
         return "ratio"
-    return "whole" if row.unit in INTEGER_UNITS else "decimal"
+    return "whole" if counts_whole(row.kind, row.unit) else "decimal"
 
 
 def _add_validations(sheet, rows: list[TemplateRow]) -> None:

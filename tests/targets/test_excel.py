@@ -487,3 +487,27 @@ def test_mutated_sheet_values_never_crash_the_parser(data):
         return bytes(mutated)
 
     assert_well_formed(parse(rezip_sheet(FILLED, mutate)))
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind", "whole"),
+    [
+        ("次", "flow", True),
+        ("场", "flow", True),
+        ("项", "stock", True),
+        ("户", "flow", True),
+        ("个", "count", True),  # a per-period count is whole whatever its unit says
+        ("万人次", "flow", False),  # 2.5万人次 is a whole number of 人次
+        ("吨", "flow", False),
+        ("课时", "flow", False),
+        ("%", "ratio", False),
+        ("元", "stock", False),
+    ],
+)
+def test_whole_numbers_follow_the_targets_kind_and_what_its_unit_counts(unit, kind, whole):
+    """Decimals for things counted whole (次/场/项/户) are refused, by the target's kind, not a short unit list."""
+    if whole:
+        with pytest.raises(ValueError, match="应为整数"):
+            parse_figure_value("1.5", unit=unit, kind=kind)
+    else:
+        assert parse_figure_value("1.5", unit=unit, kind=kind) == Decimal("1.5")
