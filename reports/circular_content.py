@@ -156,7 +156,7 @@ def circular_content(
         month=month,
         scope_name=scope_name(region),
         opening=_opening(plan, year, month),
-        overview_paragraphs=_overview(report, summaries, region) + _untracked(untracked),
+        overview_paragraphs=_overview(report, summaries, region) + _untracked(untracked) + _footnotes(summaries),
         targets=summaries,
         problems=_problems(report, reporting) + _shortfalls(report, projections(plan, report)),
         next_steps=plan.next_steps or DEFAULT_NEXT_STEPS,
@@ -232,6 +232,11 @@ def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
 def _footnote(target: TargetRow, cell: Cell) -> str:
     """What a reader of the figures must know: the document states the target more than once."""
     return f"文件表述不一：{target.reading_note}" if target.reading_note else ""
+
+
+def _footnotes(summaries: list[TargetSummary]) -> list[str]:
+    """注: the targets the document states more than once, with the reading used and why."""
+    return [f"注：“{s.name}”{s.note}。" for s in summaries if s.note]
 
 
 def _untracked(targets: list[TargetRow]) -> list[str]:

@@ -467,3 +467,10 @@ def test_a_target_nobody_split_is_on_the_plan_regions_own_grid(seed, region):
     assert created > 0 and holders_ensure(plan=plan, year=2022) == 0
     grid = grid_for(plan, 2022, 6, plan.region, today=dt.date(2022, 7, 1))
     assert {r.target.code for r in grid.rows} >= {"5-1", "10-1"}
+
+
+def test_a_target_the_document_states_twice_carries_a_footnote_in_the_circular(demo_plan, region):
+    target = Target.objects.get(key_task__plan=demo_plan, key_task__number=6, number=1)
+    assert target.readings and target.reading_note
+    content = circular_content(demo_plan, 2022, 11, region(LIAONING), today=DEMO_TODAY)
+    assert any(p.startswith("注：") and target.name in p for p in content.overview_paragraphs)
