@@ -158,6 +158,10 @@ class Plan(models.Model):
     def years(self) -> list[int]:
         return list(range(self.start_date.year, self.end_date.year + 1))
 
+    def first_month(self, year: int) -> int:
+        """The first month of `year` the plan runs in: its start month in its first year, else January."""
+        return self.start_date.month if year == self.start_date.year else 1
+
     def covers_month(self, year: int, month: int) -> bool:
         if not (1 <= month <= 12 and dt.MINYEAR <= year <= dt.MAXYEAR):
             return False

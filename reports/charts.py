@@ -13,18 +13,9 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 
 from targets.formatting import format_number, format_percent, format_points
-from targets.progress import Status
+from targets.progress import CSS_CHART, Status
 
 FONT = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
-# Bootstrap's colours, so that charts, badges and table rows agree.
-CSS_COLOURS = {
-    "success": "#198754",
-    "primary": "#0d6efd",
-    "warning": "#ffc107",
-    "danger": "#dc3545",
-    "secondary": "#6c757d",
-    "light": "#ced4da",
-}
 SCHEDULE_COLOUR = "#212529"
 TARGET_COLOUR = "#6f42c1"
 WAN = 10_000
@@ -393,7 +384,7 @@ def state_counts(counts: list[tuple[str, int, str]]) -> dict:
             "y": [label for label, _, _ in counts],
             "text": [f"{label} {n}项" for label, n, _ in counts],
             "textposition": "auto",
-            "marker": {"color": [CSS_COLOURS.get(css, CSS_COLOURS["secondary"]) for _, _, css in counts]},
+            "marker": {"color": [CSS_CHART.get(css, CSS_CHART["secondary"]) for _, _, css in counts]},
             "hoverinfo": "text",
             "showlegend": False,
         }

@@ -12,7 +12,6 @@ past their deadline red.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 from collections import Counter
@@ -31,7 +30,7 @@ from reports.models import CircularStyle, Notice, NoticeEvent
 from targets.formatting import format_percent
 from targets.periods import reporting_deadline
 from targets.progress import Progress, Status
-from targets.queries import TargetRow, progress_report
+from targets.queries import TargetRow, month_end, progress_report
 
 logger = logging.getLogger(__name__)
 DEFAULT_BLUE_DAYS = 15
@@ -94,8 +93,7 @@ def _due_date(target: TargetRow, year: int) -> dt.date | None:
     """The date a milestone or a target due before the year end falls due; None for plain annual targets."""
     if target.kind != "milestone" and target.due_month in (None, 12):
         return None
-    month = target.due_month or 12
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return month_end(year, target.due_month or 12)
 
 
 def notice_style(plan: Plan) -> tuple[str, int, int]:

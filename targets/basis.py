@@ -51,10 +51,6 @@ def cumulative_through(value: Decimal | None, *, kind: str, before: list[Decimal
     return value + sum((v for v in before if v is not None), Decimal(0))
 
 
-def first_month_of(plan, year: int) -> int:
-    return plan.start_date.month if year == plan.start_date.year else 1
-
-
 def entries_as_monthly(entries: list, allocations: dict, *, plan, year: int, month: int) -> list:
     """Convert the entries marked `cumulative` to month figures (one query for the earlier months).
 
@@ -71,7 +67,7 @@ def entries_as_monthly(entries: list, allocations: dict, *, plan, year: int, mon
     rows = MonthlyFigure.objects.filter(allocation_id__in=[e.allocation_id for e in marked], month__lt=month)
     for allocation_id, value in rows.order_by("month").values_list("allocation_id", "value"):
         before.setdefault(allocation_id, []).append(value)
-    first = month == first_month_of(plan, year)
+    first = month == plan.first_month(year)
     converted, errors = [], []
     for entry in entries:
         if entry not in marked:

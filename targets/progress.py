@@ -79,7 +79,7 @@ class Status(enum.StrEnum):
 
     @property
     def chart(self) -> str:
-        return _CSS_CHART[self.css]
+        return CSS_CHART[self.css]
 
     @property
     def hatch(self) -> str:
@@ -127,7 +127,8 @@ _CSS_FAMILY = {
     "light": "grey",
 }
 _FAMILY_FILL = {"green": "C6EFCE", "blue": "BDD7EE", "amber": "FFEB9C", "red": "FFC7CE", "grey": "E7E6E6"}
-_CSS_CHART = {
+# Bootstrap colours as hex, so that charts, badges and table rows agree.
+CSS_CHART = {
     "success": "#198754",
     "primary": "#0d6efd",
     "warning": "#ffc107",

@@ -269,7 +269,7 @@ class ProgressReport:
     def series(self, target: TargetRow, cell: Cell) -> list[tuple[int, progress.Progress]]:
         """Where `cell` stood at the end of each month of the year up to the report's month, from the figures
         already loaded (no query): trends and sparklines read this, nobody re-spells month - 1."""
-        first = _start_month(self.plan, self.year)
+        first = self.plan.first_month(self.year)
         return [
             (m, evaluate_target(self.plan, self.year, m, target, cell.progress.target, cell.monthly, None))
             for m in range(first, self.month + 1)
@@ -566,7 +566,7 @@ class _ReportBuilder:
         if kind == progress.MILESTONE or not target.is_reported:
             return None
         cumulative = progress.cumulative_value(
-            kind=kind, figures=cell.monthly, month=self.month - 1, start_month=_start_month(self.plan, self.year)
+            kind=kind, figures=cell.monthly, month=self.month - 1, start_month=self.plan.first_month(self.year)
         )
         return progress.completion_rate(cumulative, cell.progress.target, higher_is_better=target.higher_is_better)
 
@@ -592,7 +592,7 @@ def evaluate_target(
         figures={m: v for m, v in monthly.items() if m <= month},
         month=month,
         due_month=target.due_month,
-        start_month=_start_month(plan, year),
+        start_month=plan.first_month(year),
         higher_is_better=target.higher_is_better,
         lag_points=plan.lag_threshold_points,
         milestone_status=status,
@@ -607,16 +607,12 @@ def cumulative_before(plan: Plan, year: int, month: int, target: TargetRow, mont
     """What already counts towards `month`'s period target before its own figure (the quarter so far for a
     per-quarter count): the grid, the template and the save checks all ask this."""
     return progress.cumulative_before(
-        kind=target.kind, period=target.period, figures=monthly, month=month, start_month=_start_month(plan, year)
+        kind=target.kind, period=target.period, figures=monthly, month=month, start_month=plan.first_month(year)
     )
 
 
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _start_month(plan: Plan, year: int) -> int:
-    return plan.start_date.month if plan.start_date.year == year else 1
 
 
 def _rank_value(p: progress.Progress) -> Decimal | None:
@@ -771,7 +767,7 @@ def projections(plan: Plan, report: ProgressReport) -> dict[ProjectionKey, progr
     constant number of queries); otherwise the current pace.
     """
     last = _last_year_report(plan, report)
-    start = _start_month(plan, report.year)
+    start = plan.first_month(report.year)
     result: dict[ProjectionKey, progress.Projection] = {}
     for target in report.targets:
         holders = [(r.id, report.cell(target.id, r.id)) for r in report.regions]

@@ -94,7 +94,7 @@ def filter_context(request, selection: Selection, *, with_regions: bool = True) 
             candidates.append(selection.region)
         regions = [r for r in candidates if scope.covers(r)]
     last_month = 12 if selection.year < plan.end_date.year else plan.end_date.month
-    first_month = plan.start_date.month if selection.year == plan.start_date.year else 1
+    first_month = plan.first_month(selection.year)
     return {
         "sel": selection,
         "filter_plans": Plan.objects.visible_to(request.user).order_by("-start_date"),

@@ -113,7 +113,7 @@ def figures_save(
     if stale:
         raise ConflictError(stale, opened="下载模板")
     series = _other_months(allocations, month)
-    start_month = plan.start_date.month if plan.start_date.year == year else 1
+    start_month = plan.first_month(year)
     result = SaveResult(submission=submission)
     deltas, created, updated, audit = [], [], [], []
     for entry in entries:
