@@ -63,11 +63,11 @@ def propose_colour(
 ) -> tuple[str, str] | None:
     """The colour the engine proposes for one cell, and why; None when no notice is called for."""
     status = p.status
+    if not status.is_tracked:  # 无任务, or a target nobody reports monthly (不按月统计): nothing to follow up
+        return None
     if status == Status.MILESTONE_OVERDUE:
         return "red", "逾期未完成"
-    unreported = status == Status.NOT_REPORTED or (
-        not p.reported and not status.is_milestone and status not in (Status.DONE, Status.NO_TASK)
-    )
+    unreported = status == Status.NOT_REPORTED or (not p.reported and not status.is_milestone and status != Status.DONE)
     if unreported and deadline_passed:
         return "red", "逾期未报送本月数据"
     if status == Status.NOT_REPORTED:
@@ -113,8 +113,6 @@ def notice_proposals(plan: Plan, year: int, month: int, *, today: dt.date) -> li
     proposals = []
     for target in report.targets:
         for cell in report.target_cells(target.id):
-            if not target.is_reported and cell.progress.status == Status.NOT_REPORTED:
-                continue
             previous = before.cell(target.id, cell.region_id) if before else None
             colour = propose_colour(
                 cell.progress,

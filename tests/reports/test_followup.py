@@ -36,6 +36,8 @@ def progress(status, rate=None, gap=None):
         (Status.ON_TRACK, None, True, dt.date(2024, 7, 31), "blue"),  # due in 11 days, not done
         (Status.MILESTONE_ON_TIME, None, True, dt.date(2024, 8, 31), None),  # 42 days away
         (Status.DONE, None, True, dt.date(2024, 7, 31), None),
+        (Status.NOT_TRACKED, None, True, dt.date(2024, 7, 31), None),  # nobody reports it monthly
+        (Status.NO_TASK, None, True, None, None),
     ],
 )
 def test_engine_proposes_a_colour(status, previous, deadline_passed, due, expected):
