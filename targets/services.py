@@ -209,6 +209,11 @@ def _stale(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], alloc
     return changes
 
 
+def _is_blank(value) -> bool:
+    """Nothing typed. Never `value in (None, "", False)`: Decimal(0) == False, and a typed 0 is a figure."""
+    return value is None or value is False or (isinstance(value, str) and value == "")
+
+
 def _entry_fields(entry: FigureEntry) -> dict:
     return {
         "value": entry.value,
@@ -253,7 +258,7 @@ def _apply(entry, allocation, figure, month, user, via, plan, region, year, audi
     """The figure as the entry leaves it (unsaved), or None when nothing changes; its audit rows go to `audit`."""
     new = _entry_fields(entry)
     if figure is None:
-        if all(v in (None, "", False) for v in new.values()):
+        if all(_is_blank(v) for v in new.values()):
             return None
         figure = MonthlyFigure(allocation=allocation, month=month, version=0)
     old = {name: getattr(figure, name) for name in new}

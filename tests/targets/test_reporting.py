@@ -329,3 +329,12 @@ def test_a_figure_corrected_in_the_django_admin_cannot_be_undone_by_an_older_gri
     with pytest.raises(ConflictError):
         _save(demo_plan, region(SHENYANG), [(row, Decimal(9))], cast["shenyang_reporter"], shenyang_grid.version)
     assert MonthlyFigure.objects.get(pk=figure.pk).value == 123
+
+
+def test_a_first_figure_of_zero_is_stored_and_audited(shenyang_grid, cast, demo_plan, region):
+    """Decimal(0) == False: a typed 0 with no remark was once taken for an empty cell and thrown away."""
+    row = next(r for r in shenyang_grid.rows if not r.is_milestone and r.value is None)
+    result = _save(demo_plan, region(SHENYANG), [(row, Decimal(0))], cast["shenyang_reporter"], shenyang_grid.version)
+    assert result.changed == 1
+    assert MonthlyFigure.objects.get(allocation_id=row.allocation_id, month=OPEN_MONTH).value == 0
+    assert AuditEntry.objects.filter(allocation_id=row.allocation_id, field="value", new_value="0").exists()
