@@ -18,8 +18,8 @@ from django.db import connection
 from django.test import Client
 
 from plans.models import Plan, Region
+from targets.engine import progress_report
 from targets.models import Allocation, MonthlyFigure, Submission
-from targets.queries import progress_report
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR, MONTH = 2025, 12

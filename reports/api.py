@@ -2,7 +2,7 @@
 
 Scoped exactly like the screens: plans through `Plan.objects.visible_to`, allocations and figures through
 `Allocation.objects.visible_to`, regions through `scope_for(user).covers`. Progress comes from the progress
-engine (`targets.queries.progress_report`) and nothing else. Decimals are strings with two decimal places
+engine (`targets.engine.progress_report`) and nothing else. Decimals are strings with two decimal places
 ("66.67"), never floats. Auth: `Authorization: Bearer <key>` (`manage.py create_api_token`) or a session.
 """
 
@@ -24,7 +24,7 @@ from ninja.security import HttpBearer, django_auth
 from plans.models import ApiToken, KeyTask, Plan, Region
 from plans.queries import key_tasks_with_details
 from plans.scope import scope_for
-from targets import queries
+from targets import engine, queries
 from targets.models import Allocation, MonthlyFigure
 
 CENT = Decimal("0.01")
@@ -274,11 +274,11 @@ class TargetOut(Schema):
     yearly_value: str | None = Field(description="一年的目标值：方案期内的总目标按年平均分摊")
 
     @staticmethod
-    def resolve_value(obj: queries.TargetRow) -> str | None:
+    def resolve_value(obj: engine.TargetRow) -> str | None:
         return decimal_text(obj.value)
 
     @staticmethod
-    def resolve_yearly_value(obj: queries.TargetRow) -> str | None:
+    def resolve_yearly_value(obj: engine.TargetRow) -> str | None:
         return decimal_text(obj.yearly_value)
 
 
@@ -433,7 +433,7 @@ def plan_detail(request, slug: str):
 
 @api.get("/plans/{slug}/targets", response={200: list[TargetOut], **ERRORS}, summary="工作目标")
 def target_list(request, slug: str):
-    return queries.targets_of(plan_for(request, slug))
+    return engine.targets_of(plan_for(request, slug))
 
 
 @api.get("/plans/{slug}/allocations", response={200: list[AllocationOut], **ERRORS}, summary="目标分解")
@@ -486,11 +486,11 @@ def plan_progress(
     plan = plan_for(request, slug)
     check_year(plan, year)
     parent = region_for(request, plan, region)
-    report = queries.progress_report(plan, year, month, region=parent)
+    report = engine.progress_report(plan, year, month, region=parent)
     return progress_payload(report)
 
 
-def progress_payload(report: queries.ProgressReport) -> dict:
+def progress_payload(report: engine.ProgressReport) -> dict:
     regions = {r.id: r for r in report.regions}
     return {
         "plan": report.plan.slug,
@@ -502,7 +502,7 @@ def progress_payload(report: queries.ProgressReport) -> dict:
     }
 
 
-def target_progress(report: queries.ProgressReport, target: queries.TargetRow, regions: dict) -> dict:
+def target_progress(report: engine.ProgressReport, target: engine.TargetRow, regions: dict) -> dict:
     return {
         "id": target.id,
         "code": target.code,
@@ -515,7 +515,7 @@ def target_progress(report: queries.ProgressReport, target: queries.TargetRow, r
     }
 
 
-def row_payload(row: queries.ProgressRow, region: Region) -> dict:
+def row_payload(row: engine.ProgressRow, region: Region) -> dict:
     """The engine's row as JSON: figures as decimal strings, the status as code and label."""
     return {
         "region": region,

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from targets.engine import CSS_CHART, Status
 from targets.formatting import format_number, format_percent, format_points
-from targets.progress import CSS_CHART, Status
 
 FONT = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 SCHEDULE_COLOUR = "#212529"

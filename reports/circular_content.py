@@ -15,18 +15,22 @@ from django.utils import timezone
 
 from plans.models import Plan, Region
 from reports.queries import demo_in_view
-from targets.formatting import format_number, format_percent
-from targets.progress import COUNT, MILESTONE, RATIO, SHORTFALL_LABEL, STOCK, Status
-from targets.queries import (
+from targets.engine import (
+    COUNT,
+    MILESTONE,
+    RATIO,
+    SHORTFALL_LABEL,
+    STOCK,
     Cell,
-    Completeness,
     ProgressReport,
     ProgressRow,
+    Status,
     TargetRow,
-    completeness,
     progress_report,
     projections,
 )
+from targets.formatting import format_number, format_percent
+from targets.queries import Completeness, completeness
 
 NO_TASK_LABEL = "无任务"
 

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
 from skills_admin.lib.xlsx import write_text
-from targets.progress import Status
+from targets.engine import Status
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 HEADER_ROW = 3

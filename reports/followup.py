@@ -27,10 +27,9 @@ from django.utils import timezone
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
 from reports.models import CircularStyle, Notice, NoticeEvent
+from targets.engine import Progress, Status, TargetRow, month_end, progress_report
 from targets.formatting import format_percent
 from targets.periods import reporting_deadline
-from targets.progress import Progress, Status
-from targets.queries import TargetRow, month_end, progress_report
 
 logger = logging.getLogger(__name__)
 DEFAULT_BLUE_DAYS = 15

@@ -1,6 +1,6 @@
 """What each role finds on the home page: reads only, materialised as plain lists and dicts.
 
-Progress figures come from the engine (`targets.queries.progress_report`); nothing here computes a rate.
+Progress figures come from the engine (`targets.engine.progress_report`); nothing here computes a rate.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
 from targets.departments import department_completeness
+from targets.engine import progress_report
 from targets.models import AuditEntry, Notification, Submission
 from targets.notify import reminder_log
 from targets.periods import latest_closed_month, month_state, reporting_deadline
-from targets.queries import completeness, progress_report
+from targets.queries import completeness
 
 OPEN = ("missing", Submission.Status.DRAFT, Submission.Status.RETURNED)
 

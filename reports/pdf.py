@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from reports.circular_content import CircularContent
 from reports.circular_layout import ANNEX_NOTE, CircularLayout, body_tables
 from reports.word import TABLE_HEADERS, chinese_date, chinese_number, ranking_texts
-from targets.progress import Status
+from targets.engine import Status
 
 TIMEOUT_SECONDS = 120
 

@@ -1,6 +1,6 @@
 """Reads for the dashboards: plain dicts and lists, materialised before a template or a table sees them.
 
-Every figure comes from the progress engine: each page calls `targets.queries.progress_report` once (about
+Every figure comes from the progress engine: each page calls `targets.engine.progress_report` once (about
 6 queries, constant in regions and targets) plus a constant few of its own, noted per function. Monthly
 trends re-evaluate the figures the report already loaded (`Cell.monthly`) with `evaluate_target`: no query
 per month.
@@ -16,17 +16,18 @@ from django.db.models import Q
 from django.http import Http404
 
 from plans.models import Plan, Region
-from targets.models import Allocation
-from targets.progress import METHOD_LABELS, Status
-from targets.queries import (
+from targets.engine import (
+    METHOD_LABELS,
     Cell,
     ProgressReport,
     ProgressRow,
+    Status,
     TargetRow,
-    completeness,
     month_end,
     progress_report,
 )
+from targets.models import Allocation
+from targets.queries import completeness
 
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
 SHOWN_TO_OTHERS = ("submitted", "approved")  # Submission statuses whose figures other regions may read
@@ -95,7 +96,7 @@ def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict
     )
     regions = [{"id": r.id, "name": r.name, "code": r.code} for r in report.regions]
     reporting = completeness(plan, year, month, user)
-    from targets.queries import projections
+    from targets.engine import projections
 
     return {
         "shortfalls": _shortfalls(report, projections(plan, report), region.name),
@@ -261,7 +262,7 @@ class RowCard:
     peer_count: int = 0
     sparkline: list[dict] = field(default_factory=list)
     spark: dict | None = None  # the sparkline as a Plotly figure, added by the view
-    projection: object = None  # targets.progress.Projection
+    projection: object = None  # targets.engine.Projection
 
     def __getattr__(self, name: str):
         if name.startswith("__") or name == "row":  # copying and unpickling look these up before `row` is set
@@ -420,7 +421,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
     latest circular (1). Every figure is the engine's.
     """
     from reports.models import Circular
-    from targets.queries import projections
+    from targets.engine import projections
 
     report = progress_report(plan, year, month, region=region)
     projected = projections(plan, report)

@@ -25,8 +25,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
 from reports.circular_layout import ANNEX_NOTE, CircularLayout, body_tables
+from targets.engine import Status
 from targets.formatting import DASH, format_number, format_percent, format_points
-from targets.progress import Status
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"

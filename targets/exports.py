@@ -8,10 +8,10 @@ from django.utils import timezone
 from plans.models import Plan, Region
 from plans.scope import scope_for
 from targets.basis import cumulative_through
+from targets.engine import cumulative_before, targets_of
 from targets.excel import TemplateRow
 from targets.models import Allocation, MonthlyFigure, Submission
 from targets.periods import month_state
-from targets.queries import cumulative_before, targets_of
 
 
 def template_rows(

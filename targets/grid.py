@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.db.models import Q
 
 from plans.models import Plan, Region
-from targets import checks, progress
+from targets import checks
+from targets.engine import Progress, TargetRow, cumulative_before, evaluate_target, targets_of
 from targets.models import Allocation, MonthlyFigure, Submission
 from targets.periods import MonthState, month_state
-from targets.queries import TargetRow, cumulative_before, evaluate_target, targets_of
 
 
 @dataclass
@@ -26,7 +26,7 @@ class GridRow:
     milestone_status: str
     milestone_date: dt.date | None
     remark: str
-    progress: progress.Progress
+    progress: Progress
     history: list[Decimal | None] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     is_demo: bool = False

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 
 from plans.models import Plan, Region
 from skills_admin.lib.versions import generation_bump, regions_changed
+from targets.engine import RATIO, STOCK, carried_forward, latest_value
 from targets.models import Allocation, MonthlyFigure, Rollup
-from targets.progress import RATIO, STOCK, carried_forward, latest_value
 
 Key = tuple[int, int, int, int]  # target, ancestor region, year, month
 CARRIED_KINDS = (STOCK, RATIO)  # values that stand until the next figure (see figure_change_deltas)

@@ -17,8 +17,10 @@ from django.utils import timezone
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
 from skills_admin.lib.versions import regions_changed
-from targets import checks, progress
+from targets import checks
 from targets.basis import entries_as_monthly
+from targets.engine import effective_kind
+from targets.engine.arithmetic import cumulative_before as period_cumulative_before
 from targets.errors import ConflictError, ReportingError
 from targets.grid import department_allocations, held_allocations
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
@@ -238,11 +240,11 @@ def _warnings_for(
     engine's arithmetic (a per-quarter count is judged against its quarter, not the year so far)."""
     target = allocation.target
     found = checks.figure_warnings(
-        kind=progress.effective_kind(target.kind, target.period),
+        kind=effective_kind(target.kind, target.period),
         value=entry.value,
         history=[v for m, v in sorted(others.items()) if m < month],
         target=allocation.value,
-        cumulative_before=progress.cumulative_before(
+        cumulative_before=period_cumulative_before(
             kind=target.kind, period=target.period, figures=others, month=month, start_month=start_month
         ),
     )

@@ -17,7 +17,7 @@ from plans.models import Department, Plan, Region
 from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
 from skills_admin.lib.downloads import attachment
-from targets import queries
+from targets import engine, queries
 from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
@@ -313,7 +313,7 @@ def allocations(request, slug):
     year = _int_or_404(request.GET.get("year"), plan.start_date.year)
     if not plan.start_date.year <= year <= plan.end_date.year:
         raise Http404("所选年度不在方案实施期内")
-    regions = [r for r in queries.peer_regions(plan, scope.home_region(plan)) if scope.administers(r)]
+    regions = [r for r in engine.peer_regions(plan, scope.home_region(plan)) if scope.administers(r)]
     form = AllocationForm(regions, queries.current_shares(target, year), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -123,3 +123,21 @@ def test_floor_walker_catches_an_upward_import_and_a_cycle():
     assert floor_of("plans.a") < floor_of("targets.b")
     assert _cycles(graph) == [{"plans.a", "targets.b"}]
     assert floor_of("skills_admin.lib.versions") == 0 and floor_of("skills_admin.urls") == 4
+
+
+ENGINE_MAY_IMPORT = {"plans.models", "targets.models"}
+
+
+def test_the_engine_imports_only_the_models():
+    """The progress engine is its own package: arithmetic, kinds, rows, the report and projections read the
+    models and nothing else of the project (no page, form, service or report module)."""
+    graph = _graph()
+    engine = {name for name in graph if name == "targets.engine" or name.startswith("targets.engine.")}
+    assert len(engine) >= 6, engine
+    strays = {
+        (module, imported)
+        for module in engine
+        for imported in graph[module]
+        if imported not in ENGINE_MAY_IMPORT and imported not in engine
+    }
+    assert not strays, f"the engine imports outside the models: {sorted(strays)}"

@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from plans.models import ApiToken, Plan, Profile
+from targets.engine import progress_report
 from targets.models import Allocation, MonthlyFigure
-from targets.queries import completeness, progress_report
+from targets.queries import completeness
 from tests.conftest import DALIAN, SHENYANG, add_figures, make_small_plan, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from reports import charts
-from targets.progress import Status
+from targets.engine import Status
 
 
 def row(code="1-1", status=Status.ON_TRACK, rate="80", schedule="75", gap="5", region_id=1, **extra):

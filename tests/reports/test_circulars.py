@@ -20,8 +20,8 @@ from reports.excel import SUMMARY_SHEET
 from reports.models import Circular, CircularJob
 from reports.services import circular_build, due_circulars, jobs_fail_stuck
 from reports.tasks import circular_request
+from targets.engine import progress_report
 from targets.models import MonthlyFigure
-from targets.queries import progress_report
 from tests.conftest import DALIAN, DEMO_TODAY, SHENYANG, make_user
 
 pytestmark = pytest.mark.django_db

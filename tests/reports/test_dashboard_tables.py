@@ -14,8 +14,8 @@ from django_tables2 import RequestConfig
 
 from plans.models import Region
 from reports import tables, views
+from targets.engine import progress_report
 from targets.models import Allocation, MonthlyFigure
-from targets.queries import progress_report
 from targets.services import FigureEntry, figures_save
 from tests.conftest import DEMO_TODAY, SHENYANG
 

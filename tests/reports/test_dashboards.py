@@ -14,8 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from plans.models import Profile
-from targets.progress import Status
-from targets.queries import progress_report
+from targets.engine import Status, progress_report
 from tests.conftest import DALIAN, DEMO_TODAY, SHENYANG, add_figures, make_small_plan, make_user
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,7 @@ from reports.circular_content import (
 )
 from reports.excel import build_circular_xlsx, sheet_title
 from skills_admin.lib.xlsx import safe_text, write_text
-from targets.progress import Progress, Status
-from targets.queries import ProgressRow, TargetRow
+from targets.engine import Progress, ProgressRow, Status, TargetRow
 
 # --- a realistic sample: Liaoning, 1—6月 (序时进度 50%), 3 targets, 15 regions --------------------------------------
 

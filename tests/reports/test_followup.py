@@ -13,7 +13,7 @@ from django.urls import reverse
 from plans.models import Profile
 from reports.followup import follow_up_sentences, notice_lists, notice_proposals, notices_escalate, propose_colour
 from reports.models import Notice
-from targets.progress import Progress, Status
+from targets.engine import Progress, Status
 from tests.conftest import add_figures, make_small_plan, make_user
 
 TODAY = dt.date(2024, 7, 20)  # after the deadline for June

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from plans.models import Profile
 from reports.home import headline
+from targets.engine import progress_report
 from targets.models import AuditEntry, Submission
-from targets.queries import progress_report
 from targets.services import FigureEntry, figures_save, submission_return, submission_submit
 from tests.conftest import add_figures, make_small_plan, make_user
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from plans.models import Profile
 from reports import queries
 from reports.circular_content import circular_content
-from targets.queries import progress_report
+from targets.engine import progress_report
 from tests.conftest import DEMO_TODAY, SHENYANG, add_figures, make_small_plan, make_user
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from plans.models import Plan, Profile
 from targets.basis import cumulative_through, month_from_cumulative
+from targets.engine import progress_report
 from targets.excel import COL_ID, COL_REMARK, COL_VALUE, FIRST_DATA_ROW, HEADER_ROW
 from targets.models import MonthlyFigure
-from targets.queries import progress_report
 from tests.conftest import add_figures, make_small_plan, make_user
 
 YEAR = 2024

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets.progress import (
+from targets.engine import (
     Progress,
     Status,
     classify_milestone,

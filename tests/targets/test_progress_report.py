@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from targets.queries import progress_report
+from targets.engine import progress_report
 from tests.conftest import add_figures, make_small_plan
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from targets.progress import (
+from targets.engine import (
     METHOD_LAST_YEAR,
     METHOD_MILESTONE,
     METHOD_PACE,
@@ -140,7 +140,7 @@ def test_no_target_or_no_figure_projects_nothing():
 
 @pytest.mark.django_db
 def test_engine_projects_every_region_and_the_whole_province():
-    from targets.queries import progress_report, projections
+    from targets.engine import progress_report, projections
     from tests.conftest import add_figures, make_small_plan
 
     plan, province, (a, b, _), (target,) = make_small_plan()
@@ -157,7 +157,7 @@ def test_engine_projects_every_region_and_the_whole_province():
 
 @pytest.mark.django_db
 def test_engine_follows_last_years_profile_when_the_plan_ran_last_year():
-    from targets.queries import progress_report, projections
+    from targets.engine import progress_report, projections
     from tests.conftest import add_figures, make_small_plan
 
     plan, province, (a, _, _), (target,) = make_small_plan(year=2023)

@@ -20,10 +20,9 @@ from hypothesis import strategies as st
 
 from reports import queries as dashboards
 from reports.circular_content import circular_content
+from targets.engine import Status, progress_report
 from targets.grid import grid_for
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Rollup, Target
-from targets.progress import Status
-from targets.queries import progress_report
 from targets.rollups import rollups_rebuild
 from targets.services import FigureEntry, figures_save
 from tests.conftest import DEMO_TODAY, LIAONING, SHENYANG, add_figures, make_small_plan

@@ -1,0 +1,213 @@
+"""The engine's answer, row by row: a target as the engine reads it (TargetRow), one evaluated cell (Cell) and
+the row every page, file and API answer formats (ProgressRow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from targets.engine.arithmetic import Progress, rank_change
+from targets.engine.kinds import COUNT, completion_phrase, effective_kind, target_label
+from targets.engine.status import Status
+
+MonthMap = dict[int, Decimal | None]
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    id: int
+    code: str  # "3-2": key task 3, target 2
+    key_task_number: int
+    key_task_title: str
+    number: int
+    name: str
+    unit: str
+    kind: str
+    kind_label: str
+    period: str | None
+    qualifier: str
+    display_value: str
+    higher_is_better: bool
+    due_month: int | None
+    lead_department: str
+    is_reported: bool
+    value: Decimal | None
+    yearly_value: Decimal | None  # the document's target for one year (a whole-plan target split evenly)
+    assessment: str = ""  # how a target nobody reports monthly is judged
+    per_unit_level: str = ""  # "city" / "county" / "zone": `value` is each unit's quota
+    per_unit_label: str = ""  # 每个市 …
+    reading_note: str = ""  # the document states it more than once: which reading is used and why
+    readings: tuple = ()
+
+    @property
+    def effective_kind(self) -> str:
+        """The kind whose arithmetic applies: a count is per quarter only when its period says so."""
+        return effective_kind(self.kind, self.period)
+
+    @property
+    def is_quarterly(self) -> bool:
+        return self.effective_kind == COUNT
+
+    @property
+    def target_label(self) -> str:
+        """The heading of the target column for this kind: a per-quarter count is measured by the quarter."""
+        return target_label(self.effective_kind)
+
+    @property
+    def completion_phrase(self) -> str:
+        """How a circular names the target a rate is of: 完成{年度目标 / 本季度目标 / 目标}的…"""
+        return completion_phrase(self.effective_kind)
+
+
+@dataclass
+class Cell:
+    """One target for one holder (a region, or the plan region as a whole)."""
+
+    target_id: int
+    region_id: int | None
+    progress: Progress
+    allocation_id: int | None = None
+    rank: int | None = None
+    previous_rank: int | None = None
+    remark: str = ""
+    monthly: MonthMap = field(default_factory=dict)
+    # Stocks, milestones and per-unit quotas over several holders: how many there are and how many count
+    # (reported a stock, are done, reach the quota); `note` says it in words ("6/15已完成", a ratio's range).
+    children: int | None = None
+    children_reported: int | None = None
+    note: str = ""
+
+    @property
+    def rank_change(self) -> int | None:
+        return rank_change(self.previous_rank, self.rank)
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One target for one holder at the end of the month: the engine's single answer.
+
+    Pages, tables, Excel and Word files, the API and the circulars all read this row and only format it; a
+    column such as 序时目标值 is added here and in the renderer that shows it, nowhere else. Renderers that
+    read records by key (Plotly builders, django-tables2) may index it like a mapping.
+    """
+
+    target: TargetRow
+    region_id: int | None
+    region_name: str
+    progress: Progress
+    rank: int | None = None
+    previous_rank: int | None = None
+    remark: str = ""
+    note: str = ""  # what a total is made of: "6/15已完成", a ratio's range, a stock's missing regions
+    children: int | None = None
+    children_reported: int | None = None
+    allocation_id: int | None = None
+    is_self: bool = False  # the viewer's own region, highlighted in a ranking
+    due: str = ""  # the deadline in words (2022年12月底前), where a page lists targets by their deadline
+    is_withheld: bool = False  # a peer's unsubmitted month, shown to others without its figures
+
+    @classmethod
+    def of(cls, target: TargetRow, cell: Cell, region_name: str = "") -> ProgressRow:
+        return cls(
+            target=target,
+            region_id=cell.region_id,
+            region_name=region_name,
+            progress=cell.progress,
+            rank=cell.rank,
+            previous_rank=cell.previous_rank,
+            remark=cell.remark,
+            note=cell.note,
+            children=cell.children,
+            children_reported=cell.children_reported,
+            allocation_id=cell.allocation_id,
+        )
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+    def get(self, name: str, default=None):
+        return getattr(self, name, default)
+
+    def withheld(self) -> ProgressRow:
+        """This row as another region may see it before it is submitted: listed, as 未报, without figures."""
+        hidden = Progress(
+            target=self.progress.target,
+            this_month=None,
+            cumulative=None,
+            completion_rate=None,
+            schedule_rate=self.progress.schedule_rate,
+            schedule_gap=None,
+            status=Status.NOT_REPORTED,
+            reported=False,
+        )
+        return replace(self, progress=hidden, rank=None, previous_rank=None, remark="", note="", is_withheld=True)
+
+    # The target, as the row's columns read it.
+    target_id = property(lambda self: self.target.id)
+    code = property(lambda self: self.target.code)
+    name = property(lambda self: self.target.name)
+    unit = property(lambda self: self.target.unit)
+    kind = property(lambda self: self.target.kind)
+    kind_label = property(lambda self: self.target.kind_label)
+    key_task = property(lambda self: self.target.key_task_title)
+    department = property(lambda self: self.target.lead_department or NO_DEPARTMENT)
+    tracked = property(lambda self: self.target.is_reported)
+    assessment = property(lambda self: self.target.assessment)
+    target_label = property(lambda self: self.target.target_label)
+    reading_note = property(lambda self: self.target.reading_note)
+
+    @property
+    def unit_label(self) -> str:
+        return f"{self.target.unit}/季度" if self.target.is_quarterly else self.target.unit
+
+    # The figures.
+    target_value = property(lambda self: self.progress.target)
+    this_month = property(lambda self: self.progress.this_month)
+    cumulative = property(lambda self: self.progress.cumulative)
+    completion_rate = property(lambda self: self.progress.completion_rate)
+    schedule_rate = property(lambda self: self.progress.schedule_rate)
+    schedule_gap = property(lambda self: self.progress.schedule_gap)
+    schedule_target = property(lambda self: self.progress.schedule_target)
+    reported = property(lambda self: self.progress.reported)
+
+    # The status and its presentation.
+    status = property(lambda self: self.progress.status)
+    status_label = property(lambda self: self.progress.status.label)
+    status_css = property(lambda self: self.progress.status.css)
+    severity = property(lambda self: self.progress.status.severity)
+
+    @property
+    def rank_change(self) -> int | None:
+        return rank_change(self.previous_rank, self.rank)
+
+    @property
+    def status_code(self) -> str:
+        return self.progress.status.value
+
+    @property
+    def has_task(self) -> bool:
+        return self.progress.status != Status.NO_TASK
+
+    @classmethod
+    def no_task(cls, target: TargetRow, region_id: int | None, region_name: str) -> ProgressRow:
+        """A region that holds no share of the target (无任务): listed, never ranked."""
+        empty = Progress(None, None, None, None, None, None, Status.NO_TASK, reported=False)
+        return cls(target=target, region_id=region_id, region_name=region_name, progress=empty)
+
+    @property
+    def explanation(self) -> str:
+        """What a reader must know beside the figures: how an untracked target is judged, what a total is made
+        of, and that the document states the target more than once."""
+        parts = []
+        if not self.target.is_reported:
+            parts.append(f"不按月统计，{self.target.assessment or '年度统计核定'}")
+        if self.note:
+            parts.append(self.note)
+        if self.target.per_unit_level and self.children:
+            parts.append(f"{self.children_reported}/{self.children}个达到{self.target.per_unit_label}定额")
+        if self.target.reading_note:
+            parts.append(f"※文件表述不一：{self.target.reading_note}")
+        return "；".join(parts)
+
+
+NO_DEPARTMENT = "未注明牵头单位"
