@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from plans.scope import Role, scope_for
+from skills_admin.lib.robots import validate_robot_url
 
 
 class RegionQuerySet(models.QuerySet):
@@ -42,7 +43,11 @@ class Region(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_synthetic = models.BooleanField("合成数据", default=False)
     webhook_url = models.URLField(
-        "群机器人地址", max_length=300, blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送"
+        "群机器人地址",
+        max_length=300,
+        blank=True,
+        help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送",
+        validators=[validate_robot_url],
     )
 
     objects = RegionQuerySet.as_manager()
@@ -272,6 +277,7 @@ class Profile(models.Model):
         on_delete=models.PROTECT,
         related_name="profiles",
     )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
 
     class Meta:
         verbose_name = "用户角色"
@@ -323,3 +329,27 @@ class ApiToken(models.Model):
             user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8], expires_at=expires_at
         )
         return token, key
+
+
+class AdminAction(models.Model):
+    """One change made on the administration pages (users, contacts, plan settings, 通报版式, reopening):
+    who, when, where in the tree, what, and the values before and after. Shown to the admins of that subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    region = models.ForeignKey(
+        Region, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("操作", max_length=30)
+    subject = models.CharField("对象", max_length=200)
+    detail = models.CharField("内容", max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = "管理操作记录"
+        verbose_name_plural = "管理操作记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.subject}"
