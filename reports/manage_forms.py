@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from reports.models import CircularStyle
 from skills_admin.lib.forms import style_widgets
@@ -35,12 +36,10 @@ class CircularStyleForm(forms.ModelForm):
         style_widgets(self)
         self.fields["recipients"].required = True
         for name in ("notice_blue_days", "notice_answer_days"):
-            self.fields[name].min_value = 1
-            self.fields[name].max_value = 90
-            self.fields[name].widget.attrs.update(min=1, max=90)
-            self.fields[name].error_messages.update(
-                min_value="天数须在1—90之间", max_value="天数须在1—90之间", invalid="请填写整数天数"
-            )
+            field = self.fields[name]
+            field.validators += [MinValueValidator(1, "天数须在1—90之间"), MaxValueValidator(90, "天数须在1—90之间")]
+            field.widget.attrs.update(min=1, max=90)
+            field.error_messages.update(invalid="请填写整数天数", required="请填写天数")
 
     def clean_recipients(self):
         value = self.cleaned_data["recipients"].strip()
