@@ -82,7 +82,11 @@ def admin_actions_visible(user) -> QuerySet:
 
 def changes_text(before: dict, after: dict) -> str:
     """'角色: 填报员 → 查看；邮箱: a → b' for the fields that changed."""
-    parts = [f"{k}: {before.get(k) or '（空）'} → {v or '（空）'}" for k, v in after.items() if before.get(k) != v]
+    parts = [
+        f"{k}: {before.get(k) or '（空）'} → {v or '（空）'}"
+        for k, v in after.items()
+        if (before.get(k) or "") != (v or "")
+    ]
     return "；".join(parts)
 
 
@@ -103,7 +107,7 @@ def _describe(user) -> dict:
         "姓名": user.first_name,
         "邮箱": user.email,
         "电话": profile.phone,
-        "角色": profile.get_role_display(),
+        "角色": profile.role_display,
         "地区": str(profile.region or ""),
         "部门": str(profile.department or ""),
     }

@@ -286,6 +286,13 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region or '全部'}"
 
+    @property
+    def role_display(self) -> str:
+        """The role as people say it: an admin is named by its region's level (省级 / 市级 / 县级管理员)."""
+        if self.role == self.Role.ADMIN and self.region is not None and self.region.level != Region.Level.PROVINCE:
+            return {"city": "市级管理员", "county": "县级管理员"}.get(self.region.level, "管理员")
+        return self.get_role_display()
+
     def clean(self):
         # Every role but the nationwide one is bounded by a region: without one it would mean "everywhere".
         if self.role and self.role != self.Role.NATIONAL and self.region_id is None:

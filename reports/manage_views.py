@@ -16,7 +16,13 @@ from targets.manage_services import managed_plan
 def _described(style: CircularStyle | None) -> dict:
     if style is None:
         return {}
-    return {str(CircularStyle._meta.get_field(f).verbose_name): str(getattr(style, f)) for f in STYLE_FIELDS}
+    return {str(CircularStyle._meta.get_field(f).verbose_name): _text(getattr(style, f)) for f in STYLE_FIELDS}
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 @login_required

@@ -43,7 +43,7 @@ def test_provincial_admin_creates_a_city_admin_and_sees_the_temporary_password_o
     assert created.check_password(password) and password not in created.password
     assert password.encode() in response.content
     action = AdminAction.objects.get(action="创建用户", subject="sy_admin")
-    assert action.user == cast["admin"] and "省级管理员" in action.detail
+    assert action.user == cast["admin"] and "角色: （空） → 市级管理员" in action.detail
     # the list shows the user; the password is never shown again
     listing = client.get(reverse("manage:users"))
     assert b"sy_admin" in listing.content and password.encode() not in listing.content
