@@ -17,6 +17,7 @@ urlpatterns = [
     path("users/<int:user_id>/password/", users.user_password, name="user_password"),
     path("log/", users.action_log, name="log"),
     path("contacts/", settings.contact_list, name="contacts"),
+    path("deliveries/", settings.delivery_log, name="deliveries"),
     path("contacts/<str:region_code>/", settings.region_contacts, name="region_contacts"),
     path("contacts/<str:region_code>/test/", settings.region_test, name="region_test"),
     path("plans/", settings.plan_list, name="plans"),

@@ -124,6 +124,16 @@ def contacts(user) -> list[ContactRow]:
     return rows
 
 
+def deliveries_visible(user):
+    """发送记录 of the admin's subtree: robot messages to its regions and emails to its users, newest first."""
+    scope = require_admin(user)
+    if scope.is_global:
+        found = Delivery.objects.all()
+    else:
+        found = Delivery.objects.filter(scope.q() | scope.q("user__profile__region"))
+    return found.select_related("region", "user", "reminder__plan").order_by("-created_at", "-id")
+
+
 def managed_region(user, code: str) -> Region:
     region = manageable_regions(user).filter(code=code).first()
     if region is None:

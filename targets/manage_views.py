@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from skills_admin.lib.masking import mask_robot_url
 from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm
 from targets.manage_services import (
     contacts,
+    deliveries_visible,
     managed_plan,
     managed_plans,
     managed_region,
@@ -40,6 +42,13 @@ def contact_list(request):
         },
     }
     return render(request, "manage/contact_list.html", ctx)
+
+
+@login_required
+def delivery_log(request):
+    page = Paginator(deliveries_visible(request.user), 50).get_page(request.GET.get("page"))
+    rows = [(d, mask_robot_url(d.address) if d.channel == Delivery.Channel.WEBHOOK else d.address) for d in page]
+    return render(request, "manage/delivery_log.html", {"page": page, "rows": rows})
 
 
 @login_required

@@ -64,6 +64,10 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
     assert "errmsg" in page.inner_text("main") and "已送达" in page.locator("#delivery-table").inner_text()
     _checked(page, found)
     assert len(robot.received) == 1 and Delivery.objects.get(region__code=SHENYANG).status == "delivered"
+    page.click("main nav >> text=联系人与群机器人")
+    page.click("#delivery-log-link")
+    _checked(page, found)
+    assert "测试发送" in page.locator("#delivery-log").inner_text() and "test-robot" not in page.content()
 
     # Plan settings: 1—N月累计.
     page.click("nav >> text=系统管理")

@@ -115,3 +115,13 @@ def test_a_city_admin_manages_only_its_citys_contacts(seed, client_for):
     assert Region.objects.get(code=DALIAN).webhook_url == ""
     names = [r.name for r in client.get(reverse("manage:contacts")).context["regions"]]
     assert names == ["沈阳市"] or "大连市" not in names
+
+
+def test_the_delivery_log_shows_the_subtree_with_robot_addresses_masked(cast, client_for, seed):
+    Delivery.objects.create(channel="webhook", region=Region.objects.get(code=SHENYANG), address=QY, subject="沈阳催报")
+    Delivery.objects.create(channel="webhook", region=Region.objects.get(code="220100"), address=QY, subject="长春催报")
+    city_admin = make_user("city_admin", Profile.Role.ADMIN, DALIAN)
+    page = client_for(cast["admin"]).get(reverse("manage:deliveries")).content.decode()
+    assert "沈阳催报" in page and "长春催报" not in page
+    assert "****ab12" in page and "0123456789abcdef" not in page
+    assert "沈阳催报" not in client_for(city_admin).get(reverse("manage:deliveries")).content.decode()

@@ -179,6 +179,7 @@ SCOPE_PAGES = {
     "manage:users",
     "manage:user_new",
     "manage:contacts",
+    "manage:deliveries",
     "manage:plans",
     "manage:log",
 }
