@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from plans.manage_services import (
@@ -215,7 +215,7 @@ def _plan_settings(plan: Plan) -> dict:
 def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int, lag_points, headline_ids: set[int]):
     plan = managed_plan(user, plan.slug)
     if not 1 <= deadline_day <= 28:
-        raise PermissionDenied("填报截止日须在1—28日之间")
+        raise ValidationError("填报截止日须在1—28日之间")
     before = _plan_settings(plan)
     plan.entry_basis, plan.reporting_deadline_day, plan.lag_threshold_points = entry_basis, deadline_day, lag_points
     plan.save(update_fields=["entry_basis", "reporting_deadline_day", "lag_threshold_points"])

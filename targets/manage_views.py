@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from plans.manage_services import manageable_departments, manageable_regions, require_admin
 from plans.models import Plan
+from plans.scope import scope_for
 from skills_admin.lib.masking import mask_robot_url
 from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm
 from targets.manage_services import (
@@ -130,7 +131,10 @@ def reopen(request, slug):
     plan = _visible_plan(request, slug)
     today = timezone.localdate()
     regions = manageable_regions(request.user).filter(plan.region.subtree_q(None)).order_by("path")
+    # A department's shares belong to the plan's region: only that region's admins reopen them.
     departments = manageable_departments(request.user).order_by("name")
+    if not scope_for(request.user).administers(plan.region):
+        departments = departments.none()
     form = MonthReopenForm(request.POST or None, plan=plan, regions=regions, departments=departments, today=today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -176,3 +176,16 @@ def test_bad_reopening_is_refused_in_chinese_with_nothing_written(
     response = client_for(granter).post(reverse("manage:reopen", args=[SLUG]), _reopen_body(f"r{SHENYANG}") | overrides)
     assert response.status_code == 200 and message in response.content.decode()
     assert (Submission.objects.count(), AuditEntry.objects.count(), AdminAction.objects.count()) == before
+
+
+def test_a_city_admin_reopens_its_own_citys_month_but_no_department_of_the_province(cast, client_for, seed, today):
+    plan = _plan_2026(seed)
+    department = Department.objects.create(name="测试部门丙", region=Region.objects.get(code=SHENYANG))
+    city_admin = make_user("city_admin", Profile.Role.ADMIN, SHENYANG)
+    client = client_for(city_admin)
+    form = client.get(reverse("manage:reopen", args=[SLUG])).context["form"]
+    assert [c for group, choices in form.fields["holder"].choices for c, _ in choices] == [f"r{SHENYANG}"]
+    response = client.post(reverse("manage:reopen", args=[SLUG]), _reopen_body(f"d{department.pk}"))
+    assert response.status_code == 200 and "所选地区或部门不在您的管理范围内" in response.content.decode()
+    assert client.post(reverse("manage:reopen", args=[SLUG]), _reopen_body(f"r{SHENYANG}")).status_code == 302
+    assert Submission.objects.get(plan=plan, region__code=SHENYANG, year=2026, month=10).reopened_until is not None
