@@ -125,3 +125,12 @@ def test_the_delivery_log_shows_the_subtree_with_robot_addresses_masked(cast, cl
     assert "沈阳催报" in page and "长春催报" not in page
     assert "****ab12" in page and "0123456789abcdef" not in page
     assert "沈阳催报" not in client_for(city_admin).get(reverse("manage:deliveries")).content.decode()
+
+
+def test_the_management_pages_read_in_a_bounded_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    for n in range(5):
+        make_user(f"extra_{n}", Profile.Role.REPORTER, DALIAN)
+    client = client_for(cast["admin"])
+    for name in ("manage:contacts", "manage:users", "manage:deliveries", "manage:log", "manage:home"):
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse(name)).status_code == 200
