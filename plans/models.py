@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from plans.scope import Role, scope_for
+from skills_admin.lib.robots import validate_robot_url
 
 
 class RegionQuerySet(models.QuerySet):
@@ -42,7 +43,11 @@ class Region(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_synthetic = models.BooleanField("合成数据", default=False)
     webhook_url = models.URLField(
-        "群机器人地址", max_length=300, blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送"
+        "群机器人地址",
+        max_length=300,
+        blank=True,
+        help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送",
+        validators=[validate_robot_url],
     )
 
     objects = RegionQuerySet.as_manager()
@@ -272,6 +277,7 @@ class Profile(models.Model):
         on_delete=models.PROTECT,
         related_name="profiles",
     )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
 
     class Meta:
         verbose_name = "用户角色"
@@ -279,6 +285,13 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region or '全部'}"
+
+    @property
+    def role_display(self) -> str:
+        """The role as people say it: an admin is named by its region's level (省级 / 市级 / 县级管理员)."""
+        if self.role == self.Role.ADMIN and self.region is not None and self.region.level != Region.Level.PROVINCE:
+            return {"city": "市级管理员", "county": "县级管理员"}.get(self.region.level, "管理员")
+        return self.get_role_display()
 
     def clean(self):
         # Every role but the nationwide one is bounded by a region: without one it would mean "everywhere".
@@ -323,3 +336,27 @@ class ApiToken(models.Model):
             user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8], expires_at=expires_at
         )
         return token, key
+
+
+class AdminAction(models.Model):
+    """One change made on the administration pages (users, contacts, plan settings, 通报版式, reopening):
+    who, when, where in the tree, what, and the values before and after. Shown to the admins of that subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    region = models.ForeignKey(
+        Region, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("操作", max_length=30)
+    subject = models.CharField("对象", max_length=200)
+    detail = models.CharField("内容", max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = "管理操作记录"
+        verbose_name_plural = "管理操作记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.subject}"

@@ -112,6 +112,7 @@ class CircularStyle(models.Model):
     headline_tables_only = models.BooleanField(
         "正文只列重点指标排名表", default=True, help_text="其余指标的完整表格见Excel附件"
     )
+    is_demo = models.BooleanField("演示数据", default=False)
 
     class Meta:
         verbose_name = "通报版式"

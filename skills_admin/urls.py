@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("manage/", include("skills_admin.manage_urls")),
     path("plans/", include("plans.urls")),
     path("figures/", include("targets.urls")),
     path("reports/", include("reports.urls")),

@@ -389,18 +389,23 @@ def submission_approve(*, submission_id: int, user) -> Submission:
 
 
 @transaction.atomic
-def submission_reopen(*, plan: Plan, region: Region, year: int, month: int, until: dt.date, user) -> Submission:
-    """Lift the deadline lock for one region and month until a date (an approved month goes back to draft)."""
+def submission_reopen(
+    *, plan: Plan, region: Region, year: int, month: int, until: dt.date, user, department=None, reason: str = ""
+) -> Submission:
+    """Lift the deadline lock for one region (or, with `department`, that department's report) and month until a
+    date (an approved month goes back to draft); `reason` is kept as the return reason and in the audit."""
     if not scope_for(user).administers(region):
         raise PermissionDenied("只有本地区及上级的管理员可以重新开放")
-    submission = _locked_submission(plan, region, year, month)
+    submission = _locked_submission(plan, region, year, month, department)
     old = submission.get_status_display()
     submission.reopened_until = until
     if submission.status == Submission.Status.APPROVED:
         submission.status = Submission.Status.RETURNED
+    if reason != "":
+        submission.return_reason = reason[:500]
     submission.version += 1
     submission.save()
-    _audit_submission(submission, old, user, f"重新开放至{until:%Y-%m-%d}")
+    _audit_submission(submission, old, user, f"重新开放至{until:%Y-%m-%d}" + (f"：{reason}" if reason != "" else ""))
     return submission
 
 

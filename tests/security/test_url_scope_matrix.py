@@ -43,6 +43,7 @@ def _sample_kwargs(demo_plan, region):
         "department_id": Allocation.objects.exclude(department=None).values_list("department_id", flat=True)[0],
         "table": "overview",
         "fmt": "xlsx",
+        "user_id": Profile.objects.filter(region=shenyang).values_list("user_id", flat=True).first() or 0,
     }
 
 
@@ -78,7 +79,7 @@ def test_users_cannot_touch_shenyang_objects_by_url(who, demo_plan, region, cast
     client.force_login(cast[who])
     figures, audit = MonthlyFigure.objects.count(), AuditEntry.objects.count()
     for name, url, keys in _urls(demo_plan, region):
-        if not {"region_code", "allocation_id", "pk"} & set(keys):
+        if not {"region_code", "allocation_id", "pk", "user_id"} & set(keys):
             continue
         for method in (client.get, client.post):
             response = method(url, {"value": "1", "reason": "x", "until": "2030-01-01"})
@@ -129,12 +130,14 @@ import zipfile  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 
 from plans.models import (  # noqa: E402
+    AdminAction,
     ApiToken,
     Department,
     Plan,
     Profile,
+    Region,
 )
-from reports.models import Circular, CircularJob, Notice  # noqa: E402
+from reports.models import Circular, CircularJob, CircularStyle, Notice  # noqa: E402
 from targets.excel import COL_ID, COL_VALUE, FIRST_DATA_ROW, build_entry_template  # noqa: E402
 from targets.exports import template_rows  # noqa: E402
 from targets.grid import grid_for  # noqa: E402
@@ -172,14 +175,22 @@ SCOPE_PAGES = {
     "api:plan_list",
     "api:region_list",
     "api_tokens",
+    "manage:home",
+    "manage:users",
+    "manage:user_new",
+    "manage:contacts",
+    "manage:deliveries",
+    "manage:plans",
+    "manage:log",
 }
 EXPORTS = [("ranking", "csv"), ("ranking", "xlsx"), ("my_region", "xlsx"), ("overview", "csv")]
 
 
 @pytest.fixture
-def world(demo_plan, region, tmp_path, time_machine):
+def world(demo_plan, region, tmp_path, time_machine, settings):
     """Markers planted, one circular and one failed job per object set, a county under 沈阳, the users."""
     time_machine.move_to(DEMO_TODAY)
+    settings.ROBOT_HOSTS = ("127.0.0.1",)  # the robot address the matrix saves: a closed local port
     make_region("210102", "和平区", "county", region(SHENYANG))
     objects = {}
     for name, (slug, year, month, code) in SETS.items():
@@ -228,6 +239,7 @@ def world(demo_plan, region, tmp_path, time_machine):
             "department": department,
             "notification": notification,
             "token": token,
+            "owner": owner,
             "plan": plan,
             "region": where,
             "year": year,
@@ -268,6 +280,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "fmt": "docx",
         "table": "ranking",
         "department_id": obj["department"].pk,
+        "user_id": obj["owner"].pk,
     }
     return {k: values[k] for k in keys}
 
@@ -284,6 +297,9 @@ PLAN_ONLY = {
     "api:target_list",
     "api:allocation_list",
     "api:plan_completeness",
+    "manage:plan_settings",
+    "manage:circular_style",
+    "manage:reopen",
 }
 
 
@@ -356,6 +372,30 @@ def _post_body(name: str, obj: dict):
         "reports:notice_sign": {},
         "reports:notice_answer": {"reasons": "矩阵", "measures": "矩阵", "date": "2030-01-01"},
         "reports:notice_review": {"decision": "close", "comment": "矩阵"},
+        "manage:user_new": {"username": "matrix_new", "full_name": "矩阵", "role": "viewer", "region": region.pk},
+        "manage:user_edit": {"full_name": "矩阵", "role": "viewer", "region": region.pk},
+        "manage:user_active": {"active": "0"},
+        "manage:user_password": {},
+        "manage:region_contacts": {"url": "https://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"},
+        "manage:region_test": {},
+        "manage:plan_settings": {
+            "entry_basis": "month",
+            "reporting_deadline_day": "12",
+            "lag_threshold_points": "8",
+        },
+        "manage:circular_style": {
+            "masthead": "矩阵厅",
+            "recipients": "矩阵主送",
+            "notice_blue_days": "15",
+            "notice_answer_days": "7",
+        },
+        "manage:reopen": {
+            "holder": f"r{region.code}",
+            "year": year,
+            "month": month,
+            "until": "2027-01-31",
+            "reason": "矩阵",
+        },
     }.get(name)
 
 
@@ -410,6 +450,15 @@ def _snapshot(obj: dict) -> str:
         ApiToken.objects.filter(pk=obj["token"].pk).exists(),
         list(Notice.objects.filter(region=region).order_by("pk").values_list("pk", "status", "answer_reasons")),
         Reminder.objects.filter(plan=plan).count(),
+        AdminAction.objects.filter(region=region).count(),
+        Region.objects.filter(pk=region.pk).values_list("webhook_url", flat=True)[0],
+        list(
+            Profile.objects.filter(region=region)
+            .order_by("pk")
+            .values_list("pk", "role", "user__first_name", "user__is_active", "user__password")
+        ),
+        list(Plan.objects.filter(pk=plan.pk).values_list("entry_basis", "reporting_deadline_day")),
+        list(CircularStyle.objects.filter(plan=plan).values_list("masthead", "recipients")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -423,6 +472,13 @@ VALID_WRITES = {
     "targets:allocations",
     "reports:next_steps",
     "reports:job_retry",
+    "manage:user_edit",
+    "manage:user_active",
+    "manage:user_password",
+    "manage:region_contacts",
+    "manage:plan_settings",
+    "manage:circular_style",
+    "manage:reopen",
 }
 
 

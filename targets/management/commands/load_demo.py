@@ -27,6 +27,7 @@ class Command(BaseCommand):
             call_command("load_seed_plans", stdout=self.stdout)
             for slug, count in demo_load().items():
                 self.stdout.write(f"演示数据：{slug} 月度数据 {count} 条")
+            call_command("load_demo_styles", stdout=self.stdout)  # reports' demo: a 红头 style per seed plan
         users = demo_users_create(password=password)
         shown = password if password == DEMO_PASSWORD else "（您用 --password 指定的密码）"
         self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {shown}）："))

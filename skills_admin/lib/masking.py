@@ -1,0 +1,18 @@
+"""Secrets shown on pages after saving: a robot address keeps its host and its last four characters."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def mask_robot_url(url: str) -> str:
+    """'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd…ab12' → 'https://qyapi.weixin.qq.com/…key=****ab12'."""
+    if url in (None, ""):
+        return ""
+    parts = urlsplit(url)
+    tail = url[-4:] if len(url) > 8 else ""
+    name = ""
+    if parts.query:
+        last = parts.query.split("&")[-1]
+        name = last.split("=", 1)[0] + "=" if "=" in last else ""
+    return f"{parts.scheme}://{parts.hostname or ''}/…{name}****{tail}"

@@ -1,0 +1,281 @@
+"""系统管理 on the targets floor: contacts and the robot's 测试发送, plan settings (填报口径, deadline, thresholds,
+重点指标) and reopening a month. Writes are audited as AdminAction (plans.manage_services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from plans.manage_services import (
+    admin_action_record,
+    changes_text,
+    manageable_departments,
+    manageable_regions,
+    require_admin,
+)
+from plans.models import Department, Plan, Profile, Region
+from skills_admin.lib.masking import mask_robot_url
+from skills_admin.lib.robots import validate_robot_url
+from targets.delivery import DeliveryFailed, delivery_attempt
+from targets.models import Delivery, Submission, Target
+from targets.services import submission_reopen
+
+TEST_MESSAGE = "【测试发送】技能提升行动目标管理平台：这是一条测试消息，收到说明本群机器人可以接收催报。"
+
+
+# --- contacts ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    name: str
+    email: str
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """A region or department with its reporters and channels; `unreachable` names the channels that reach nobody."""
+
+    kind: str  # "region" | "department"
+    name: str
+    code: str  # region code or department id
+    level: str
+    reporters: list[Person]
+    robot: str  # masked
+    last_delivery: Delivery | None
+    unreachable: list[str] = field(default_factory=list)
+
+    @property
+    def emails(self) -> list[str]:
+        return [p.email for p in self.reporters if p.email != ""]
+
+
+def _reporters(regions, departments) -> tuple[dict, dict]:
+    """Active reporters by region id (region reporters only) and by department id, in one query."""
+    by_region, by_department = {}, {}
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role=Profile.Role.REPORTER)
+        .filter(profile__region__in=regions)
+        .select_related("profile")
+        .order_by("username")
+    )
+    department_ids = {d.pk for d in departments}
+    for u in users:
+        person = Person(u.username, u.get_full_name() or u.username, u.email, u.is_active)
+        if u.profile.department_id is None:
+            by_region.setdefault(u.profile.region_id, []).append(person)
+        elif u.profile.department_id in department_ids:
+            by_department.setdefault(u.profile.department_id, []).append(person)
+    return by_region, by_department
+
+
+def _last_deliveries(regions) -> dict[int, Delivery]:
+    latest = {}
+    for d in Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK, region__in=regions).order_by(
+        "-created_at", "-id"
+    ):
+        latest.setdefault(d.region_id, d)
+    return latest
+
+
+def _unreachable(reporters: list[Person], robot: str | None) -> list[str]:
+    missing = []
+    if not reporters:
+        missing.append("无填报用户")
+    if not any(p.email != "" for p in reporters):
+        missing.append("无邮箱")
+    if robot == "":
+        missing.append("无群机器人")
+    return missing
+
+
+def contacts(user) -> list[ContactRow]:
+    """Every region and department of the admin's subtree with its reporters and channels (four queries)."""
+    regions = list(manageable_regions(user).order_by("path"))
+    departments = list(manageable_departments(user).order_by("name"))
+    by_region, by_department = _reporters(regions, departments)
+    last = _last_deliveries(regions)
+    rows = []
+    for r in regions:
+        people = by_region.get(r.pk, [])
+        robot = mask_robot_url(r.webhook_url)
+        rows.append(
+            ContactRow(
+                "region",
+                r.name,
+                r.code,
+                r.get_level_display(),
+                people,
+                robot,
+                last.get(r.pk),
+                _unreachable(people, robot),
+            )
+        )
+    for d in departments:
+        people = by_department.get(d.pk, [])
+        rows.append(ContactRow("department", d.name, str(d.pk), "部门", people, "", None, _unreachable(people, None)))
+    return rows
+
+
+def deliveries_visible(user):
+    """发送记录 of the admin's subtree: robot messages to its regions and emails to its users, newest first."""
+    scope = require_admin(user)
+    if scope.is_global:
+        found = Delivery.objects.all()
+    else:
+        found = Delivery.objects.filter(scope.q() | scope.q("user__profile__region"))
+    return found.select_related("region", "user", "reminder__plan").order_by("-created_at", "-id")
+
+
+def managed_region(user, code: str) -> Region:
+    region = manageable_regions(user).filter(code=code).first()
+    if region is None:
+        raise PermissionDenied("该地区不在您的管理范围内")
+    return region
+
+
+@transaction.atomic
+def region_robot_set(*, user, region: Region, url: str) -> None:
+    """Store (or with '' clear) a region's robot address; the address is checked against the robot hosts."""
+    region = managed_region(user, region.code)
+    validate_robot_url(url)
+    old = region.webhook_url
+    if old == url:
+        return
+    region.webhook_url = url
+    region.save(update_fields=["webhook_url"])
+    admin_action_record(
+        user=user,
+        region=region,
+        action="设置群机器人",
+        subject=region.name,
+        detail=changes_text({"群机器人地址": mask_robot_url(old)}, {"群机器人地址": mask_robot_url(url)}),
+    )
+
+
+def robot_test_send(*, user, region: Region) -> Delivery:
+    """Send a test message to the region's robot now and return the delivery with its answer."""
+    region = managed_region(user, region.code)
+    if region.webhook_url == "":
+        raise PermissionDenied("该地区尚未设置群机器人地址")
+    delivery = Delivery.objects.create(
+        channel=Delivery.Channel.WEBHOOK,
+        user=user,
+        region=region,
+        address=region.webhook_url,
+        subject="测试发送",
+        body=TEST_MESSAGE,
+    )
+    try:
+        delivery = delivery_attempt(delivery.pk)
+    except DeliveryFailed:
+        delivery.refresh_from_db()
+    admin_action_record(
+        user=user,
+        region=region,
+        action="测试发送",
+        subject=region.name,
+        detail=f"{mask_robot_url(region.webhook_url)}：{delivery.get_status_display()}",
+    )
+    return delivery
+
+
+# --- plan settings ----------------------------------------------------------------------------------------
+
+
+def managed_plans(user) -> list[Plan]:
+    """The plans whose region lies in the admin's subtree: their settings are the admin's to change."""
+    scope = require_admin(user)
+    return list(Plan.objects.filter(scope.q()).select_related("region").order_by("-start_date", "title"))
+
+
+def managed_plan(user, slug: str) -> Plan:
+    found = next((p for p in managed_plans(user) if p.slug == slug), None)
+    if found is None:
+        raise PermissionDenied("该方案不在您的管理范围内")
+    return found
+
+
+def _plan_settings(plan: Plan) -> dict:
+    return {
+        "填报口径": plan.get_entry_basis_display(),
+        "填报截止日": str(plan.reporting_deadline_day),
+        "滞后阈值": f"{plan.lag_threshold_points.normalize():f}",
+    }
+
+
+@transaction.atomic
+def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int, lag_points, headline_ids: set[int]):
+    plan = managed_plan(user, plan.slug)
+    if not 1 <= deadline_day <= 28:
+        raise ValidationError("填报截止日须在1—28日之间")
+    before = _plan_settings(plan)
+    plan.entry_basis, plan.reporting_deadline_day, plan.lag_threshold_points = entry_basis, deadline_day, lag_points
+    plan.save(update_fields=["entry_basis", "reporting_deadline_day", "lag_threshold_points"])
+    targets = Target.objects.filter(key_task__plan=plan)
+    was = set(targets.filter(is_headline=True).values_list("pk", flat=True))
+    headline_ids = set(targets.filter(pk__in=headline_ids).values_list("pk", flat=True))
+    targets.filter(pk__in=headline_ids - was).update(is_headline=True)
+    targets.filter(pk__in=was - headline_ids).update(is_headline=False)
+    detail = changes_text(before, _plan_settings(plan))
+    if was != headline_ids:
+        names = dict(targets.filter(pk__in=was ^ headline_ids).values_list("pk", "name"))
+        added = "、".join(names[i] for i in sorted(headline_ids - was))
+        removed = "、".join(names[i] for i in sorted(was - headline_ids))
+        detail = "；".join(
+            x for x in (detail, f"重点指标 +{added}" if added else "", f"重点指标 -{removed}" if removed else "") if x
+        )
+    if detail:
+        admin_action_record(user=user, region=plan.region, action="方案设置", subject=plan.title, detail=detail)
+
+
+# --- reopening ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def month_reopen(
+    *,
+    user,
+    plan: Plan,
+    year: int,
+    month: int,
+    until: dt.date,
+    reason: str,
+    region: Region | None = None,
+    department: Department | None = None,
+) -> Submission:
+    """Reopen a region's or a department's month of a plan until a date, with the reason (audited twice: the
+    submission's own AuditEntry and the AdminAction of the log)."""
+    require_admin(user)
+    if department is not None:
+        if not manageable_departments(user).filter(pk=department.pk).exists():
+            raise PermissionDenied("该部门不在您的管理范围内")
+        region = plan.region
+    submission = submission_reopen(
+        plan=plan, region=region, year=year, month=month, until=until, user=user, department=department, reason=reason
+    )
+    holder = department.name if department is not None else region.name
+    admin_action_record(
+        user=user,
+        region=region,
+        action="重新开放",
+        subject=f"{plan.display_short_title} {holder} {year}年{month}月",
+        detail=f"开放至{until:%Y-%m-%d}；原因：{reason}",
+    )
+    return submission
+
+
+def reopened_months(user, today: dt.date) -> list[Submission]:
+    scope = require_admin(user)
+    return list(
+        Submission.objects.filter(scope.q(), reopened_until__gte=today)
+        .select_related("plan", "region", "department")
+        .order_by("reopened_until")[:100]
+    )
