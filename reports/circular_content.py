@@ -55,6 +55,7 @@ class TargetSummary:
     unit = property(lambda self: self.total.unit)
     kind_label = property(lambda self: self.total.kind_label)
     target_label = property(lambda self: self.total.target_label)
+    unit_label = property(lambda self: self.total.unit_label)  # 个/季度 for a per-quarter count
     target_value = property(lambda self: self.total.target_value)
     this_month = property(lambda self: self.total.this_month)
     cumulative = property(lambda self: self.total.cumulative)
@@ -298,7 +299,11 @@ def _shortfalls(report: ProgressReport, projected: dict) -> list[str]:
 
 
 def _projected_rate(p) -> str:
-    return "" if p.completion_rate is None else f"（预计全年完成{format_percent(p.completion_rate)}）"
+    """（预计全年完成24.0%，按1—6月月均推算：6,000÷6×12）: the figure, and how it was projected."""
+    if p.completion_rate is None:
+        return ""
+    basis = f"，{p.basis}" if p.basis else ""
+    return f"（{p.label}{format_percent(p.completion_rate)}{basis}）"
 
 
 def _region_name(report: ProgressReport, region_id: int) -> str:

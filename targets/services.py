@@ -19,7 +19,7 @@ from plans.scope import department_for, scope_for
 from skills_admin.lib.versions import regions_changed
 from targets import checks
 from targets.basis import entries_as_monthly
-from targets.engine import effective_kind
+from targets.engine import effective_kind, spec
 from targets.engine.arithmetic import cumulative_before as period_cumulative_before
 from targets.errors import ConflictError, ReportingError
 from targets.grid import department_allocations, held_allocations
@@ -480,7 +480,8 @@ def _allocation_warnings(target: Target, year: int, plan: Plan) -> list[str]:
     children = Allocation.objects.filter(target=target, year=year, region__parent=plan.region)
     total = sum((a.value or 0 for a in children), Decimal(0))
     if yearly is not None and total < yearly:
-        return [f"各地分解合计{total.normalize():f}{target.unit}，少于年度目标{yearly.normalize():f}{target.unit}"]
+        label = spec(target.kind, target.period).target_label
+        return [f"各地分解合计{total.normalize():f}{target.unit}，少于{label}{yearly.normalize():f}{target.unit}"]
     return []
 
 

@@ -325,7 +325,8 @@ def allocations(request, slug):
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect(f"{request.path}?target={target.pk}&year={year}")
-    ctx = {"plan": plan, "targets": targets, "target": target, "year": year, "form": form}
+    meaning = engine.spec(target.kind, target.period) if target else None  # 每季度目标 for a per-quarter count
+    ctx = {"plan": plan, "targets": targets, "target": target, "year": year, "form": form, "meaning": meaning}
     return render(request, "targets/allocation_form.html", ctx)
 
 

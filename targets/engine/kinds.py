@@ -59,7 +59,7 @@ class KindSpec:
     sums: bool  # monthly figures add up (a 1—N月累计 entry is converted to the month's figure)
     rollup: str
     projection: str
-    projection_label: str  # where the projection stands: 预计到期完成 / 本季度预计
+    projection_label: str  # where the projection stands: 预计全年完成 / 本季度预计 / 预计到期完成
     whole: str  # whether figures take no decimals
     unit_suffix: str = ""  # after the unit where the period must be read: 个/季度
 
@@ -84,6 +84,17 @@ class KindSpec:
     def is_quarterly(self) -> bool:
         return self.window == WINDOW_QUARTER
 
+    def projection_end(self, month: int, due_month: int | None) -> int:
+        """The month a projection made at the end of `month` looks to: the quarter's end for a per-quarter
+        count, else the due month (December when the document gives none)."""
+        return quarter_end(month) if self.is_quarterly else (due_month or 12)
+
+    def projection_words(self, due_month: int | None) -> str:
+        """How a projected figure is introduced: 预计全年完成, 预计到期（10月底）完成, 本季度预计."""
+        if self.is_quarterly or due_month in (None, 12):
+            return self.projection_label
+        return f"预计到期（{due_month}月底）完成"
+
 
 SPECS: dict[str, KindSpec] = {
     FLOW: KindSpec(
@@ -97,7 +108,7 @@ SPECS: dict[str, KindSpec] = {
         sums=True,
         rollup=ROLLUP_SUM,
         projection=PROJECT_PACE,
-        projection_label="预计到期完成",
+        projection_label="预计全年完成",
         whole=WHOLE_BY_UNIT,
     ),
     COUNT: KindSpec(

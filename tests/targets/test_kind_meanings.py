@@ -92,3 +92,47 @@ def test_template_on_cumulative_basis_shows_a_per_quarter_rows_quarter_cumulativ
     assert sheet.cell(row, COL_VALUE).value == 20  # April + May, beside 此前累计 8
     assert "季度" in str(sheet.cell(row, headers.index("单位") + 1).value)
     assert "年度目标" not in headers
+
+
+# --- a per-quarter target is labelled by its quarter on every page and file -----------------------------------
+
+
+@pytest.fixture
+def quarterly_headline(demo_plan):
+    """Liaoning 1-1 (每季度发布急需紧缺技术工种50个左右) as a headline target."""
+    from targets.models import Target
+
+    target = Target.objects.get(key_task__plan=demo_plan, key_task__number=1, number=1)
+    Target.objects.filter(pk=target.pk).update(is_headline=True)
+    return target
+
+
+def test_allocation_page_names_a_per_quarter_target_by_its_quarter(client_for, cast, demo_plan, quarterly_headline):
+    url = reverse("targets:allocations", args=[demo_plan.slug]) + f"?target={quarterly_headline.pk}&year=2022"
+    html = client_for(cast["admin"]).get(url).content.decode()
+    assert "每季度目标：50个" in html and "年度目标：50" not in html
+    assert "分解目标（个/季度）" in html
+
+
+def test_leader_card_says_each_quarters_target(client_for, cast, demo_plan, quarterly_headline):
+    with time_machine.travel(dt.datetime(2022, 11, 22, 10), tick=False):
+        page = client_for(cast["leader"]).get(
+            reverse("reports:leader"), {"plan": demo_plan.slug, "year": 2022, "month": 10}
+        )
+    card = page.content.decode().split('id="red-list"')[0]
+    assert "每季度目标 50个" in card and "/ 目标 50" not in card
+
+
+def test_circular_annex_names_the_quarter_in_the_unit_and_the_ranking_header(demo_plan):
+    from reports.circular_content import circular_content
+    from reports.excel import build_circular_xlsx
+
+    content = circular_content(demo_plan, 2022, 10, demo_plan.region, today=dt.date(2022, 11, 15))
+    book = load_workbook(BytesIO(build_circular_xlsx(content)))
+    summary = book["汇总"]
+    row = next(r for r in summary.iter_rows(values_only=True) if r[1] and str(r[1]).startswith("1-1 "))
+    assert row[2] == "个/季度"
+    ranking = next(book[name] for name in book.sheetnames if name.startswith("1-1 "))
+    values = [v for r in ranking.iter_rows(max_row=6, values_only=True) for v in r if v]
+    assert "季度目标" in values and "年度目标" not in values
+    assert any("单位：个/季度" in str(v) for v in values)
