@@ -223,8 +223,8 @@ def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
         text = f"{where}本季度累计{target.name}{amount}，完成本季度目标的{rate}"
     else:
         text = f"{where}累计{target.name}{amount}，完成年度目标的{rate}"
-    if target.per_unit_level and cell.children:
-        text += f"，{cell.children_reported}/{cell.children}个地区达到{target.per_unit_label}定额"
+    if target.per_unit_level and cell.note:
+        text += f"，{cell.note}"
     if p.status == Status.DONE:
         return text + ("，已完成本季度目标。" if kind == COUNT else "，已达到目标。")
     if p.schedule_gap is None or kind in (STOCK, RATIO):

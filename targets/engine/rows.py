@@ -215,10 +215,8 @@ class ProgressRow:
         parts = []
         if not self.target.is_reported:
             parts.append(f"不按月统计，{self.target.assessment or '年度统计核定'}")
-        if self.note:
+        if self.note:  # a per-unit quota's total: “6/12个市达到下限”, or 无数据
             parts.append(self.note)
-        if self.target.per_unit_level and self.children:
-            parts.append(f"{self.children_reported}/{self.children}个达到{self.target.per_unit_label}定额")
         if self.target.reading_note:
             parts.append(f"※文件表述不一：{self.target.reading_note}")
         return "；".join(parts)
