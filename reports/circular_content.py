@@ -219,10 +219,9 @@ def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
             text += f"（{cell.children - cell.children_reported}个地区尚未报送，按未报计）"
     elif kind == RATIO:
         text = f"{where}{target.name}为{amount}，为目标的{rate}"
-    elif kind == COUNT:
-        text = f"{where}本季度累计{target.name}{amount}，完成本季度目标的{rate}"
-    else:
-        text = f"{where}累计{target.name}{amount}，完成年度目标的{rate}"
+    else:  # the cumulative of the kind's window (本季度 for a per-quarter count) against its period's target
+        window = target.meaning.period_word if target.is_quarterly else ""
+        text = f"{where}{window}累计{target.name}{amount}，完成{target.completion_phrase}的{rate}"
     if target.per_unit_level and cell.note:
         text += f"，{cell.note}"
     if p.status == Status.DONE:

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from plans.reading import counts_whole
 from skills_admin.lib.xlsx import FORMULA_TRIGGERS, WorkbookRejected, open_workbook_safely, write_text
-from targets.engine import SPECS, spec
+from targets.engine import MILESTONE, RATIO, SPECS, spec
 from targets.models import MonthlyFigure, column_max
 
 SHEET_TITLE = "填报"
@@ -46,7 +46,6 @@ WIDTHS = (8, 10, 14, 8, 8, 40, 8, 10, 12, 12, 12, 13, 30)
 COL_ID, COL_VALUE, COL_STATUS, COL_REMARK = 1, 11, 12, 13
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
 
-MILESTONE, RATIO = "milestone", "ratio"
 COL_TARGET = 9
 MIXED_TARGET_HEADER = "目标"  # rows of several kinds: each row's unit column says its period (个/季度)
 # Any of these heads the target column of a template this product made (read back when uploaded).

@@ -308,7 +308,7 @@ def allocations(request, slug):
     scope = scope_for(request.user)
     if not scope.is_admin:
         raise PermissionDenied("只有省级管理员可以分解目标")
-    targets = Target.objects.filter(key_task__plan=plan).exclude(kind="milestone").select_related("key_task")
+    targets = Target.objects.filter(key_task__plan=plan).exclude(kind=engine.MILESTONE).select_related("key_task")
     target = targets.filter(pk=_int_or_404(request.GET.get("target"), 0)).first() or targets.first()
     year = _int_or_404(request.GET.get("year"), plan.start_date.year)
     if not plan.start_date.year <= year <= plan.end_date.year:
