@@ -455,8 +455,13 @@ def _allocation_apply(target, year, region, allocation, value, user, via, plan) 
         return 0
     if allocation is not None and old == value and not allocation.is_demo:
         return 0
+    upper = allocation.value_max if allocation else None  # the document's range (1至2所): its upper bound
+    if upper is not None and value is not None and value > upper:
+        raise ReportingError(f"{region.name}：分解目标不能高于文件给出的区间上限{upper.normalize():f}{target.unit}")
     allocation = allocation or Allocation(target=target, year=year, region=region)
     allocation.value, allocation.is_demo = value, False
+    if value is None:
+        allocation.value_max = None  # a share cleared keeps no range
     allocation.save()
     rollups_apply([(target.id, region.path, year, 0, *figure_delta(old, value))])
     AuditEntry.objects.create(

@@ -136,3 +136,15 @@ def test_circular_annex_names_the_quarter_in_the_unit_and_the_ranking_header(dem
     values = [v for r in ranking.iter_rows(max_row=6, values_only=True) for v in r if v]
     assert "季度目标" in values and "年度目标" not in values
     assert any("单位：个/季度" in str(v) for v in values)
+
+
+def test_circular_word_heading_names_the_quarter_in_the_unit(demo_plan):
+    from docx import Document
+
+    from reports.circular_content import circular_content
+    from reports.word import build_circular_docx
+
+    content = circular_content(demo_plan, 2022, 10, demo_plan.region, today=dt.date(2022, 11, 15))
+    document = Document(BytesIO(build_circular_docx(content)))
+    headings = [p.text for p in document.paragraphs if "1-1 " in p.text]
+    assert headings and all("单位：个/季度" in h for h in headings)

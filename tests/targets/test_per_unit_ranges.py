@@ -81,3 +81,22 @@ def test_liaoning_schools_show_no_invented_province_total(seed):
     content = circular_content(plan, 2022, 10, plan.region, today=dt.date(2022, 11, 15))
     text = "".join(content.overview_paragraphs)
     assert "18所" not in text and "0/14" not in text
+
+
+@pytest.mark.django_db
+def test_a_share_above_its_documented_range_is_refused_in_chinese_and_nothing_is_written():
+    from plans.models import Profile
+    from targets.errors import ReportingError
+    from targets.services import allocations_save
+    from tests.conftest import make_user
+
+    plan, province, (a, _, _), (target,) = make_small_plan(targets=[_schools()])
+    allocation = _ranged(target, a, {})
+    admin = make_user("range_admin", Profile.Role.ADMIN, province.code)
+    with pytest.raises(ReportingError, match="区间上限2所"):
+        allocations_save(target=target, year=2024, shares={a.id: D(3)}, user=admin)
+    allocation.refresh_from_db()
+    assert (allocation.value, allocation.value_max) == (D(1), D(2))
+    allocations_save(target=target, year=2024, shares={a.id: D(2)}, user=admin)
+    allocation.refresh_from_db()
+    assert (allocation.value, allocation.value_max) == (D(2), D(2))
