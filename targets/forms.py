@@ -186,15 +186,6 @@ class AllocationForm(forms.Form):
     def shares(self) -> dict[int, Decimal | None]:
         return {r.id: self.cleaned_data.get(f"r_{r.id}") for r in self.regions}
 
-    def row_value_label(self, row) -> str:
-        """What the row's input holds: 本月完成, 1—N月累计 (4—N月累计 for a per-quarter count) or 月末数."""
-        if not self.cumulative:
-            return "本月完成"
-        meaning = row.target.meaning
-        if not meaning.sums:
-            return "月末数"
-        return meaning.window_words(self.grid.month, self.grid.plan.first_month(self.grid.year))
-
     def bound_rows(self):
         return [(region, self[f"r_{region.id}"]) for region in self.regions]
 

@@ -315,6 +315,9 @@ def allocations(request, slug):
         raise Http404("所选年度不在方案实施期内")
     regions = [r for r in engine.peer_regions(plan, scope.home_region(plan)) if scope.administers(r)]
     form = AllocationForm(regions, queries.current_shares(target, year), request.POST or None)
+    for region_id, upper in queries.share_upper_bounds(target, year).items():  # the document's ranges (1至2所)
+        if f"r_{region_id}" in form.fields:
+            form.fields[f"r_{region_id}"].help_text = f"文件给出区间，上限{upper.normalize():f}{target.unit}"
     if request.method == "POST" and form.is_valid():
         try:
             result = allocations_save(target=target, year=year, shares=form.shares(), user=request.user)

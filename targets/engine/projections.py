@@ -194,11 +194,11 @@ def project(
         value, method = project_flow(
             figures=figures, month=month, due_month=due_month, start_month=start_month, last_year=last_year
         )
+    basis = _basis(meaning.kind, method, figures, month, end, start_month, last_year) if value is not None else ""
     now = cumulative_value(kind=meaning.kind, figures=figures, month=month, start_month=start_month)
     if _will_meet(now, target, higher_is_better) and not _will_meet(value, target, higher_is_better):
-        value = now  # already complete: a falling trend does not undo what is done
+        value, basis = now, f"已达到目标（{month}月{_number(now)}），按已完成计"  # a falling trend undoes nothing
     rate = completion_rate(value, target, higher_is_better=higher_is_better)
-    basis = _basis(meaning.kind, method, figures, month, end, start_month, last_year) if value is not None else ""
     words = meaning.projection_words(due_month)
     return Projection(value, rate, _will_meet(value, target, higher_is_better), method, words, basis)
 

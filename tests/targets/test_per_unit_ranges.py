@@ -100,3 +100,13 @@ def test_a_share_above_its_documented_range_is_refused_in_chinese_and_nothing_is
     allocations_save(target=target, year=2024, shares={a.id: D(2)}, user=admin)
     allocation.refresh_from_db()
     assert (allocation.value, allocation.value_max) == (D(2), D(2))
+
+
+@pytest.mark.django_db
+def test_allocation_page_shows_each_shares_documented_range(seed, client_for, cast):
+    from django.urls import reverse
+
+    each_city = Target.objects.get(key_task__plan__slug="liaoning-2022", key_task__number=10, number=2)
+    url = reverse("targets:allocations", args=["liaoning-2022"]) + f"?target={each_city.pk}&year=2022"
+    html = client_for(cast["admin"]).get(url).content.decode()
+    assert html.count("文件给出区间，上限5所") == 2  # 沈阳市 and 大连市

@@ -59,6 +59,7 @@ def test_a_complete_target_is_never_projected_to_fall_short():
     falling = {4: D(130), 5: D(120), 6: D(110)}  # above 100 now, trending below by December
     p = project(kind="stock", period=None, target=D(100), figures=falling, month=6)
     assert p.will_meet is True and not p.shortfall and p.completion_rate >= 100
+    assert p.basis == "已达到目标（6月110），按已完成计"
 
 
 @pytest.fixture
