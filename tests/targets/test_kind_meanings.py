@@ -148,3 +148,13 @@ def test_circular_word_heading_names_the_quarter_in_the_unit(demo_plan):
     document = Document(BytesIO(build_circular_docx(content)))
     headings = [p.text for p in document.paragraphs if "1-1 " in p.text]
     assert headings and all("单位：个/季度" in h for h in headings)
+
+
+def test_whether_a_kind_counts_whole_agrees_with_the_readers_rule():
+    """plans.reading.counts_whole (a floor below the engine) decides decimals; the table says the same."""
+    from plans.reading import counts_whole
+    from targets.engine.kinds import WHOLE_ALWAYS, WHOLE_BY_UNIT, WHOLE_NEVER
+
+    expected = {WHOLE_ALWAYS: (True, True), WHOLE_NEVER: (False, False), WHOLE_BY_UNIT: (True, False)}
+    for kind, meaning in SPECS.items():
+        assert (counts_whole(kind, "人"), counts_whole(kind, "元")) == expected[meaning.whole], kind
