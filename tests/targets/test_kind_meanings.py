@@ -158,3 +158,20 @@ def test_whether_a_kind_counts_whole_agrees_with_the_readers_rule():
     expected = {WHOLE_ALWAYS: (True, True), WHOLE_NEVER: (False, False), WHOLE_BY_UNIT: (True, False)}
     for kind, meaning in SPECS.items():
         assert (counts_whole(kind, "人"), counts_whole(kind, "元")) == expected[meaning.whole], kind
+
+
+def test_template_upload_of_a_quarters_cumulative_is_no_correction(quarterly_cumulative, client_for):
+    s = quarterly_cumulative
+    client = client_for(s["reporter"])
+    url = reverse("targets:template", args=[s["plan"].slug, YEAR, 5]) + f"?region={s['city'].code}"
+    workbook = load_workbook(BytesIO(client.get(url).content))
+    workbook["填报"].cell(FIRST_DATA_ROW, COL_VALUE).value = 20  # April–May, as the row's 此前累计 (8) reads
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "filled.xlsx"
+    upload = reverse("targets:upload", args=[s["plan"].slug, YEAR, 5])
+    page = client.post(upload, {"file": buffer, "next": s["url"]}, follow=True).content.decode()
+    assert "上传成功" in page and "属于核减" not in page
+    figure = MonthlyFigure.objects.get(allocation=s["allocation"], month=5)
+    assert figure.value == D(12) and not figure.is_correction
