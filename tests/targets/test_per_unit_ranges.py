@@ -110,3 +110,14 @@ def test_allocation_page_shows_each_shares_documented_range(seed, client_for, ca
     url = reverse("targets:allocations", args=["liaoning-2022"]) + f"?target={each_city.pk}&year=2022"
     html = client_for(cast["admin"]).get(url).content.decode()
     assert html.count("文件给出区间，上限5所") == 2  # 沈阳市 and 大连市
+
+
+@pytest.mark.django_db
+def test_api_gives_a_shares_documented_upper_bound(seed, cast, client):
+    from tests.api.test_api import bearer
+
+    rows = client.get("/api/plans/liaoning-2022/allocations", {"year": 2022}, headers=bearer(cast["admin"])).json()
+    shenyang = [
+        r for r in rows if r["region"] and r["region"]["name"] == "沈阳市" and r["target_code"] in ("10-1", "10-2")
+    ]
+    assert [(r["target_code"], r["value"], r["value_max"]) for r in shenyang] == [("10-2", "3.00", "5.00")]
