@@ -53,6 +53,7 @@ class KindSpec:
     label: str  # the kind as people name it (模板“类型”列)
     target_label: str  # the heading of its target column: 年度目标 / 季度目标 / 目标值（存量）…
     target_prefix: str  # before a target figure on a card: “每季度目标 50个”
+    cumulative_label: str  # before the cumulative on a card: 累计 / 本季度累计 / 最新值
     completion_phrase: str  # what a rate is “of”: 完成{年度目标 / 本季度目标 / 存量目标}的…
     period_word: str  # the period its target covers: 全年 / 本季度
     window: str  # which months its cumulative covers
@@ -102,6 +103,7 @@ SPECS: dict[str, KindSpec] = {
         label="累计量",
         target_label="年度目标",
         target_prefix="年度目标",
+        cumulative_label="累计",
         completion_phrase="年度目标",
         period_word="全年",
         window=WINDOW_YEAR,
@@ -116,6 +118,7 @@ SPECS: dict[str, KindSpec] = {
         label="每季度计数",
         target_label="季度目标",
         target_prefix="每季度目标",
+        cumulative_label="本季度累计",
         completion_phrase="本季度目标",
         period_word="本季度",
         window=WINDOW_QUARTER,
@@ -131,6 +134,7 @@ SPECS: dict[str, KindSpec] = {
         label="期末存量",
         target_label="目标值（存量）",
         target_prefix="目标",
+        cumulative_label="最新值",
         completion_phrase="存量目标",
         period_word="到期",
         window=WINDOW_LATEST,
@@ -145,6 +149,7 @@ SPECS: dict[str, KindSpec] = {
         label="比例",
         target_label="目标值（比例）",
         target_prefix="目标",
+        cumulative_label="最新值",
         completion_phrase="目标比例",
         period_word="到期",
         window=WINDOW_LATEST,
@@ -159,6 +164,7 @@ SPECS: dict[str, KindSpec] = {
         label="里程碑",
         target_label="年度目标",
         target_prefix="目标",
+        cumulative_label="进展",
         completion_phrase="年度目标",
         period_word="到期",
         window=WINDOW_NONE,

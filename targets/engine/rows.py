@@ -64,6 +64,11 @@ class TargetRow:
         return self.meaning.target_prefix
 
     @property
+    def cumulative_label(self) -> str:
+        """Before the cumulative on a card: 累计, 本季度累计, 最新值."""
+        return self.meaning.cumulative_label
+
+    @property
     def unit_label(self) -> str:
         """The unit as a target column reads it: 个/季度 for a per-quarter count."""
         return self.meaning.unit_label(self.unit)
@@ -173,6 +178,7 @@ class ProgressRow:
 
     unit_label = property(lambda self: self.target.unit_label)
     target_prefix = property(lambda self: self.target.target_prefix)
+    cumulative_label = property(lambda self: self.target.cumulative_label)
 
     # The figures.
     target_value = property(lambda self: self.progress.target)

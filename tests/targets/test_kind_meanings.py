@@ -121,6 +121,7 @@ def test_leader_card_says_each_quarters_target(client_for, cast, demo_plan, quar
         )
     card = page.content.decode().split('id="red-list"')[0]
     assert "每季度目标 50个" in card and "/ 目标 50" not in card
+    assert "本季度累计 " in card  # the quarter's cumulative, not the year's
 
 
 def test_circular_annex_names_the_quarter_in_the_unit_and_the_ranking_header(demo_plan):
