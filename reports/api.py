@@ -290,6 +290,7 @@ class AllocationOut(Schema):
     region: RegionRef | None
     department: str | None
     value: str | None
+    value_max: str | None = Field(None, description="文件给出区间时的上限（如“每个市1至2所”的2）；按下限 value 判断")
     note: str
     is_demo: bool
 
@@ -304,6 +305,10 @@ class AllocationOut(Schema):
     @staticmethod
     def resolve_value(obj: Allocation) -> str | None:
         return decimal_text(obj.value)
+
+    @staticmethod
+    def resolve_value_max(obj: Allocation) -> str | None:
+        return decimal_text(obj.value_max)
 
 
 class FigureOut(Schema):

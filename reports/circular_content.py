@@ -55,6 +55,7 @@ class TargetSummary:
     unit = property(lambda self: self.total.unit)
     kind_label = property(lambda self: self.total.kind_label)
     target_label = property(lambda self: self.total.target_label)
+    unit_label = property(lambda self: self.total.unit_label)  # 个/季度 for a per-quarter count
     target_value = property(lambda self: self.total.target_value)
     this_month = property(lambda self: self.total.this_month)
     cumulative = property(lambda self: self.total.cumulative)
@@ -218,12 +219,11 @@ def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
             text += f"（{cell.children - cell.children_reported}个地区尚未报送，按未报计）"
     elif kind == RATIO:
         text = f"{where}{target.name}为{amount}，为目标的{rate}"
-    elif kind == COUNT:
-        text = f"{where}本季度累计{target.name}{amount}，完成本季度目标的{rate}"
-    else:
-        text = f"{where}累计{target.name}{amount}，完成年度目标的{rate}"
-    if target.per_unit_level and cell.children:
-        text += f"，{cell.children_reported}/{cell.children}个地区达到{target.per_unit_label}定额"
+    else:  # the cumulative of the kind's window (本季度 for a per-quarter count) against its period's target
+        window = target.meaning.period_word if target.is_quarterly else ""
+        text = f"{where}{window}累计{target.name}{amount}，完成{target.completion_phrase}的{rate}"
+    if target.per_unit_level and cell.note:
+        text += f"，{cell.note}"
     if p.status == Status.DONE:
         return text + ("，已完成本季度目标。" if kind == COUNT else "，已达到目标。")
     if p.schedule_gap is None or kind in (STOCK, RATIO):
@@ -298,7 +298,11 @@ def _shortfalls(report: ProgressReport, projected: dict) -> list[str]:
 
 
 def _projected_rate(p) -> str:
-    return "" if p.completion_rate is None else f"（预计全年完成{format_percent(p.completion_rate)}）"
+    """（预计全年完成24.0%，按1—6月月均推算：6,000÷6×12）: the figure, and how it was projected."""
+    if p.completion_rate is None:
+        return ""
+    basis = f"，{p.basis}" if p.basis else ""
+    return f"（{p.label}{format_percent(p.completion_rate)}{basis}）"
 
 
 def _region_name(report: ProgressReport, region_id: int) -> str:

@@ -106,15 +106,14 @@ def _summary_sheet(sheet: Worksheet, content: CircularContent) -> None:
     subtitle = f"统计期间：{content.period_label}　范围：{content.scope_name}　发布单位：{content.issuer}"
     _start(sheet, content, subtitle, SUMMARY_HEADERS)
     for index, target in enumerate(content.targets, 1):
-        unit = f"{target.unit}/季度" if target.target_label == "季度目标" else target.unit
-        row = [(index, None), (f"{target.code} {target.name}", None), (unit, None)]
+        row = [(index, None), (f"{target.code} {target.name}", None), (target.unit_label, None)]
         row += _figures(target)
         _write_row(sheet, HEADER_ROW + index, [*row, (target.status_label, None)], target.status_code)
     _finish(sheet)
 
 
 def _ranking_sheet(sheet: Worksheet, content: CircularContent, target: TargetSummary) -> None:
-    subtitle = f"{content.period_label}　{content.scope_name}　单位：{target.unit}　{target.sentence}"
+    subtitle = f"{content.period_label}　{content.scope_name}　单位：{target.unit_label}　{target.sentence}"
     headers = tuple(target.target_label if h == "年度目标" else h for h in RANKING_HEADERS)
     _start(sheet, content, subtitle, headers, heading=f"{target.code} {target.name}")
     for index, entry in enumerate(target.ranking, 1):

@@ -27,7 +27,7 @@ from django.utils import timezone
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
 from reports.models import CircularStyle, Notice, NoticeEvent
-from targets.engine import Progress, Status, TargetRow, month_end, progress_report
+from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end, progress_report
 from targets.formatting import format_percent
 from targets.periods import reporting_deadline
 
@@ -90,7 +90,7 @@ def _points(p: Progress) -> str:
 
 def _due_date(target: TargetRow, year: int) -> dt.date | None:
     """The date a milestone or a target due before the year end falls due; None for plain annual targets."""
-    if target.kind != "milestone" and target.due_month in (None, 12):
+    if target.kind != MILESTONE and target.due_month in (None, 12):
         return None
     return month_end(year, target.due_month or 12)
 

@@ -35,7 +35,7 @@ def circular_html(content: CircularContent, layout: CircularLayout | None = None
     layout = layout or CircularLayout()
     tables = [
         {
-            "heading": f"（{chinese_number(i)}）{t.code} {t.name}（单位：{t.unit}）",
+            "heading": f"（{chinese_number(i)}）{t.code} {t.name}（单位：{t.unit_label}）",
             "rows": [(ranking_texts(r, t.unit), Status(r.status_code).colour) for r in rows],
         }
         for i, (t, rows) in enumerate(body_tables(content, layout), 1)

@@ -18,6 +18,7 @@ from django.http import Http404
 from plans.models import Plan, Region
 from targets.engine import (
     METHOD_LABELS,
+    MILESTONE,
     Cell,
     ProgressReport,
     ProgressRow,
@@ -43,7 +44,7 @@ def progress_row(target: TargetRow, cell: Cell, region_name: str = "") -> Progre
 def _target(report: ProgressReport, target_id: int | None) -> TargetRow:
     """The requested target, or the first that has a number to rank; 404 for one outside the plan."""
     if target_id is None:
-        numeric = [t for t in report.targets if t.kind != "milestone"]
+        numeric = [t for t in report.targets if t.kind != MILESTONE]
         if not (numeric or report.targets):
             raise Http404("该方案没有工作目标")
         return (numeric or report.targets)[0]
@@ -180,7 +181,7 @@ def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int |
     report = progress_report(plan, year, month, region=region)
     target = _target(report, target_id)
     cell = report.totals[target.id]
-    points = [] if target.kind == "milestone" else monthly_points(report, target, cell)
+    points = [] if target.kind == MILESTONE else monthly_points(report, target, cell)
     return {
         "target": target,
         "targets": target_choices(report),
@@ -296,7 +297,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
                 row=progress_row(t, cell, region.name),
                 peers=_peer_context(report.target_cells(t.id), region.id, names, withheld) if is_peer else [],
                 peer_count=len(report.target_cells(t.id)) if is_peer else 0,
-                sparkline=[] if t.kind == "milestone" else monthly_points(report, t, cell),
+                sparkline=[] if t.kind == MILESTONE else monthly_points(report, t, cell),
             )
         )
     to_report = [card.row for card in rows if not card.reported and card.status.is_tracked]
@@ -367,7 +368,7 @@ def milestones(plan: Plan, year: int, month: int, region: Region) -> dict:
 
 
 def _is_dated(target: TargetRow) -> bool:
-    return target.kind == "milestone" or target.due_month is not None
+    return target.kind == MILESTONE or target.due_month is not None
 
 
 def _with_due(target: TargetRow, row: ProgressRow, year: int) -> ProgressRow:
@@ -410,7 +411,7 @@ def headline_target_ids(plan: Plan, targets: list[TargetRow]) -> list[int]:
     marked = set(Target.objects.filter(key_task__plan=plan, is_headline=True).values_list("id", flat=True))
     if marked:
         return [t.id for t in targets if t.id in marked]
-    numeric = [t.id for t in targets if t.is_reported and t.kind != "milestone"]
+    numeric = [t.id for t in targets if t.is_reported and t.kind != MILESTONE]
     return numeric[:HEADLINE_FALLBACK]
 
 
@@ -436,7 +437,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
             RowCard(
                 row=progress_row(target, cell, region.name),
                 projection=projected.get((target_id, None)),
-                sparkline=[] if target.kind == "milestone" else monthly_points(report, target, cell),
+                sparkline=[] if target.kind == MILESTONE else monthly_points(report, target, cell),
             )
         )
     return {
@@ -492,5 +493,5 @@ def headline_codes(plan: Plan) -> tuple[str, ...]:
     targets = Target.objects.filter(key_task__plan=plan).order_by("key_task__number", "number")
     marked = targets.filter(is_headline=True)
     if not marked.exists():
-        marked = targets.filter(is_reported=True).exclude(kind="milestone")[:HEADLINE_FALLBACK]
+        marked = targets.filter(is_reported=True).exclude(kind=MILESTONE)[:HEADLINE_FALLBACK]
     return tuple(f"{task}-{number}" for task, number in marked.values_list("key_task__number", "number"))

@@ -157,7 +157,7 @@ def _regions(document, content: CircularContent, layout: CircularLayout) -> None
     """Tables only where regions can be compared, without 无任务 rows; the full tables are in the annex."""
     _heading(document, 2, "各地完成情况")
     for index, (target, rows) in enumerate(body_tables(content, layout), 1):
-        heading = f"（{chinese_number(index)}）{target.code} {target.name}（单位：{target.unit}）"
+        heading = f"（{chinese_number(index)}）{target.code} {target.name}（单位：{target.unit_label}）"
         _run(_keep_with_next(_paragraph(document)), heading, SUBHEADING_FONT, BODY_SIZE)
         _ranking_table(document, target, rows)
     _body(document, ANNEX_NOTE)

@@ -24,7 +24,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 @admin.register(Allocation)
 class AllocationAdmin(admin.ModelAdmin):
-    list_display = ["target", "region", "department", "year", "value", "is_demo"]
+    list_display = ["target", "region", "department", "year", "value", "value_max", "is_demo"]
     list_filter = ["target__key_task__plan", "year", "is_demo"]
     search_fields = ["target__name", "region__name", "department__name"]
     raw_id_fields = ["target"]

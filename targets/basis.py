@@ -1,7 +1,9 @@
 """Entry basis (填报口径): figures typed as 1—N月累计 become the month's figure before anything is checked.
 
-Figures are always stored per month (the engine sums them). A cumulative entry of a flow or count target is
-turned into "the cumulative minus what is already recorded for the earlier months of the year":
+Figures are always stored per month (the engine sums them). A cumulative entry of a summed target is turned
+into "the cumulative minus what is already recorded for the earlier months of its window": the year so far,
+or the quarter so far for a per-quarter count (the window is the kind's, `targets.engine.kinds`), so a reporter
+who types the quarter's cumulative of a per-quarter target is not read as a 核减:
 - nothing recorded before (a first report in March): the month holds the whole cumulative and is marked
   含前期累计 (includes_prior), no January or February is invented;
 - lower than what is recorded (核减): the month is negative, marked is_correction, and needs a remark.
@@ -17,7 +19,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-SUMMED_KINDS = ("flow", "count")
+from targets.engine import spec
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,17 @@ class MonthFigure:
     is_correction: bool = False
 
 
-def is_summed(kind: str) -> bool:
-    return kind in SUMMED_KINDS
+def is_summed(kind: str, period: str | None = None) -> bool:
+    return spec(kind, period).sums
+
+
+def window_before(
+    monthly: dict[int, Decimal | None], *, kind: str, period: str | None, month: int, start_month: int
+) -> tuple[list[Decimal | None], bool]:
+    """The recorded figures of the months before `month` in its cumulative window, and whether `month` opens
+    the window (a first report of the window cannot include earlier months)."""
+    first = spec(kind, period).window_start(month, start_month)
+    return [monthly[m] for m in sorted(monthly) if first <= m < month], month == first
 
 
 def month_from_cumulative(
@@ -63,25 +74,28 @@ def entries_as_monthly(entries: list, allocations: dict, *, plan, year: int, mon
     marked = [e for e in entries if e.cumulative and e.allocation_id in allocations]
     if not marked:
         return entries
-    before: dict[int, list[Decimal | None]] = {}
+    before: dict[int, dict[int, Decimal | None]] = {}
     rows = MonthlyFigure.objects.filter(allocation_id__in=[e.allocation_id for e in marked], month__lt=month)
-    for allocation_id, value in rows.order_by("month").values_list("allocation_id", "value"):
-        before.setdefault(allocation_id, []).append(value)
-    first = month == plan.first_month(year)
+    for allocation_id, m, value in rows.values_list("allocation_id", "month", "value"):
+        before.setdefault(allocation_id, {})[m] = value
+    start = plan.first_month(year)
     converted, errors = [], []
     for entry in entries:
         if entry not in marked:
             converted.append(entry)
             continue
         target = allocations[entry.allocation_id].target
-        earlier = before.get(entry.allocation_id, [])
-        figure = month_from_cumulative(entry.value, kind=target.kind, before=earlier, first_month=first)
+        kind = spec(target.kind, target.period)
+        earlier, first = window_before(
+            before.get(entry.allocation_id, {}), kind=target.kind, period=target.period, month=month, start_month=start
+        )
+        figure = month_from_cumulative(entry.value, kind=kind.kind, before=earlier, first_month=first)
         if figure.is_correction and not entry.remark.strip():
             errors.append(
-                f"“{target.name}”：1—{month}月累计{entry.value.normalize():f}低于此前已报累计，"
+                f"“{target.name}”：{kind.window_words(month, start)}{entry.value.normalize():f}低于此前已报累计，"
                 "属于核减，请在备注中说明原因后再保存"
             )
-        original = month_from_cumulative(entry.original_value, kind=target.kind, before=earlier, first_month=first)
+        original = month_from_cumulative(entry.original_value, kind=kind.kind, before=earlier, first_month=first)
         converted.append(
             dataclasses.replace(
                 entry,

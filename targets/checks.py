@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from targets.engine.kinds import SPECS, STOCK
+
 UNUSUAL_FACTOR = Decimal(3)
 OVERSHOOT_FACTOR = Decimal("1.5")
 MIN_HISTORY = 2
@@ -17,13 +19,14 @@ def figure_warnings(
     target: Decimal | None,
     cumulative_before: Decimal | None,
 ) -> list[str]:
-    """Warnings for one figure. `history` holds the region's earlier monthly values of the same year."""
+    """Warnings for one figure of a target of effective `kind`. `history` holds the region's earlier monthly
+    values of the same year."""
     if value is None:
         return []
     warnings = []
-    if kind in ("flow", "count"):
+    if SPECS[kind].sums:
         warnings += _unusual(value, history) + _overshoot(value, target, cumulative_before)
-    if kind == "stock" and history and value < history[-1]:
+    if kind == STOCK and history and value < history[-1]:
         warnings.append(f"期末存量由{history[-1].normalize():f}下降为{value.normalize():f}")
     return warnings
 

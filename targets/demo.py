@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
 from plans.reading import counts_whole
+from targets.engine import MILESTONE, QUARTER, RATIO, STOCK
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
 from targets.rollups import rollups_rebuild
 from targets.services import holders_ensure
@@ -152,7 +153,7 @@ def _quota(target: Target, year: int, region: Region, years: int) -> Allocation:
 
 def _allocation(target: Target, year: int, region: Region, weight: Decimal, years: int) -> Allocation:
     yearly = target.yearly_share(years)
-    if target.kind in ("ratio", "milestone") or yearly is None:
+    if target.kind in (RATIO, MILESTONE) or yearly is None:
         value = yearly
     else:
         value = _round(yearly * weight, counts_whole(target.kind, target.unit))
@@ -181,17 +182,17 @@ def _figures(allocations, config: DemoConfig, paces, rng: random.Random) -> list
 
 def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> MonthlyFigure | None:
     kind, unit = a.target.kind, a.target.unit
-    if kind == "milestone":
+    if kind == MILESTONE:
         status = "done" if month >= 9 and rng.random() < 0.5 else ("in_progress" if month >= 3 else "not_started")
         return MonthlyFigure(allocation=a, month=month, milestone_status=status, remark="演示数据", is_demo=True)
     if a.value is None:
         return None
     noise = Decimal(str(rng.uniform(0.85, 1.15)))
-    if kind in ("stock", "ratio"):
+    if kind in (STOCK, RATIO):
         level = a.value * (Decimal("0.8") + Decimal("0.02") * month) * (pace if pace < 1 else Decimal(1))
         level = _round(level, counts_whole(kind, unit))
         return MonthlyFigure(allocation=a, month=month, value=level, is_demo=True)
-    per_month = a.value / (3 if a.target.period == "quarter" else 12)
+    per_month = a.value / (3 if a.target.period == QUARTER else 12)
     value = per_month * pace * noise * Decimal(str(SEASON[month - 1]))
     if value < 1 and counts_whole(kind, unit):  # small targets (2 所 a city) come in lumps: now one, now none
         value = Decimal(1) if rng.random() < value else Decimal(0)

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from plans.reading import counts_whole
 from skills_admin.lib.xlsx import FORMULA_TRIGGERS, WorkbookRejected, open_workbook_safely, write_text
+from targets.engine import MILESTONE, RATIO, SPECS, spec
 from targets.models import MonthlyFigure, column_max
 
 SHEET_TITLE = "填报"
@@ -45,8 +46,10 @@ WIDTHS = (8, 10, 14, 8, 8, 40, 8, 10, 12, 12, 12, 13, 30)
 COL_ID, COL_VALUE, COL_STATUS, COL_REMARK = 1, 11, 12, 13
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
 
-MILESTONE, RATIO = "milestone", "ratio"
-KIND_LABELS = {"flow": "累计量", "count": "周期计数", "stock": "期末存量", RATIO: "比例", MILESTONE: "里程碑"}
+COL_TARGET = 9
+MIXED_TARGET_HEADER = "目标"  # rows of several kinds: each row's unit column says its period (个/季度)
+# Any of these heads the target column of a template this product made (read back when uploaded).
+TARGET_HEADERS = {MIXED_TARGET_HEADER} | {s.target_label for s in SPECS.values()}
 STATUS_LABELS = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
 MAX_VALUE = column_max(MonthlyFigure, "value")
@@ -97,6 +100,7 @@ class TemplateRow:
     remark: str
     locked: bool
     version: int = 0  # the figure's version when the template was made (0: no figure yet)
+    period: str | None = None  # Target.period: with `kind`, what the row's target means (targets/engine/kinds.py)
 
 
 @dataclass
@@ -130,8 +134,15 @@ def value_header(month: int, cumulative: bool) -> str:
     return f"1—{month}月累计" if cumulative else HEADERS[COL_VALUE - 1]
 
 
-def _headers(month: int, cumulative: bool) -> tuple[str, ...]:
-    return (*HEADERS[: COL_VALUE - 1], value_header(month, cumulative), *HEADERS[COL_VALUE:])
+def _headers(month: int, cumulative: bool, target_header: str = HEADERS[COL_TARGET - 1]) -> tuple[str, ...]:
+    headers = (*HEADERS[: COL_VALUE - 1], value_header(month, cumulative), *HEADERS[COL_VALUE:])
+    return (*headers[: COL_TARGET - 1], target_header, *headers[COL_TARGET:])
+
+
+def target_header(rows: list[TemplateRow]) -> str:
+    """The target column's heading: the rows' own (年度目标, 季度目标 …) when they share one, else 目标."""
+    labels = {spec(r.kind, r.period).target_label for r in rows}
+    return labels.pop() if len(labels) == 1 else MIXED_TARGET_HEADER
 
 
 # --- One figure ----------------------------------------------------------------------------------------------
@@ -208,7 +219,7 @@ def build_entry_template(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    _write_heading(sheet, plan_title, year, month, cumulative)
+    _write_heading(sheet, plan_title, year, month, cumulative, rows)
     styles = _Styles(workbook)
     for number, row in enumerate(rows, start=FIRST_DATA_ROW):
         _write_row(sheet, number, row)
@@ -222,7 +233,7 @@ def build_entry_template(
     return buffer.getvalue()
 
 
-def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bool = False) -> None:
+def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bool, rows: list[TemplateRow]) -> None:
     write_text(sheet.cell(TITLE_ROW, 2), f"{plan_title} {year}年{month}月 任务指标填报表")
     sheet.cell(TITLE_ROW, 2).font = Font(size=14, bold=True)
     note = NOTE
@@ -231,6 +242,8 @@ def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bo
             f"本表按1—{month}月累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
             "累计数低于此前须在备注说明（核减）。"
         )
+        if any(spec(r.kind, r.period).is_quarterly for r in rows):
+            note += "每季度指标填本季度累计数。"
     write_text(sheet.cell(NOTE_ROW, 2), note)
     sheet.cell(NOTE_ROW, 2).alignment = WRAP
     sheet.cell(NOTE_ROW, 2).font = Font(color="C00000")
@@ -238,7 +251,7 @@ def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bo
     sheet.merge_cells(start_row=TITLE_ROW, start_column=2, end_row=TITLE_ROW, end_column=last)
     sheet.merge_cells(start_row=NOTE_ROW, start_column=2, end_row=NOTE_ROW, end_column=last)
     sheet.row_dimensions[NOTE_ROW].height = 32
-    for column, header in enumerate(_headers(month, cumulative), start=1):
+    for column, header in enumerate(_headers(month, cumulative, target_header(rows)), start=1):
         cell = sheet.cell(HEADER_ROW, column, header)
         cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), HEADER_FILL, BORDER, WRAP
 
@@ -253,12 +266,13 @@ def _write_row(sheet, number: int, row: TemplateRow) -> None:
         10: row.cumulative_before,
         COL_VALUE: None if milestone else row.value,
     }
+    meaning = spec(row.kind, row.period)
     texts = {
         2: row.region_code,
         3: row.region_name,
         6: row.target_name,
-        7: row.unit,
-        8: KIND_LABELS.get(row.kind, row.kind),
+        7: meaning.unit_label(row.unit),
+        8: meaning.label,
         COL_STATUS: STATUS_LABELS.get(row.milestone_status, "") if milestone else "",
         COL_REMARK: row.remark,
     }
@@ -487,6 +501,8 @@ def _is_integer(value: object) -> bool:
 def _find_header(sheet, month: int) -> tuple[int | None, bool]:
     """The header row and whether its value column reads 1—N月累计."""
     for number, values in enumerate(sheet.iter_rows(max_row=10, max_col=len(HEADERS), values_only=True), 1):
+        if len(values) >= COL_TARGET and values[COL_TARGET - 1] in TARGET_HEADERS:
+            values = (*values[: COL_TARGET - 1], HEADERS[COL_TARGET - 1], *values[COL_TARGET:])
         for cumulative in (False, True):
             if tuple(values) == _headers(month, cumulative):
                 return number, cumulative

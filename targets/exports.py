@@ -58,9 +58,10 @@ def _row(plan, year, month, allocation, target, figures, submissions, today, cum
         target_name=target.name,
         unit=target.unit,
         kind=target.kind,
+        period=target.period,
         target_value=allocation.value,
         cumulative_before=before,
-        value=_shown(current.value if current else None, target.kind, monthly, month, cumulative),
+        value=_shown(current.value if current else None, target, before, cumulative),
         milestone_status=current.milestone_status if current else "",
         remark=current.remark if current else "",
         locked=not state.editable,
@@ -68,7 +69,9 @@ def _row(plan, year, month, allocation, target, figures, submissions, today, cum
     )
 
 
-def _shown(value, kind: str, monthly: dict, month: int, cumulative: bool):
+def _shown(value, target, before, cumulative: bool):
+    """The value column: the month's figure, or the cumulative of the target's own window (the quarter so far
+    for a per-quarter count, as the 此前累计 column beside it)."""
     if not cumulative:
         return value
-    return cumulative_through(value, kind=kind, before=[monthly[m] for m in sorted(monthly) if m < month])
+    return cumulative_through(value, kind=target.effective_kind, before=[before])

@@ -68,7 +68,8 @@ class GridForm(forms.Form):
     def _shown(self, row) -> Decimal | None:
         if not self.cumulative or row.is_milestone:
             return row.value
-        return cumulative_through(row.value, kind=row.target.kind, before=row.history)
+        # the cumulative of the row's own window: the quarter so far for a per-quarter count, as 此前累计 shows
+        return cumulative_through(row.value, kind=row.target.effective_kind, before=[row.cumulative_before])
 
     def clean(self):
         from targets.excel import parse_figure_value
@@ -111,6 +112,15 @@ class GridForm(forms.Form):
             for r in self.grid.rows
         ]
 
+    def row_value_label(self, row) -> str:
+        """What the row's input holds: 本月完成, 1—N月累计 (4—N月累计 for a per-quarter count) or 月末数."""
+        if not self.cumulative:
+            return "本月完成"
+        meaning = row.target.meaning
+        if not meaning.sums:
+            return "月末数"
+        return meaning.window_words(self.grid.month, self.grid.plan.first_month(self.grid.year))
+
     def bound_rows(self):
         """(row, value field, remark field, status field, date field) for the template."""
         for row in self.grid.rows:
@@ -122,7 +132,8 @@ class GridForm(forms.Form):
                 "date": self[f"date_{pk}"] if f"date_{pk}" in self.fields else None,
                 "remark": self[f"remark_{pk}"],
                 "flags": self.flags.get(pk, {}),
-                "summed": is_summed(row.target.kind),
+                "summed": is_summed(row.target.kind, row.target.period),
+                "value_label": self.row_value_label(row),
                 "hidden": [self[f"orig_value_{pk}"], self[f"orig_remark_{pk}"]],
             }
 

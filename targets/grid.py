@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from plans.models import Plan, Region
 from targets import checks
-from targets.engine import Progress, TargetRow, cumulative_before, evaluate_target, targets_of
+from targets.engine import MILESTONE, Progress, TargetRow, cumulative_before, evaluate_target, targets_of
 from targets.models import Allocation, MonthlyFigure, Submission
 from targets.periods import MonthState, month_state
 
@@ -33,7 +33,7 @@ class GridRow:
 
     @property
     def is_milestone(self) -> bool:
-        return self.target.kind == "milestone"
+        return self.target.kind == MILESTONE
 
 
 @dataclass

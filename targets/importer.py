@@ -136,8 +136,14 @@ def _create_target(plan: Plan, task: KeyTask, data: dict) -> Target:
         years = [share["year"]] if share.get("year") else plan.years
         holder = _allocation_holder(share, plan.region)
         value = _yearly_share_value(target, _decimal(share.get("value")), share, len(plan.years))
+        value_max = _decimal(share.get("value_max"))  # a range (1至2所): judged against its lower bound
         Allocation.objects.bulk_create(
-            [Allocation(target=target, year=y, value=value, note=share.get("note", ""), **holder) for y in years]
+            [
+                Allocation(
+                    target=target, year=y, value=value, value_max=value_max, note=share.get("note", ""), **holder
+                )
+                for y in years
+            ]
         )
     return target
 

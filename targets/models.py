@@ -152,6 +152,9 @@ class Allocation(models.Model):
     )
     year = models.PositiveSmallIntegerField("年度")
     value = models.DecimalField("分解目标", max_digits=14, decimal_places=2, null=True, blank=True)
+    # Where the document gives the share as a range (每个市1至2所): its upper bound; `value` is the lower bound,
+    # which the share is judged against.
+    value_max = models.DecimalField("分解目标上限", max_digits=14, decimal_places=2, null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
     note = models.CharField("说明", max_length=200, blank=True)
 
@@ -176,6 +179,10 @@ class Allocation(models.Model):
                 condition=Q(region__isnull=False) | Q(department__isnull=False), name="allocation_has_holder"
             ),
             models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="allocation_non_negative"),
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True) | Q(value__isnull=False, value_max__gte=models.F("value")),
+                name="allocation_upper_above_value",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -124,6 +124,14 @@ def audit_search(q: str = "", plan_slug: str = "", *, user):
     return entries
 
 
+def share_upper_bounds(target: Target | None, year: int) -> dict[int, Decimal]:
+    """region id → the upper bound of a share the document gives as a range (每个市1至2所 → 2)."""
+    if target is None:
+        return {}
+    shares = Allocation.objects.filter(target=target, year=year, region__isnull=False, value_max__isnull=False)
+    return dict(shares.values_list("region_id", "value_max"))
+
+
 def current_shares(target: Target | None, year: int) -> dict[int, Decimal | None]:
     if target is None:
         return {}

@@ -19,7 +19,7 @@ from plans.scope import department_for, scope_for
 from skills_admin.lib.versions import regions_changed
 from targets import checks
 from targets.basis import entries_as_monthly
-from targets.engine import effective_kind
+from targets.engine import effective_kind, spec
 from targets.engine.arithmetic import cumulative_before as period_cumulative_before
 from targets.errors import ConflictError, ReportingError
 from targets.grid import department_allocations, held_allocations
@@ -460,8 +460,13 @@ def _allocation_apply(target, year, region, allocation, value, user, via, plan) 
         return 0
     if allocation is not None and old == value and not allocation.is_demo:
         return 0
+    upper = allocation.value_max if allocation else None  # the document's range (1至2所): its upper bound
+    if upper is not None and value is not None and value > upper:
+        raise ReportingError(f"{region.name}：分解目标不能高于文件给出的区间上限{upper.normalize():f}{target.unit}")
     allocation = allocation or Allocation(target=target, year=year, region=region)
     allocation.value, allocation.is_demo = value, False
+    if value is None:
+        allocation.value_max = None  # a share cleared keeps no range
     allocation.save()
     rollups_apply([(target.id, region.path, year, 0, *figure_delta(old, value))])
     AuditEntry.objects.create(
@@ -485,7 +490,8 @@ def _allocation_warnings(target: Target, year: int, plan: Plan) -> list[str]:
     children = Allocation.objects.filter(target=target, year=year, region__parent=plan.region)
     total = sum((a.value or 0 for a in children), Decimal(0))
     if yearly is not None and total < yearly:
-        return [f"各地分解合计{total.normalize():f}{target.unit}，少于年度目标{yearly.normalize():f}{target.unit}"]
+        label = spec(target.kind, target.period).target_label
+        return [f"各地分解合计{total.normalize():f}{target.unit}，少于{label}{yearly.normalize():f}{target.unit}"]
     return []
 
 

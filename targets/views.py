@@ -308,13 +308,16 @@ def allocations(request, slug):
     scope = scope_for(request.user)
     if not scope.is_admin:
         raise PermissionDenied("只有省级管理员可以分解目标")
-    targets = Target.objects.filter(key_task__plan=plan).exclude(kind="milestone").select_related("key_task")
+    targets = Target.objects.filter(key_task__plan=plan).exclude(kind=engine.MILESTONE).select_related("key_task")
     target = targets.filter(pk=_int_or_404(request.GET.get("target"), 0)).first() or targets.first()
     year = _int_or_404(request.GET.get("year"), plan.start_date.year)
     if not plan.start_date.year <= year <= plan.end_date.year:
         raise Http404("所选年度不在方案实施期内")
     regions = [r for r in engine.peer_regions(plan, scope.home_region(plan)) if scope.administers(r)]
     form = AllocationForm(regions, queries.current_shares(target, year), request.POST or None)
+    for region_id, upper in queries.share_upper_bounds(target, year).items():  # the document's ranges (1至2所)
+        if f"r_{region_id}" in form.fields:
+            form.fields[f"r_{region_id}"].help_text = f"文件给出区间，上限{upper.normalize():f}{target.unit}"
     if request.method == "POST" and form.is_valid():
         try:
             result = allocations_save(target=target, year=year, shares=form.shares(), user=request.user)
@@ -325,7 +328,8 @@ def allocations(request, slug):
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect(f"{request.path}?target={target.pk}&year={year}")
-    ctx = {"plan": plan, "targets": targets, "target": target, "year": year, "form": form}
+    meaning = engine.spec(target.kind, target.period) if target else None  # 每季度目标 for a per-quarter count
+    ctx = {"plan": plan, "targets": targets, "target": target, "year": year, "form": form, "meaning": meaning}
     return render(request, "targets/allocation_form.html", ctx)
 
 

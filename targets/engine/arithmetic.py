@@ -19,16 +19,17 @@ from decimal import Decimal
 from typing import TypeVar
 
 from targets.engine.kinds import (
-    COUNT,
-    FLOW,
     KINDS,
     MILESTONE,
     MILESTONE_STATUS_DONE,
     MILESTONE_STATUS_IN_PROGRESS,
-    RATIO,
-    STOCK,
+    SPECS,
+    WINDOW_LATEST,
+    WINDOW_NONE,
+    WINDOW_QUARTER,
     effective_kind,
     quarter_start,
+    spec,
 )
 from targets.engine.status import Status
 
@@ -60,15 +61,16 @@ class Progress:
 def schedule_rate(*, kind: str, month: int, due_month: int | None = None, start_month: int = 1) -> Decimal | None:
     """序时进度 in percent at the end of `month`, within [0, 100]; None for milestones.
 
-    `kind` COUNT here means a per-quarter count: `evaluate()` treats counts of other periods as flows.
+    `kind` is the effective kind (COUNT: a per-quarter count; `evaluate()` treats other counts as flows).
     """
     _check_kind(kind)
     _check_month(month)
-    if kind == MILESTONE:
+    window = SPECS[kind].window
+    if window == WINDOW_NONE:
         return None
-    if kind in (STOCK, RATIO):
+    if window == WINDOW_LATEST:
         return HUNDRED
-    if kind == COUNT:
+    if window == WINDOW_QUARTER:
         return _share(month - quarter_start(month) + 1, 3)
     return _share(month - start_month + 1, (due_month or 12) - start_month + 1)
 
@@ -132,9 +134,10 @@ def cumulative_value(
 ) -> Decimal | None:
     """累计 at the end of `month`; None when nothing was reported in the window that counts."""
     _check_kind(kind)
-    if kind in (STOCK, RATIO):
+    meaning = SPECS[kind]
+    if not meaning.sums:
         return latest_value(figures, month)
-    first = max(quarter_start(month), start_month) if kind == COUNT else start_month
+    first = meaning.window_start(month, start_month)
     return sum_or_none(figures.get(m) for m in range(first, month + 1))
 
 
@@ -144,10 +147,10 @@ def cumulative_before(
     """What already counts against the period's target before `month`'s own figure: the months of the same
     window (the year so far, or the quarter so far for a per-quarter count). The save-time checks use it, so
     a figure is judged with the same arithmetic the pages show."""
-    kind = effective_kind(kind, period)
-    if kind not in (FLOW, COUNT):
+    meaning = spec(kind, period)
+    if not meaning.sums:
         return None
-    first = max(quarter_start(month), start_month) if kind == COUNT else start_month
+    first = meaning.window_start(month, start_month)
     return sum_or_none(figures.get(m) for m in range(first, month))
 
 

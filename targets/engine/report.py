@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -20,6 +20,7 @@ from plans.models import Plan, Region
 from targets.engine.arithmetic import (
     Progress,
     carried_forward,
+    classify_schedule,
     completion_rate,
     cumulative_value,
     evaluate,
@@ -155,7 +156,7 @@ def progress_report(plan: Plan, year: int, month: int, *, region: Region | None 
     allocations = list(  # by target ids rather than a join to the plan, so the region indexes are used
         Allocation.objects.filter(target_id__in=target_ids, year=year)
         .filter(Q(region_id__in=holders) | Q(region__isnull=True))
-        .values("id", "target_id", "region_id", "value", "department_id")
+        .values("id", "target_id", "region_id", "value", "value_max", "department_id")
     )
     figures = _figures_by_allocation([a["id"] for a in allocations], month)
     rollups = _rollups(target_ids, year, month, [r.id for r in peers])
@@ -214,7 +215,9 @@ class _ReportBuilder:
     - stock: every holder's latest value, carried forward and summed; holders who never reported are counted;
     - ratio: never a sum — the region's own value; without one, the peers' range is stated and nothing judged;
     - milestone: the region's own status; a total counts how many peers are done (N/M);
-    - per-unit quota: each unit against the quota; the total against quota × units, with units reaching it.
+    - per-unit quota: each unit against the quota; the total against quota × units, with units reaching it;
+      a quota given as a range (每个市1至2所) is judged unit by unit against its lower bound and its total
+      invents no figure (“6/12个市达到下限”); without any unit's figure the total says 无数据.
     """
 
     def __init__(self, plan, year, month, parent, peers, targets, allocations, figures, rollups):
@@ -246,6 +249,8 @@ class _ReportBuilder:
             return None
         value = own["value"] if own else below.value
         cell = self._combine(target, value, [own] if own else [], below)
+        if own and own["value_max"] is not None and not cell.note:
+            cell.note = f"目标区间{_plain(own['value'])}—{_plain(own['value_max'])}{target.unit}，按下限判断"
         cell.region_id = region.id
         cell.allocation_id = own["id"] if own else None
         return cell
@@ -293,6 +298,8 @@ class _ReportBuilder:
             holders = own or top or departments
             value = self._total_target(target, rolled, own)
             return self._combine(target, value, holders, None)
+        if target.per_unit_level and self._has_range(target):
+            return self._per_unit_range_total(target, rolled)
         value = self._total_target(target, rolled, own)
         kind = target.effective_kind
         if kind == MILESTONE:
@@ -314,7 +321,40 @@ class _ReportBuilder:
         if target.per_unit_level:
             cell.children = len(rolled)
             cell.children_reported = sum(1 for c in rolled if c.progress.status == Status.DONE)
+            cell.note = _per_unit_note(target, rolled, f"达到{target.per_unit_label}定额")
         return cell
+
+    def _has_range(self, target: TargetRow) -> bool:
+        return any(a["value_max"] is not None for a in self.by_target[target.id])
+
+    def _per_unit_range_total(self, target: TargetRow, rolled: list[Cell]) -> Cell:
+        """每个市1至2所 over the cities: judged city by city against the lower bound; no total target is made
+        up by summing lower bounds. The figures reported still add up (so many schools in all)."""
+        carried = target.effective_kind == STOCK
+        monthly = _sum_monthly([carried_forward(c.monthly, self.month) if carried else c.monthly for c in rolled])
+        evaluated = self._evaluate_monthly(target, None, monthly, None)
+        units = len(rolled)
+        reached = sum(1 for c in rolled if c.progress.status == Status.DONE)
+        reported = any(c.progress.cumulative is not None for c in rolled)
+        if not reported:
+            status = Status.NOT_REPORTED if target.is_reported else Status.NOT_TRACKED
+        elif reached == units:
+            status = Status.DONE
+        elif not target.is_reported:
+            status = Status.NOT_TRACKED
+        else:  # judged by the share of units that reach their lower bound
+            share = Decimal(reached) * 100 / units
+            status = classify_schedule(share, evaluated.progress.schedule_rate, self.plan.lag_threshold_points)
+        progress = replace(
+            evaluated.progress,
+            target=None,
+            completion_rate=None,
+            schedule_gap=None,
+            schedule_target=None,
+            status=status,
+        )
+        note = _per_unit_note(target, rolled, "达到下限")
+        return Cell(target.id, None, progress, monthly=monthly, children=units, children_reported=reached, note=note)
 
     def _milestone_total(self, target: TargetRow, value, rolled: list[Cell], own: list[dict]) -> Cell:
         """A milestone over several regions: done when every one is; overdue past the due date otherwise."""
@@ -430,6 +470,16 @@ def _sum_monthly(maps: list[MonthMap]) -> MonthMap:
         for month, value in m.items():
             months[month].append(value)
     return {month: sum_or_none(values) for month, values in sorted(months.items())}
+
+
+def _per_unit_note(target: TargetRow, rolled: list[Cell], reaching: str) -> str:
+    """How many units reach their quota (“6/12个市达到下限”), or 无数据 when no unit has a figure: missing
+    figures say nothing about the world."""
+    if not any(c.progress.cumulative is not None for c in rolled):
+        return "无数据"
+    reached = sum(1 for c in rolled if c.progress.status == Status.DONE)
+    units = target.per_unit_label[1:] if target.per_unit_label.startswith("每") else "个"  # 每个市 → 个市
+    return f"{reached}/{len(rolled)}{units}{reaching}"
 
 
 def _plain(value: Decimal) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from targets.engine.arithmetic import Progress, rank_change
-from targets.engine.kinds import COUNT, completion_phrase, effective_kind, target_label
+from targets.engine.kinds import KindSpec, effective_kind, spec
 from targets.engine.status import Status
 
 MonthMap = dict[int, Decimal | None]
@@ -45,18 +45,38 @@ class TargetRow:
         return effective_kind(self.kind, self.period)
 
     @property
+    def meaning(self) -> KindSpec:
+        """What this target's kind means: its labels, cumulative window, roll-up and projection."""
+        return spec(self.kind, self.period)
+
+    @property
     def is_quarterly(self) -> bool:
-        return self.effective_kind == COUNT
+        return self.meaning.is_quarterly
 
     @property
     def target_label(self) -> str:
         """The heading of the target column for this kind: a per-quarter count is measured by the quarter."""
-        return target_label(self.effective_kind)
+        return self.meaning.target_label
+
+    @property
+    def target_prefix(self) -> str:
+        """Before the target figure on a card: 每季度目标 50个."""
+        return self.meaning.target_prefix
+
+    @property
+    def cumulative_label(self) -> str:
+        """Before the cumulative on a card: 累计, 本季度累计, 最新值."""
+        return self.meaning.cumulative_label
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as a target column reads it: 个/季度 for a per-quarter count."""
+        return self.meaning.unit_label(self.unit)
 
     @property
     def completion_phrase(self) -> str:
         """How a circular names the target a rate is of: 完成{年度目标 / 本季度目标 / 目标}的…"""
-        return completion_phrase(self.effective_kind)
+        return self.meaning.completion_phrase
 
 
 @dataclass
@@ -156,9 +176,9 @@ class ProgressRow:
     target_label = property(lambda self: self.target.target_label)
     reading_note = property(lambda self: self.target.reading_note)
 
-    @property
-    def unit_label(self) -> str:
-        return f"{self.target.unit}/季度" if self.target.is_quarterly else self.target.unit
+    unit_label = property(lambda self: self.target.unit_label)
+    target_prefix = property(lambda self: self.target.target_prefix)
+    cumulative_label = property(lambda self: self.target.cumulative_label)
 
     # The figures.
     target_value = property(lambda self: self.progress.target)
@@ -201,10 +221,8 @@ class ProgressRow:
         parts = []
         if not self.target.is_reported:
             parts.append(f"不按月统计，{self.target.assessment or '年度统计核定'}")
-        if self.note:
+        if self.note:  # a per-unit quota's total: “6/12个市达到下限”, or 无数据
             parts.append(self.note)
-        if self.target.per_unit_level and self.children:
-            parts.append(f"{self.children_reported}/{self.children}个达到{self.target.per_unit_label}定额")
         if self.target.reading_note:
             parts.append(f"※文件表述不一：{self.target.reading_note}")
         return "；".join(parts)

@@ -146,12 +146,12 @@ def test_suqian_county_and_zone_contests_are_per_unit_quotas(seed):
 def test_liaoning_schools_per_city_with_the_documented_allocations(seed):
     each_city, two_cities = _target("liaoning-2022", "10-1"), _target("liaoning-2022", "10-2")
     assert (each_city.value, each_city.upper, each_city.per_unit_level) == (1, 2, "city")
-    shares = {a.region.name: a.value for a in each_city.allocations.filter(is_demo=False)}
-    assert len(shares) == 14 and "沈抚示范区" not in shares
-    assert (shares["沈阳市"], shares["大连市"], shares["鞍山市"]) == (3, 3, 1)
-    notes = {a.region.name: a.note for a in each_city.allocations.all()}
-    assert "推断" in notes["沈阳市"]  # that 3—5 replaces 1—2 for these two is inferred, and says so
-    assert {a.region.name: a.value for a in two_cities.allocations.all()} == {"沈阳市": 3, "大连市": 3}
+    # 每个市办好1至2所…(沈阳市、大连市重点办好3—5所): the two cities' quota is 10-2's, allocated once (#18)
+    shares = {a.region.name: (a.value, a.value_max) for a in each_city.allocations.filter(is_demo=False)}
+    assert len(shares) == 12 and "沈抚示范区" not in shares and "沈阳市" not in shares and "大连市" not in shares
+    assert shares["鞍山市"] == (1, 2)
+    ranges = {a.region.name: (a.value, a.value_max) for a in two_cities.allocations.all()}
+    assert ranges == {"沈阳市": (3, 5), "大连市": (3, 5)}
     assert two_cities.per_unit_level == "city"
 
 
@@ -250,4 +250,6 @@ def test_targets_not_reported_monthly_get_no_demo_figures(demo_plan):
     from targets.models import MonthlyFigure
 
     assert not MonthlyFigure.objects.filter(allocation__target__is_reported=False).exists()
-    assert Allocation.objects.filter(target__is_reported=False, is_demo=False).count() == 16  # Liaoning 10-1, 10-2
+    assert (
+        Allocation.objects.filter(target__is_reported=False, is_demo=False).count() == 14
+    )  # Liaoning 10-1 (12 cities), 10-2 (2)

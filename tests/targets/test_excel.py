@@ -114,7 +114,7 @@ def test_the_template_has_a_title_a_note_and_the_header(workbook):
         "指标",
         "单位",
         "类型",
-        "年度目标",
+        "目标",  # rows of several kinds: each names its period in 单位 (#18)
         "此前累计",
         "本月完成",
         "进展(里程碑)",

@@ -179,4 +179,6 @@ def test_circular_names_targets_that_will_fall_short_under_its_problems():
     plan, province, (a, _, _), (target,) = make_small_plan()
     add_figures(target, a, 2024, D(50000), {m: D(1000) for m in range(1, 7)})  # 12000 a year of 50000
     content = circular_content(plan, 2024, 6, province, today=dt.date(2024, 7, 15))
-    assert "按当前进度预计无法完成的指标：“急需紧缺工种培训”（预计全年完成24.0%）。" in content.problems
+    # the projected figure states its own method and inputs (#18)
+    expected = "按当前进度预计无法完成的指标：“急需紧缺工种培训”（预计全年完成24.0%，按1—6月月均推算：6,000÷6×12）。"
+    assert expected in content.problems
