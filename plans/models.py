@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from plans.scope import Role, scope_for
+from skills_admin.lib.robots import validate_robot_url
 
 
 class RegionQuerySet(models.QuerySet):
@@ -42,7 +43,11 @@ class Region(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_synthetic = models.BooleanField("合成数据", default=False)
     webhook_url = models.URLField(
-        "群机器人地址", max_length=300, blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送"
+        "群机器人地址",
+        max_length=300,
+        blank=True,
+        validators=[validate_robot_url],
+        help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送",
     )
 
     objects = RegionQuerySet.as_manager()

@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
 REMINDER_MIN_INTERVAL_MINUTES = env.int("REMINDER_MIN_INTERVAL_MINUTES", default=60)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Group robots: a region's 群机器人地址 must be HTTPS to one of these hosts (企业微信、钉钉、飞书).
+ROBOT_HOSTS = env.list("ROBOT_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn"])
+# Test receivers only (http and loopback allowed): never read from the environment; refused in production.
+ROBOT_TEST_HOSTS: list[str] = []
 SITE_URL = env.str("SITE_URL", default="")  # prefix of the links in emails, e.g. https://jineng.example.gov.cn
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 EMAIL_BACKEND = env.str(
