@@ -4,7 +4,10 @@ New URLs are covered automatically: a URL whose kwargs cannot be filled from SAM
 so whoever adds one has to say what it is about.
 """
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission
@@ -190,8 +193,9 @@ def world(demo_plan, region, tmp_path, time_machine):
             Submission.objects.filter(plan=plan, region=where, year=year, month=month).update(status="draft")
         # The review URL returns the month before, which is approved: a valid action, refused only by scope.
         reviewed = Submission.objects.get(plan=plan, region=where, year=year, month=month - 1, status="approved")
-        files = {fmt: tmp_path / f"{name}.{fmt}" for fmt in ("docx", "xlsx")}
+        files = {fmt: Path(settings.MEDIA_ROOT) / f"{name}.{fmt}" for fmt in ("docx", "xlsx")}
         for path in files.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(MARKS[name].encode())
         circular = Circular.objects.create(
             plan=plan,
