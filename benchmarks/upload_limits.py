@@ -200,7 +200,7 @@ def parts_bomb(count: int = 20_000) -> bytes:
     return _after_sheet_data(b"", add=[(f"xl/media/p{i}.bin", b"x") for i in range(count)])
 
 
-def elements_bomb(count: int = 2_000_000) -> bytes:
+def elements_bomb(count: int = 1_000_000) -> bytes:
     """Elements no other limit names (custom XML of random empty tags, too varied to look like a zip bomb):
     bounded by the element count of the whole package."""
     import random

@@ -51,8 +51,8 @@ MAX_SECONDS = 10.0  # streaming the parts; beyond it the file is refused rather 
 # hyperlink or comment reference covers, and one for every element of every part it reads. The entry template has
 # 3 parts per sheet, no hyperlink, comment, drawing or conditional format, and a handful of data validations.
 MAX_PARTS = 300
-MAX_PART_BYTES = 40 * MEGABYTE  # the worst permitted entry template's largest part is about 13 MB
-MAX_ELEMENTS = 1_500_000  # XML elements in all parts: the worst permitted file has about 700,000
+MAX_PART_BYTES = 40 * MEGABYTE  # the worst permitted entry template's largest part is 14.5 MB
+MAX_ELEMENTS = 600_000  # XML elements in all parts: the worst permitted file has 474,357
 MAX_LINKED_CELLS = 20_000  # cells covered by hyperlink and comment references (openpyxl binds each one)
 MAX_RANGES = 10_000  # ranges named by sqref/ref attributes (data validations, conditional formats, ...)
 # Elements counted by their local name, whatever their namespace: (limit, what the user is told).
@@ -259,14 +259,22 @@ def _check_sheet_xml(archive: zipfile.ZipFile, name: str, max_rows: int, max_col
     """Stream one part: its declared <dimension>, rows, cells and merged ranges must fit the limits (stops at the
     first excess).
 
-    Elements are cleared as they end, so even a large part is read in little memory.
+    Elements are cleared and dropped from their parent as they end (an ended element is always its parent's last
+    child so far), so even a part of a million siblings is read in little memory.
     """
     extent = _ExtentCheck(max_rows, max_columns)
+    parents = []
     with archive.open(name) as stream:
-        for _event, element in ElementTree.iterparse(stream, events=("end",)):
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                parents.append(element)
+                continue
+            parents.pop()
             extent.see(element)
             budget.see(element)
             element.clear()
+            if parents:
+                del parents[-1][-1]
 
 
 class _ExtentCheck:
