@@ -18,11 +18,24 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+    # Refuse to start, not warn: a guessable key forges sessions, password-reset links and signed values.
+    if (
+        SECRET_KEY == DEV_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure-")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or "change-me" in SECRET_KEY.lower()
+    ):
+        raise environ.ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is weak or a default: set at least 50 random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
 else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -121,6 +134,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # Lock a user name from one address only: locking the name alone lets anyone lock out `admin` from anywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address after this many failures over all names (password spraying; skills_admin/lib/login_throttle.py).
+AXES_HANDLER = "skills_admin.lib.login_throttle.AddressThrottleHandler"
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 # The client address: REMOTE_ADDR, or the header a trusted reverse proxy sets (docs/production.md).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")  # e.g. X-Forwarded-For or X-Real-IP
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
