@@ -52,8 +52,13 @@ def delivery_attempt(delivery_id: int) -> Delivery:
 
 
 def _send_email(delivery: Delivery) -> str:
-    send_mail(delivery.subject, delivery.body, None, [delivery.address])
+    send_mail(clean_subject(delivery.subject), delivery.body, None, [delivery.address])
     return "已交给邮件服务器"
+
+
+def clean_subject(subject: str) -> str:
+    """One line: a newline in a plan's title would make Django refuse every email of the plan (header injection)."""
+    return " ".join(str(subject).split())[:200]
 
 
 def webhook_payload(text: str) -> bytes:
