@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("api-tokens/users/", views.api_tokens_admin, name="api_tokens_admin"),
+    path("api-tokens/users/<int:pk>/revoke/", views.api_token_admin_revoke, name="api_token_admin_revoke"),
     path("plans/", include("plans.urls")),
     path("figures/", include("targets.urls")),
     path("reports/", include("reports.urls")),

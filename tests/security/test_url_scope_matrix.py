@@ -99,7 +99,7 @@ def test_viewer_asking_for_another_citys_region_gets_404(demo_plan, region, cast
             continue
         response = client.get(f"{url}?plan={demo_plan.slug}&region={SHENYANG}")
         # lists of the user's own, no region
-        own = {"plans:list", "targets:plan_import", "targets:notifications", "api_tokens"}
+        own = {"plans:list", "targets:plan_import", "targets:notifications", "api_tokens", "api_tokens_admin"}
         assert response.status_code in (403, 404, 405) or name in own, (
             name,
             response.status_code,
@@ -175,6 +175,7 @@ SCOPE_PAGES = {
     "api:plan_list",
     "api:region_list",
     "api_tokens",
+    "api_tokens_admin",
 }
 EXPORTS = [("ranking", "csv"), ("ranking", "xlsx"), ("my_region", "xlsx"), ("overview", "csv")]
 
@@ -212,7 +213,7 @@ def world(demo_plan, region, tmp_path, time_machine):
         )
         allocation = Allocation.objects.filter(region=where, target__key_task__plan=plan).order_by("pk").first()
         owner = make_user(f"owner_{name}", Profile.Role.VIEWER, code)
-        token, _ = ApiToken.issue(owner, "他人的令牌")
+        token, _ = ApiToken.issue(owner, f"他人的令牌{MARKS[name]}")  # its name is a marker on the admins' list
         notice = Notice.objects.create(
             plan=plan,
             region=where,
@@ -254,6 +255,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:job_retry": obj["job"].pk,
         "reports:circular_download": obj["circular"].pk,
         "api_token_revoke": obj["token"].pk,  # someone else's token, whatever the role
+        "api_token_admin_revoke": obj["token"].pk,  # a token of a user in (or outside) the admin's subtree
         "targets:notification_open": obj["notification"].pk,  # someone else's message, whatever the role
         "reports:notice_detail": obj["notice"].pk,
         "reports:notice_sign": obj["notice"].pk,
@@ -346,6 +348,7 @@ def _post_body(name: str, obj: dict):
         "reports:circular_request": {"plan": plan.slug, "year": year, "month": month},
         "reports:job_retry": {},
         "api_token_revoke": {},
+        "api_token_admin_revoke": {},
         "targets:plan_import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
         "targets:chase": {"message": "矩阵催报"},
         "reports:notice_issue": {
