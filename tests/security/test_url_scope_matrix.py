@@ -99,7 +99,14 @@ def test_viewer_asking_for_another_citys_region_gets_404(demo_plan, region, cast
             continue
         response = client.get(f"{url}?plan={demo_plan.slug}&region={SHENYANG}")
         # lists of the user's own, no region
-        own = {"plans:list", "targets:plan_import", "targets:notifications", "api_tokens", "api_tokens_admin"}
+        own = {
+            "plans:list",
+            "targets:plan_import",
+            "targets:notifications",
+            "api_tokens",
+            "api_tokens_admin",
+            "two_factor",
+        }
         assert response.status_code in (403, 404, 405) or name in own, (
             name,
             response.status_code,
@@ -176,6 +183,8 @@ SCOPE_PAGES = {
     "api:region_list",
     "api_tokens",
     "api_tokens_admin",
+    "two_factor",
+    "two_factor_verify",
 }
 EXPORTS = [("ranking", "csv"), ("ranking", "xlsx"), ("my_region", "xlsx"), ("overview", "csv")]
 
