@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -82,11 +83,19 @@ def html_to_pdf(html: str, *, refused: list[str] | None = None) -> bytes:
     if binary is None:
         raise PdfUnavailable("chromium is not installed (bin/setup installs it with fonts-noto-cjk)")
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:
         raise PdfUnavailable("playwright is not installed") from exc
     refused = [] if refused is None else refused
+    # Playwright's sync API refuses to run in a thread with a running event loop (an async caller, a test that
+    # drives a browser itself): the print always gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
+        return pool.submit(_print, binary, html, refused).result()
+
+
+def _print(binary: str, html: str, refused: list[str]) -> bytes:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
 
     def serve(route):  # the page itself, from memory; anything else it asks for is refused
         if route.request.url == PRINT_URL:
