@@ -7,6 +7,7 @@ from reports.models import Circular, CircularJob, CircularStyle, DocumentNumber,
 class CircularAdmin(admin.ModelAdmin):
     list_display = ["title", "region", "year", "month", "version", "created_by", "created_at", "is_automatic"]
     list_filter = ["plan", "year", "month"]
+    readonly_fields = ["xlsx_path", "docx_path", "pdf_path"]  # stored by the builder only (issue 21)
 
 
 @admin.register(CircularJob)
@@ -40,5 +41,5 @@ class NoticeEventInline(admin.TabularInline):
 class NoticeAdmin(admin.ModelAdmin):
     list_display = ["number", "colour", "region", "target", "year", "month", "status", "answer_due", "escalated"]
     list_filter = ["colour", "status", "plan"]
-    readonly_fields = ["number", "issued_by", "issued_at"]
+    readonly_fields = ["number", "issued_by", "issued_at", "docx_path", "pdf_path"]
     inlines = [NoticeEventInline]

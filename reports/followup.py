@@ -27,6 +27,7 @@ from django.utils import timezone
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
 from reports.models import CircularStyle, Notice, NoticeEvent
+from skills_admin.lib.downloads import media_name
 from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end, progress_report
 from targets.formatting import format_percent
 from targets.periods import reporting_deadline
@@ -188,7 +189,7 @@ def notice_issue(
             number="",
         )
         notice.number = document_number_take(prefix=prefix, year=today.year, subject=f"notice:{notice.pk}")
-        notice.docx_path = str(_write_notice_file(notice, today))
+        notice.docx_path = media_name(_write_notice_file(notice, today))
         notice.save(update_fields=["number", "docx_path", "pdf_path"])
         _event(notice, "下发", user, f"{notice.get_colour_display()}色督办：{reason}")
     return notice
@@ -334,7 +335,8 @@ def _write_notice_file(notice: Notice, today: dt.date) -> Path:
     folder = Path(settings.MEDIA_ROOT) / "notices" / notice.plan.slug
     if settings.CIRCULAR_PDF:
         try:
-            notice.pdf_path = str(write_atomically(folder / f"notice-{notice.pk}.pdf", build_notice_pdf(text)))
+            pdf = write_atomically(folder / f"notice-{notice.pk}.pdf", build_notice_pdf(text))
+            notice.pdf_path = media_name(pdf)
         except PdfUnavailable as exc:
             logger.warning("notice PDF not produced: %s", exc)
     return write_atomically(folder / f"notice-{notice.pk}.docx", build_notice_docx(text))

@@ -1,7 +1,5 @@
 """Follow-up notices (三色督办单): proposals and lists, issue, sign, answer, review, download."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +15,7 @@ from plans.views import get_plan_for_user
 from reports import followup
 from reports.forms import NoticeAnswerForm, NoticeIssueForm, NoticeReviewForm
 from reports.models import Notice
-from skills_admin.lib.downloads import attachment
+from skills_admin.lib.downloads import attachment, media_file
 from targets.models import Target
 from targets.selection import filter_context, resolve
 
@@ -140,8 +138,8 @@ def notice_review(request, pk):
 @login_required
 def notice_download(request, pk, fmt="docx"):
     notice = _notice_for_user(request, pk)
-    path = Path((notice.docx_path if fmt == "docx" else notice.pdf_path) or "-")
-    if fmt not in ("docx", "pdf") or not path.is_file():
+    path = media_file(notice.docx_path if fmt == "docx" else notice.pdf_path)
+    if fmt not in ("docx", "pdf") or path is None:
         raise Http404("督办单文件不存在")
     name = f"{notice.number}{notice.get_colour_display()}色督办单（{notice.region.name}）.{fmt}"
     return attachment(path.read_bytes(), name)

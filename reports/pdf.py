@@ -6,14 +6,14 @@ and copyable with the CJK font (Noto Serif/Sans CJK from fonts-noto-cjk) embedde
 names fonts a Linux server does not have (方正小标宋简体, 仿宋_GB2312): LibreOffice would substitute them anyway.
 The HTML follows the Word layout: red masthead and rule, number, 主送, body, tables, 落款, 版记, “— N —”.
 
-`circular_html` is pure; `html_to_pdf` runs the browser in a temporary folder with its own profile.
+`circular_html` is pure; `html_to_pdf` prints it in a browser that runs no script and fetches nothing.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
-import subprocess
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +25,13 @@ from reports.word import TABLE_HEADERS, chinese_date, chinese_number, ranking_te
 from targets.engine import Status
 
 TIMEOUT_SECONDS = 120
+# The page is served from memory at a web origin (never file://: a file page, or about:blank, may load local files).
+PRINT_URL = "https://print.invalid/"
+# What the page may load: its own inline styles and data: images, nothing else (no file:, no http:, no script).
+PRINT_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:",
+}
 
 
 class PdfUnavailable(Exception):
@@ -67,31 +74,72 @@ def chromium_binary() -> str | None:
     return None
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, refused: list[str] | None = None) -> bytes:
+    """Print `html` with JavaScript off, from content served by a route handler at a web origin (no file:// page),
+    with every request the page would make refused: the templates carry their own styles and use the system's
+    CJK fonts, so a print needs nothing from outside. Template escaping stays the first defence; this is the
+    second. `refused` collects the URLs that were asked for and refused (tests read it)."""
     binary = chromium_binary()
     if binary is None:
         raise PdfUnavailable("chromium is not installed (bin/setup installs it with fonts-noto-cjk)")
-    with tempfile.TemporaryDirectory(prefix="circular-pdf-") as folder:
-        source, target = Path(folder) / "circular.html", Path(folder) / "circular.pdf"
-        source.write_text(html, encoding="utf-8")
-        command = [
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-pdf-header-footer",
-            f"--user-data-dir={Path(folder) / 'profile'}",
-            f"--print-to-pdf={target}",
-            source.as_uri(),
-        ]
-        try:
-            subprocess.run(command, check=True, timeout=TIMEOUT_SECONDS, capture_output=True)
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise PdfUnavailable(f"chromium could not print the circular: {exc}") from exc
-        if not target.exists():
-            raise PdfUnavailable("chromium wrote no PDF")
-        return target.read_bytes()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        raise PdfUnavailable("playwright is not installed") from exc
+    refused = [] if refused is None else refused
+    # Playwright's sync API refuses to run in a thread with a running event loop (an async caller, a test that
+    # drives a browser itself): the print always gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
+        return pool.submit(_print, binary, html, refused).result()
+
+
+def _print(binary: str, html: str, refused: list[str]) -> bytes:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    def serve(route):  # the page itself, from memory; anything else it asks for is refused
+        if route.request.url == PRINT_URL:
+            route.fulfill(status=200, headers=PRINT_HEADERS, body=html)
+        else:
+            refused.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=binary, headless=True, args=chromium_args(), timeout=TIMEOUT_SECONDS * 1000
+            )
+            try:
+                context = browser.new_context(
+                    java_script_enabled=False, service_workers="block", accept_downloads=False
+                )
+                context.route("**/*", serve)
+                page = context.new_page()
+                page.goto(PRINT_URL, wait_until="load", timeout=TIMEOUT_SECONDS * 1000)
+                return page.pdf(print_background=True, prefer_css_page_size=True)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        raise PdfUnavailable(f"chromium could not print: {exc}") from exc
+
+
+def chromium_args() -> list[str]:
+    """No network stack to reach anything with (a dead proxy for every scheme), no extensions or sync.
+    Chromium's own sandbox stays on unless the worker runs as root, where Chromium refuses to start with it
+    (docs/production.md: run the worker as an unprivileged user)."""
+    args = [
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-extensions",
+        "--disable-sync",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+    ]
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")
+    return args
 
 
 def build_circular_pdf(content: CircularContent, layout: CircularLayout | None = None) -> bytes:

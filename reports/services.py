@@ -22,6 +22,7 @@ from reports.models import Circular, CircularJob, CircularStyle
 from reports.pdf import PdfUnavailable, build_circular_pdf
 from reports.queries import headline_codes
 from reports.word import build_circular_docx
+from skills_admin.lib.downloads import media_name
 from targets.periods import reporting_deadline
 
 logger = logging.getLogger(__name__)
@@ -82,9 +83,9 @@ def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
             month=job.month,
             version=version,
             title=content.title,
-            xlsx_path=str(xlsx),
-            docx_path=str(docx),
-            pdf_path=str(pdf or ""),
+            xlsx_path=media_name(xlsx),
+            docx_path=media_name(docx),
+            pdf_path=media_name(pdf) if pdf else "",
             document_number=layout.document_number,
             created_by=job.requested_by,
             is_automatic=job.is_automatic,

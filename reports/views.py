@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,7 +27,7 @@ from reports import charts, page_cache, queries, tables, tasks
 from reports.circular_content import circular_title
 from reports.forms import CircularRequestForm, NextStepsForm
 from reports.models import Circular, CircularJob
-from skills_admin.lib.downloads import attachment
+from skills_admin.lib.downloads import attachment, media_file
 from targets.selection import Selection, filter_context, resolve
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -387,8 +386,8 @@ def circular_download(request, pk, fmt):
     circular = get_object_or_404(Circular.objects.select_related("plan", "region"), pk=pk)
     if fmt not in circular.formats or not scope_for(request.user).covers(circular.region):
         raise Http404("找不到该通报")
-    path = Path(circular.path_of(fmt))
-    if not path.is_file():
+    path = media_file(circular.path_of(fmt))
+    if path is None:
         raise Http404("通报文件不存在，请重新生成")
     suffix = "（附表）" if fmt == "xlsx" else ""
     return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}")

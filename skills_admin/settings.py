@@ -18,11 +18,24 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+    # Refuse to start, not warn: a guessable key forges sessions, password-reset links and signed values.
+    if (
+        SECRET_KEY == DEV_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure-")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or "change-me" in SECRET_KEY.lower()
+    ):
+        raise environ.ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is weak or a default: set at least 50 random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
 else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -38,6 +51,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "plans",
     "targets",
     "reports",
@@ -52,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "skills_admin.two_factor.RequireAdmin2FAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -116,11 +133,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
+# Two-step sign-in (TOTP) for 部级 and provincial admins: offered to every admin, required when this is on.
+REQUIRE_ADMIN_2FA = env.bool("REQUIRE_ADMIN_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="技能提升行动目标管理平台")
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)  # a read-API token expires after this many days
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # Lock a user name from one address only: locking the name alone lets anyone lock out `admin` from anywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address after this many failures over all names (password spraying; skills_admin/lib/login_throttle.py).
+AXES_HANDLER = "skills_admin.lib.login_throttle.AddressThrottleHandler"
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 # The client address: REMOTE_ADDR, or the header a trusted reverse proxy sets (docs/production.md).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")  # e.g. X-Forwarded-For or X-Real-IP
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
@@ -185,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
 REMINDER_MIN_INTERVAL_MINUTES = env.int("REMINDER_MIN_INTERVAL_MINUTES", default=60)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Group robots: a region's 群机器人地址 must be HTTPS to one of these hosts (企业微信、钉钉、飞书).
+ROBOT_HOSTS = env.list("ROBOT_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn"])
+# Test receivers only (http and loopback allowed): never read from the environment; refused in production.
+ROBOT_TEST_HOSTS: list[str] = []
 SITE_URL = env.str("SITE_URL", default="")  # prefix of the links in emails, e.g. https://jineng.example.gov.cn
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 EMAIL_BACKEND = env.str(

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,7 +38,33 @@ def healthz(request):
 def api_tokens(request):
     """The user's own read-API tokens, with when they were last used and when they expire."""
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "registration/api_tokens.html", {"tokens": tokens})
+    ctx = {"tokens": tokens, "can_manage": scope_for(request.user).is_admin}
+    return render(request, "registration/api_tokens.html", ctx)
+
+
+def _tokens_administered_by(user):
+    """Read-API tokens of the users in an admin's subtree (all for a 部级 admin); 403 for anyone else."""
+    scope = scope_for(user)
+    if not scope.is_admin:
+        raise PermissionDenied("只有管理员可以管理本地区用户的接口令牌")
+    tokens = ApiToken.objects.filter(scope.q("user__profile__region")).select_related("user__profile__region")
+    return tokens if scope.is_global else tokens.exclude(user__is_superuser=True)
+
+
+@login_required
+def api_tokens_admin(request):
+    """An admin's list of the tokens of users in its subtree, to revoke a leaked or unused one."""
+    tokens = _tokens_administered_by(request.user).order_by("user__username", "-created_at")
+    return render(request, "registration/api_tokens_admin.html", {"tokens": list(tokens)})
+
+
+@login_required
+@require_POST
+def api_token_admin_revoke(request, pk):
+    token = get_object_or_404(_tokens_administered_by(request.user), pk=pk)  # 404 outside the subtree
+    token.delete()
+    messages.success(request, f"已吊销{token.user}的令牌“{token.name}”（{token.prefix}…）")
+    return redirect("api_tokens_admin")
 
 
 @login_required

@@ -291,3 +291,13 @@ def reminder_log(plan: Plan | None = None, year: int | None = None, month: int |
     if plan is not None:
         reminders = reminders.filter(plan=plan, year=year, month=month)
     return list(reminders[:limit])
+
+
+def delivery_failures(reminders: list[Reminder]) -> list[Delivery]:
+    """The failed deliveries of these reminders with the reason the server or robot gave (1 query): an admin
+    sees why an email or robot message did not arrive, not only that it did not."""
+    return list(
+        Delivery.objects.filter(reminder__in=reminders, status=Delivery.Status.FAILED)
+        .select_related("region", "user")
+        .order_by("-created_at")[:50]
+    )

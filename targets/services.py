@@ -117,7 +117,7 @@ def figures_save(
     series = _other_months(allocations, month)
     start_month = plan.first_month(year)
     result = SaveResult(submission=submission)
-    deltas, created, updated, audit = [], [], [], []
+    deltas, created, updated, audit, owners_checked = [], [], [], [], set()
     for entry in entries:
         allocation = allocations[entry.allocation_id]
         figure = existing.get(allocation.id)
@@ -127,6 +127,8 @@ def figures_save(
         changed = _apply(entry, allocation, figure, month, user, via, plan, region, year, audit)
         if changed is None:
             continue
+        if department is None and allocation.region_id is None:
+            _check_owner_editable(plan, year, month, allocation, user, today, owners_checked)
         result.changed += 1
         (created if figure is None else updated).append(changed)
         if old_value != entry.value and allocation.region_id:
@@ -153,6 +155,25 @@ def figures_save(
             submission.status = Submission.Status.DRAFT
         submission.save(update_fields=["version", "status"])
     return result
+
+
+def _check_owner_editable(plan, year, month, allocation: Allocation, user, today, checked: set) -> None:
+    """A department's share changed through the plan region's grid (or its upload): the figure belongs to the
+    department's own submission, whose lock (approved, submitted, past the deadline) holds here too."""
+    if allocation.department_id in checked:
+        return
+    checked.add(allocation.department_id)
+    submission = (
+        Submission.objects.select_for_update()
+        .filter(plan=plan, department_id=allocation.department_id, year=year, month=month)
+        .select_related("department")
+        .first()
+    )
+    try:
+        _check_editable(plan, year, month, submission or Submission(status=Submission.Status.DRAFT), user, today)
+    except ReportingError as exc:
+        name = (submission.department if submission else allocation.department).name
+        raise ReportingError([f"“{name}”承担的任务：{m}" for m in exc.messages]) from exc
 
 
 def _check_entries(entries: list[FigureEntry], allocations: dict[int, Allocation]) -> None:

@@ -1,7 +1,11 @@
-"""File responses whose Chinese names arrive intact in every browser (RFC 6266 / RFC 5987)."""
+"""File responses whose Chinese names arrive intact in every browser (RFC 6266 / RFC 5987), and the one way a
+stored file name becomes a file: generated files are stored by their name relative to MEDIA_ROOT, and a name that
+resolves outside MEDIA_ROOT (`/etc/passwd`, `../../`, a symlink out) is never opened."""
 
+from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 
 CONTENT_TYPES = {
@@ -25,3 +29,23 @@ def attachment(data: bytes, filename: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def media_root() -> Path:
+    return Path(settings.MEDIA_ROOT).resolve()
+
+
+def media_name(path: Path) -> str:
+    """The name to store for a file written under MEDIA_ROOT (relative, with forward slashes)."""
+    return Path(path).resolve().relative_to(media_root()).as_posix()
+
+
+def media_file(name: str) -> Path | None:
+    """The existing file a stored name points to, or None when it is missing or resolves outside MEDIA_ROOT."""
+    if name in (None, "") or "\x00" in name:
+        return None
+    root = media_root()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or path == root or not path.is_file():
+        return None
+    return path

@@ -47,6 +47,31 @@ MAX_CELLS = 200_000  # cells written in the whole workbook
 MAX_MERGED_CELLS = 20_000  # cells covered by merged ranges: openpyxl makes an object for every one
 MAX_MERGED_RANGES = 2_000
 MAX_SECONDS = 10.0  # streaming the parts; beyond it the file is refused rather than tie up a worker
+# The whole package is bounded, not only cells and merges (issue 21): openpyxl makes an object for every cell a
+# hyperlink or comment reference covers, and one for every element of every part it reads. The entry template has
+# 3 parts per sheet, no hyperlink, comment, drawing or conditional format, and a handful of data validations.
+MAX_PARTS = 300
+MAX_PART_BYTES = 40 * MEGABYTE  # the worst permitted entry template's largest part is 14.5 MB
+MAX_ELEMENTS = 600_000  # XML elements in all parts: the worst permitted file has 474,357
+MAX_LINKED_CELLS = 20_000  # cells covered by hyperlink and comment references (openpyxl binds each one)
+MAX_RANGES = 10_000  # ranges named by sqref/ref attributes (data validations, conditional formats, ...)
+# Elements counted by their local name, whatever their namespace: (limit, what the user is told).
+MAX_ELEMENT_KINDS = {
+    "hyperlink": (2_000, "超链接"),
+    "comment": (2_000, "批注"),
+    "dataValidation": (1_000, "数据验证"),
+    "conditionalFormatting": (1_000, "条件格式"),
+    "cfRule": (2_000, "条件格式规则"),
+    "twoCellAnchor": (500, "图形对象"),
+    "oneCellAnchor": (500, "图形对象"),
+    "absoluteAnchor": (500, "图形对象"),
+    "sheet": (100, "工作表"),
+    "definedName": (1_000, "名称"),
+    "tableColumn": (2_000, "表格列"),
+}
+# View state, not content: a selected whole column is harmless and common.
+RANGE_FREE_ELEMENTS = {"selection", "pane", "dimension", "mergeCell"}
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -58,6 +83,16 @@ EMPTY = "上传的文件是空的"
 TOO_MANY_CELLS = f"工作簿的单元格超过上限 {MAX_CELLS:,} 个，请使用下载的模板"
 TOO_MANY_MERGED = f"合并单元格过多（上限 {MAX_MERGED_RANGES:,} 处、共 {MAX_MERGED_CELLS:,} 格），请使用下载的模板"
 TOO_SLOW = f"文件处理超过 {MAX_SECONDS:g} 秒仍未完成，请使用下载的模板"
+TOO_MANY_PARTS = f"工作簿包含的部件过多（上限 {MAX_PARTS} 个），请使用下载的模板"
+PART_TOO_LARGE = f"工作簿中有部件解压后超过 {MAX_PART_BYTES // MEGABYTE} MB，疑似压缩炸弹"
+TOO_MANY_ELEMENTS = f"工作簿内容过于复杂（超过 {MAX_ELEMENTS:,} 个元素），请使用下载的模板"
+RANGE_TOO_LARGE = f"工作簿中的区域引用过大（单个区域超过 {MAX_CELLS:,} 个单元格），请使用下载的模板"
+TOO_MANY_RANGES = f"工作簿中的区域引用过多（上限 {MAX_RANGES:,} 个），请使用下载的模板"
+TOO_MANY_LINKED = f"超链接和批注覆盖的单元格过多（上限 {MAX_LINKED_CELLS:,} 格），请使用下载的模板"
+
+
+def too_many(label: str, limit: int) -> str:
+    return f"工作簿中的{label}过多（上限 {limit:,} 个），请使用下载的模板"
 
 
 class WorkbookRejected(Exception):
@@ -106,13 +141,15 @@ def _check_archive(archive: zipfile.ZipFile, max_bytes: int, max_rows: int, max_
     names = set(archive.namelist())
     if not all(name in names for name in REQUIRED_MEMBERS):
         raise WorkbookRejected(NOT_XLSX)
+    if len(archive.infolist()) > MAX_PARTS:
+        raise WorkbookRejected(TOO_MANY_PARTS)
     _check_unpacked_size(archive.infolist(), max_bytes)
     _check_macros(archive, names)
     budget = _Budget(time.monotonic() + MAX_SECONDS)
     for name in sorted(names):
         if name.endswith((".xml", ".rels")):
             _check_no_doctype(archive, name)
-        if name.endswith(".xml"):
+        if name.endswith((".xml", ".rels")):
             _check_sheet_xml(archive, name, max_rows, max_columns, budget)
 
 
@@ -122,6 +159,8 @@ def _check_unpacked_size(members: list[zipfile.ZipInfo], max_bytes: int) -> None
     total = sum(info.file_size for info in members)
     if total > min(UNPACK_FACTOR * max_bytes, MAX_UNPACKED_BYTES):
         raise WorkbookRejected(BOMB)
+    if any(info.file_size > MAX_PART_BYTES for info in members):
+        raise WorkbookRejected(PART_TOO_LARGE)
     for info in members:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
             raise WorkbookRejected(BOMB)
@@ -150,17 +189,47 @@ class _Budget:
     def __init__(self, deadline: float):
         self.deadline = deadline
         self.cells = self.merged_cells = self.merged_ranges = self.elements = 0
+        self.linked_cells = self.ranges = 0
+        self.kinds: dict[str, int] = {}
 
     def see(self, element) -> None:
         self.elements += 1
         if self.elements % 4096 == 0 and time.monotonic() > self.deadline:
             raise WorkbookRejected(TOO_SLOW)
+        if self.elements > MAX_ELEMENTS:
+            raise WorkbookRejected(TOO_MANY_ELEMENTS)
         if element.tag == SPREADSHEET_NS + "c":
             self.cells += 1
             if self.cells > MAX_CELLS:
                 raise WorkbookRejected(TOO_MANY_CELLS)
-        elif element.tag == SPREADSHEET_NS + "mergeCell":
+            return
+        if element.tag == SPREADSHEET_NS + "mergeCell":
             self.merge(element.get("ref", ""))
+        local = element.tag.rpartition("}")[2]
+        self.count_kind(local)
+        if local not in RANGE_FREE_ELEMENTS and (element.get("ref") or element.get("sqref")):
+            self.refs(local, element.get("sqref") or element.get("ref"))
+
+    def count_kind(self, local: str) -> None:
+        if local in MAX_ELEMENT_KINDS:
+            limit, label = MAX_ELEMENT_KINDS[local]
+            self.kinds[local] = self.kinds.get(local, 0) + 1
+            if self.kinds[local] > limit:
+                raise WorkbookRejected(too_many(label, limit))
+
+    def refs(self, local: str, sqref: str) -> None:
+        """Every range an attribute names: none larger than the cell limit; hyperlink and comment cells counted."""
+        for ref in sqref.split():
+            self.ranges += 1
+            if self.ranges > MAX_RANGES:
+                raise WorkbookRejected(TOO_MANY_RANGES)
+            area = _area(ref)
+            if area > MAX_CELLS:
+                raise WorkbookRejected(RANGE_TOO_LARGE)
+            if local in ("hyperlink", "comment"):
+                self.linked_cells += area
+                if self.linked_cells > MAX_LINKED_CELLS:
+                    raise WorkbookRejected(TOO_MANY_LINKED)
 
     def merge(self, ref: str) -> None:
         try:
@@ -175,18 +244,37 @@ class _Budget:
             raise WorkbookRejected(TOO_MANY_MERGED)
 
 
+def _area(ref: str) -> int:
+    """Cells a range covers; whole rows or columns count as the whole sheet's extent."""
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", "").split("!")[-1])
+    except (TypeError, ValueError):
+        return 0  # not a cell range (a table's or pivot's name): nothing for openpyxl to expand
+    rows = (max_row or EXCEL_ROWS) - (min_row or 1) + 1
+    columns = (max_col or EXCEL_COLUMNS) - (min_col or 1) + 1
+    return rows * columns
+
+
 def _check_sheet_xml(archive: zipfile.ZipFile, name: str, max_rows: int, max_columns: int, budget: _Budget) -> None:
     """Stream one part: its declared <dimension>, rows, cells and merged ranges must fit the limits (stops at the
     first excess).
 
-    Elements are cleared as they end, so even a large part is read in little memory.
+    Elements are cleared and dropped from their parent as they end (an ended element is always its parent's last
+    child so far), so even a part of a million siblings is read in little memory.
     """
     extent = _ExtentCheck(max_rows, max_columns)
+    parents = []
     with archive.open(name) as stream:
-        for _event, element in ElementTree.iterparse(stream, events=("end",)):
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                parents.append(element)
+                continue
+            parents.pop()
             extent.see(element)
             budget.see(element)
             element.clear()
+            if parents:
+                del parents[-1][-1]
 
 
 class _ExtentCheck:

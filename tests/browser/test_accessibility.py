@@ -34,6 +34,8 @@ PAGES = {
         f"/reports/circulars/?{PERIOD}",
         f"/figures/{PLAN}/2022/11/{SHENYANG}/",
         "/figures/notifications/",
+        "/api-tokens/users/",
+        "/account/two-factor/",
     ],
     "leader": ["/"],
     "dalian_viewer": ["/"],

@@ -24,6 +24,7 @@ def robot(tmp_path, monkeypatch, settings):
     robot = HttpsRobot(tmp_path)
     robot.trust(monkeypatch)  # the live server runs in this process: urllib trusts the local robot
     settings.ROBOT_HOSTS = ("qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn", "127.0.0.1")
+    settings.ROBOT_TEST_HOSTS = ["127.0.0.1"]  # the test-only way to reach a loopback robot
     yield robot
     robot.stop()
 

@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 
 from reports.models import Circular
+from skills_admin.lib.downloads import media_file
 from tests.browser.conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,5 +36,5 @@ def test_leader_generates_and_downloads_the_circular(page, live_server, cast, de
     saved = tmp_path / "circular.xlsx"
     excel.value.save_as(saved)
     circular = Circular.objects.get()
-    assert openpyxl.load_workbook(saved).sheetnames == openpyxl.load_workbook(circular.xlsx_path).sheetnames
+    assert openpyxl.load_workbook(saved).sheetnames == openpyxl.load_workbook(media_file(circular.xlsx_path)).sheetnames
     assert not page.js_errors, page.js_errors

@@ -16,6 +16,7 @@ from plans.models import Profile
 from reports.followup import notice_proposals
 from reports.models import Circular, CircularStyle, Notice
 from reports.tasks import generate_due_circulars
+from skills_admin.lib.downloads import media_file
 from tests.browser.conftest import login, new_page, shot
 from tests.conftest import make_user
 
@@ -118,5 +119,5 @@ def test_leader_page_circular_and_a_yellow_notice_from_issue_to_the_next_circula
     build_due_circulars(dt.datetime(2022, 12, 11, 9, 0, tzinfo=SHANGHAI))
     november = Circular.objects.get(plan=demo_plan, year=2022, month=11)
     assert november.document_number == "辽人社函〔2022〕2号"
-    paragraphs = [p.text for p in docx.Document(november.docx_path).paragraphs]
+    paragraphs = [p.text for p in docx.Document(media_file(november.docx_path)).paragraphs]
     assert any("本月发出督办单1份（红0 黄1 蓝0），已反馈1份" in p for p in paragraphs)

@@ -20,7 +20,8 @@ YEAR = 2024
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.ROBOT_TEST_HOSTS = ["127.0.0.1"]  # the test-only way to reach a loopback robot over http
     r = Receiver()
     yield r
     r.server.shutdown()

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from reports.models import Circular, CircularJob
 from reports.services import jobs_fail_stuck
+from skills_admin.lib.downloads import media_file
 from targets.models import AuditEntry, MonthlyFigure
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -195,7 +196,7 @@ def test_worker_killed_mid_circular_ends_failed_never_serves_a_half_file_and_a_r
             worker.terminate()
             worker.wait(timeout=30)
     for circular in Circular.objects.all():  # every circular that exists has both files, whole
-        assert Path(circular.docx_path).stat().st_size > 0 and Path(circular.xlsx_path).stat().st_size > 0
+        assert media_file(circular.docx_path).stat().st_size > 0 and media_file(circular.xlsx_path).stat().st_size > 0
 
 
 def test_database_connections_cut_under_traffic_fail_cleanly_and_recover(services, demo_plan, cast, client):

@@ -14,6 +14,7 @@ from reports.circular_content import circular_content
 from reports.documents import document_number_take
 from reports.models import CircularJob, CircularStyle, DocumentNumber
 from reports.services import circular_build
+from skills_admin.lib.downloads import media_file
 from targets.models import Target
 from tests.conftest import DEMO_TODAY, SHENYANG, make_user
 
@@ -64,7 +65,7 @@ def test_numbers_are_per_issuer_and_per_year_and_never_reused():
 
 def test_word_has_red_masthead_number_addressees_and_copy_to(style, demo_plan):
     circular = build(demo_plan, demo_plan.region, 10)
-    document = docx.Document(circular.docx_path)
+    document = docx.Document(media_file(circular.docx_path))
     texts = [p.text for p in document.paragraphs]
     head = document.paragraphs[0]
     assert head.text == MASTHEAD
@@ -83,7 +84,7 @@ def test_marked_headline_targets_alone_get_tables_in_the_body(style, demo_plan):
     first = Target.objects.filter(key_task__plan=demo_plan, is_reported=True).order_by("key_task__number", "number")[0]
     first.is_headline = True
     first.save()
-    document = docx.Document(build(demo_plan, demo_plan.region, 10).docx_path)
+    document = docx.Document(media_file(build(demo_plan, demo_plan.region, 10).docx_path))
     assert len(document.tables) == 1
     assert f"{first.key_task.number}-{first.number} {first.name}" in "".join(p.text for p in document.paragraphs)
 
@@ -106,7 +107,7 @@ def test_city_extract_names_only_its_own_city(demo_plan, region):
 def test_pdf_is_printed_with_embedded_chinese_fonts_and_searchable_text(style, demo_plan, settings, tmp_path):
     settings.CIRCULAR_PDF = True
     circular = build(demo_plan, demo_plan.region, 10)
-    pdf = Path(circular.pdf_path)
+    pdf = media_file(circular.pdf_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for expected in (MASTHEAD, "辽人社函〔2026〕1号", "各市人力资源社会保障局", "一、总体情况"):
@@ -175,7 +176,7 @@ def test_after_the_deadline_a_city_leaders_extract_is_built_with_the_province_ci
     built = Circular.objects.filter(plan=demo_plan, year=2022, month=10)
     assert sorted(c.region.code for c in built) == sorted([demo_plan.region.code, SHENYANG])
     extract = built.get(region__code=SHENYANG)
-    assert "（沈阳市摘录）" in [p.text for p in docx.Document(extract.docx_path).paragraphs]
+    assert "（沈阳市摘录）" in [p.text for p in docx.Document(media_file(extract.docx_path)).paragraphs]
     assert not extract.document_number  # only the province's own circular takes a number
     page = client_for(city_leader).get(reverse("reports:leader"), {"plan": demo_plan.slug, "year": 2022, "month": 10})
     assert reverse("reports:circular_download", args=[extract.pk, "docx"]) in page.content.decode()

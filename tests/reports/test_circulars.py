@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import unquote
 
 import docx
@@ -20,6 +19,7 @@ from reports.excel import SUMMARY_SHEET
 from reports.models import Circular, CircularJob
 from reports.services import circular_build, due_circulars, jobs_fail_stuck
 from reports.tasks import circular_request
+from skills_admin.lib.downloads import media_file
 from targets.engine import progress_report
 from targets.models import MonthlyFigure
 from tests.conftest import DALIAN, DEMO_TODAY, SHENYANG, make_user
@@ -52,8 +52,8 @@ def _download(client, circular, fmt):
 
 def test_request_builds_a_version_with_both_files_and_the_job_reports_done(built, client):
     assert built.version == 1 and built.title == "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报"
-    assert Path(built.xlsx_path).is_file() and Path(built.docx_path).is_file()
-    assert not list(Path(built.xlsx_path).parent.glob(".tmp-*"))  # no temporary file left behind
+    assert media_file(built.xlsx_path) and media_file(built.docx_path)
+    assert not list(media_file(built.xlsx_path).parent.glob(".tmp-*"))  # no temporary file left behind
     status = client.get(reverse("reports:job_status", args=[built.jobs.get().pk])).json()
     assert (status["status"], status["status_label"], status["progress"]) == ("done", "已完成", 100)
     assert set(status["downloads"]) == {"docx", "xlsx"}
@@ -125,7 +125,7 @@ def test_regenerating_keeps_earlier_versions_with_who_and_when(
     job.refresh_from_db()
     versions = list(Circular.objects.filter(plan=demo_plan, year=YEAR, month=MONTH).order_by("version"))
     assert [c.version for c in versions] == [1, 2]
-    assert all(Path(c.docx_path).is_file() for c in versions)
+    assert all(media_file(c.docx_path) for c in versions)
     assert versions[1].created_by.username == "admin"
     page = client.get(reverse("reports:circulars") + f"?plan={demo_plan.slug}&year={YEAR}&month={MONTH}")
     html = page.content.decode()
@@ -256,7 +256,7 @@ def test_generated_content_is_the_same_twice(demo_plan, region):
     """Building is deterministic: the same inputs give the same figures in version 1 and 2."""
     jobs = [CircularJob.objects.create(plan=demo_plan, region=region("210000"), year=YEAR, month=MONTH) for _ in "12"]
     first, second = (circular_build(job_id=job.pk, today=DEMO_TODAY) for job in jobs)
-    sheets = [openpyxl.load_workbook(c.xlsx_path)[SUMMARY_SHEET] for c in (first, second)]
+    sheets = [openpyxl.load_workbook(media_file(c.xlsx_path))[SUMMARY_SHEET] for c in (first, second)]
     values = [[row for row in s.iter_rows(min_row=3, values_only=True)] for s in sheets]
     assert values[0] == values[1]
     assert (first.version, second.version) == (1, 2)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from plans.models import Profile
 from reports.followup import follow_up_sentences, notice_lists, notice_proposals, notices_escalate, propose_colour
 from reports.models import Notice
+from skills_admin.lib.downloads import media_file
 from targets.engine import Progress, Status
 from tests.conftest import add_figures, make_small_plan, make_user
 
@@ -97,7 +98,7 @@ def test_a_notice_goes_from_issue_to_closed_and_every_step_is_recorded(small, cl
         notice = issue(client, plan, a, target)
         assert notice.number == "督办〔2024〕1号"
         assert (notice.status, notice.answer_due) == ("issued", dt.date(2024, 7, 27))
-        assert "黄色督办单" in [p.text for p in docx.Document(notice.docx_path).paragraphs]
+        assert "黄色督办单" in [p.text for p in docx.Document(media_file(notice.docx_path)).paragraphs]
 
         client.force_login(reporter_b)  # another city sees nothing of it
         assert client.get(reverse("reports:notice_detail", args=[notice.pk])).status_code == 404
@@ -192,7 +193,7 @@ def test_next_circular_counts_the_notices_in_its_problems(small, client):
         issue(client, plan, a, target)
     job = CircularJob.objects.create(plan=plan, region=province, year=2024, month=7)
     circular = circular_build(job_id=job.pk, today=dt.date(2024, 8, 12))
-    texts = [p.text for p in docx.Document(circular.docx_path).paragraphs]
+    texts = [p.text for p in docx.Document(media_file(circular.docx_path)).paragraphs]
     assert any("本月发出督办单1份（红0 黄1 蓝0），已反馈0份；尚未反馈的有：测试1市" in t for t in texts)
 
 
@@ -203,7 +204,9 @@ def test_notice_is_also_a_pdf_the_region_can_download(small, client, settings):
     plan, province, (a, b, c), target = small
     client.force_login(make_user("padmin", Profile.Role.ADMIN, province.code))
     notice = issue(client, plan, a, target)
-    text = subprocess.run(["pdftotext", notice.pdf_path, "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", media_file(notice.pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert notice.number in text and "黄色督办单" in text and a.name in text
     client.force_login(make_user("reporter_a", Profile.Role.REPORTER, a.code))
     response = client.get(reverse("reports:notice_download", args=[notice.pk, "pdf"]))

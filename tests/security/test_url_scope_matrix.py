@@ -4,6 +4,8 @@ New URLs are covered automatically: a URL whose kwargs cannot be filled from SAM
 so whoever adds one has to say what it is about.
 """
 
+from pathlib import Path
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -97,7 +99,14 @@ def test_viewer_asking_for_another_citys_region_gets_404(demo_plan, region, cast
             continue
         response = client.get(f"{url}?plan={demo_plan.slug}&region={SHENYANG}")
         # lists of the user's own, no region
-        own = {"plans:list", "targets:plan_import", "targets:notifications", "api_tokens"}
+        own = {
+            "plans:list",
+            "targets:plan_import",
+            "targets:notifications",
+            "api_tokens",
+            "api_tokens_admin",
+            "two_factor",
+        }
         assert response.status_code in (403, 404, 405) or name in own, (
             name,
             response.status_code,
@@ -182,6 +191,9 @@ SCOPE_PAGES = {
     "manage:deliveries",
     "manage:plans",
     "manage:log",
+    "api_tokens_admin",
+    "two_factor",
+    "two_factor_verify",
 }
 EXPORTS = [("ranking", "csv"), ("ranking", "xlsx"), ("my_region", "xlsx"), ("overview", "csv")]
 
@@ -201,8 +213,9 @@ def world(demo_plan, region, tmp_path, time_machine, settings):
             Submission.objects.filter(plan=plan, region=where, year=year, month=month).update(status="draft")
         # The review URL returns the month before, which is approved: a valid action, refused only by scope.
         reviewed = Submission.objects.get(plan=plan, region=where, year=year, month=month - 1, status="approved")
-        files = {fmt: tmp_path / f"{name}.{fmt}" for fmt in ("docx", "xlsx")}
+        files = {fmt: Path(settings.MEDIA_ROOT) / f"{name}.{fmt}" for fmt in ("docx", "xlsx")}
         for path in files.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(MARKS[name].encode())
         circular = Circular.objects.create(
             plan=plan,
@@ -219,7 +232,7 @@ def world(demo_plan, region, tmp_path, time_machine, settings):
         )
         allocation = Allocation.objects.filter(region=where, target__key_task__plan=plan).order_by("pk").first()
         owner = make_user(f"owner_{name}", Profile.Role.VIEWER, code)
-        token, _ = ApiToken.issue(owner, "他人的令牌")
+        token, _ = ApiToken.issue(owner, f"他人的令牌{MARKS[name]}")  # its name is a marker on the admins' list
         notice = Notice.objects.create(
             plan=plan,
             region=where,
@@ -262,6 +275,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:job_retry": obj["job"].pk,
         "reports:circular_download": obj["circular"].pk,
         "api_token_revoke": obj["token"].pk,  # someone else's token, whatever the role
+        "api_token_admin_revoke": obj["token"].pk,  # a token of a user in (or outside) the admin's subtree
         "targets:notification_open": obj["notification"].pk,  # someone else's message, whatever the role
         "reports:notice_detail": obj["notice"].pk,
         "reports:notice_sign": obj["notice"].pk,
@@ -358,6 +372,7 @@ def _post_body(name: str, obj: dict):
         "reports:circular_request": {"plan": plan.slug, "year": year, "month": month},
         "reports:job_retry": {},
         "api_token_revoke": {},
+        "api_token_admin_revoke": {},
         "targets:plan_import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
         "targets:chase": {"message": "矩阵催报"},
         "reports:notice_issue": {
