@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
 from plans.reading import counts_whole
+from skills_admin.lib import clock
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
 from targets.rollups import rollups_rebuild
 from targets.services import holders_ensure
@@ -76,7 +77,7 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, 
 @transaction.atomic
 def demo_load(*, today: dt.date | None = None, seed: int = 2022) -> dict[str, int]:
     """Load demo allocations and figures for every seed plan present; idempotent (replaces earlier demo)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts = {}
     for config in DEMO_PLANS:
         plan = Plan.objects.filter(slug=config.plan_slug).first()

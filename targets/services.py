@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
+from skills_admin.lib import clock
 from skills_admin.lib.versions import regions_changed
 from targets import checks, progress
 from targets.basis import entries_as_monthly
@@ -51,7 +52,7 @@ class SaveResult:
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _locked_submission(plan: Plan, region: Region, year: int, month: int, department=None) -> Submission:

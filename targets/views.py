@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from plans.forms import PlanImportForm
 from plans.models import Department, Plan, Region
 from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
+from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment
 from targets import queries
 from targets.departments import department_completeness
@@ -91,7 +91,7 @@ def grid(request, slug, year, month, region_code):
     own = department_for(request.user)
     if own is not None:  # a department's reporter has the department's grid, not the region's
         return redirect("targets:department_grid", plan.slug, year, month, own.pk)
-    the_grid = grid_for(plan, year, month, region, today=timezone.localdate())
+    the_grid = grid_for(plan, year, month, region, today=clock.today())
     return _grid_page(request, plan, year, month, the_grid)
 
 
@@ -103,7 +103,7 @@ def department_grid(request, slug, year, month, department_id):
     # A department's shares belong to the plan's region: its admins (not a city's) and the department's reporters.
     if not (scope_for(request.user).administers(plan.region) or own == department):
         raise Http404("无权填报该部门")
-    the_grid = department_grid_for(plan, year, month, department, today=timezone.localdate())
+    the_grid = department_grid_for(plan, year, month, department, today=clock.today())
     return _grid_page(request, plan, year, month, the_grid, department)
 
 

@@ -87,9 +87,10 @@ def test_admin_home_shows_completeness_review_late_and_reminders_and_returns_fro
     plan, cities, admin = month["plan"], month["cities"], month["admin"]
     sub = submission_submit(plan=plan, region=cities[0], year=YEAR, month=3, user=month["reporter"], today=TODAY)
     html = _page(client_for, admin)
-    assert "2024年3月填报情况" in html and "测试行动 · 测试2市" not in html  # not late before the deadline
+    table = html.split('id="home-completeness-table"')[1].split("</table>")[0]
+    assert "2024年3月" in table and "测试行动 · 2024年3月 · 测试2市" not in html  # not late before the deadline
     review = html.split('id="home-review-table"')[1].split("</table>")[0]
-    assert f"/figures/submissions/{sub.pk}/approve/" in review and "测试1市" in review
+    assert reverse("targets:review", args=[sub.pk]) in review and "测试1市" in review
     client = client_for(admin)
     response = client.post(
         reverse("targets:submission_review", args=[sub.pk, "return"]), {"reason": "缺备注", "next": reverse("home")}
@@ -103,7 +104,7 @@ def test_admin_home_lists_late_regions_after_the_deadline(month, client_for):
     with time_machine.travel(dt.datetime(YEAR, 4, 12, 10, tzinfo=dt.UTC), tick=False):
         html = _page(client_for, month["admin"])
     late = html.split('id="home-late-list"')[1].split("</ul>")[0]
-    assert all(f"测试行动 · {c.name} · 未报" in late for c in month["cities"])
+    assert all(f"测试行动 · 2024年3月 · {c.name} · 未报" in late for c in month["cities"])
 
 
 def test_leader_lands_on_the_leaders_page(month, client_for):

@@ -173,9 +173,13 @@ def test_one_click_chase_is_rate_limited_and_audited(month, client_for, receiver
     client = client_for(admin)
     url = reverse("targets:chase", args=[plan.slug, YEAR, 3])
     with time_machine.travel(dt.datetime(YEAR, 4, 8, 2, tzinfo=dt.UTC), tick=False):
-        response = client.post(url, {"channels": ["email"], "message": "今天下班前务必报送"}, follow=True)
+        preview = client.get(url).content.decode()
+        assert "确认发送催报" in preview and "reporter0@example.gov.cn" in preview
+        response = client.post(
+            url, {"channels": ["email"], "message": "今天下班前务必报送", "action": "send"}, follow=True
+        )
         assert "已向3个地区或部门发出催报" in response.content.decode()
-        again = client.post(url, {"channels": ["email"], "message": "再催"}, follow=True)
+        again = client.post(url, {"channels": ["email"], "message": "再催", "action": "send"}, follow=True)
         assert "60分钟内已催报过本月" in again.content.decode()
     reminder = Reminder.objects.get(kind=Reminder.Kind.MANUAL)
     assert reminder.requested_by == admin and reminder.channels == "site,email"
@@ -188,7 +192,8 @@ def test_one_click_chase_is_rate_limited_and_audited(month, client_for, receiver
 
 
 def test_only_admins_may_chase(month, client_for):
-    response = client_for(month["reporters"][0]).post(reverse("targets:chase", args=[month["plan"].slug, YEAR, 3]))
+    url = reverse("targets:chase", args=[month["plan"].slug, YEAR, 3])
+    response = client_for(month["reporters"][0]).post(url, {"action": "send"})
     assert response.status_code in (403, 404)
     assert not Reminder.objects.exists()
 
