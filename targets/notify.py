@@ -106,9 +106,14 @@ def submission_notify(submission: Submission, event: str) -> None:
     period = f"{plan.display_short_title}{submission.year}年{submission.month}月"
     url = _grid_url(plan, submission.year, submission.month, region, department)
     holder = department.name if department else region.name
+    review_url = reverse("targets:review", args=[submission.pk])
     if event == Notification.Kind.SUBMITTED:
-        notify(users=reviewers_of(region), kind=event, title=f"{holder}已报送{period}数据，待审核", url=url)
-    elif event == Notification.Kind.RETURNED:
+        # the reporters' reminders and return notices of this month are done
+        _mark_done(url, (Notification.Kind.REMINDER, Notification.Kind.RETURNED))
+        notify(users=reviewers_of(region), kind=event, title=f"{holder}已报送{period}数据，待审核", url=review_url)
+        return
+    _mark_done(review_url, (Notification.Kind.SUBMITTED,))  # returned or approved: the review is done
+    if event == Notification.Kind.RETURNED:
         notify(
             users=reporters_of(region, department),
             kind=event,
@@ -128,6 +133,11 @@ def submission_notify(submission: Submission, event: str) -> None:
 
 
 # --- reminders ------------------------------------------------------------------------------------------
+
+
+def _mark_done(url: str, kinds) -> None:
+    """The bell items that asked for this task are done (they stop counting as unread)."""
+    Notification.objects.filter(url=url, kind__in=kinds, done_at__isnull=True).update(done_at=timezone.now())
 
 
 def open_regions(plan: Plan, year: int, month: int) -> list:

@@ -122,7 +122,8 @@ def figures_save(
         figure = existing.get(allocation.id)
         old_value = figure.value if figure else None
         others = series.get(allocation.id, {})
-        result.warnings += _warnings_for(entry, allocation, others, month, start_month)
+        if entry.value != old_value:  # a row left as it was warned when it was saved; it is not warned again
+            result.warnings += _warnings_for(entry, allocation, others, month, start_month)
         changed = _apply(entry, allocation, figure, month, user, via, plan, region, year, audit)
         if changed is None:
             continue

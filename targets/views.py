@@ -109,13 +109,19 @@ def department_grid(request, slug, year, month, department_id):
 
 def _grid_page(request, plan, year, month, the_grid, department=None):
     scope = scope_for(request.user)
+    submitted = the_grid.submission is not None and the_grid.submission.status == Submission.Status.SUBMITTED
+    if request.method == "GET" and submitted and scope.administers(the_grid.region) and "edit" not in request.GET:
+        return redirect("targets:review", the_grid.submission.pk)  # a reviewer opens a submitted month to review
     cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
     form = GridForm(the_grid, request.POST or None, cumulative=cumulative, flags=_figure_flags(the_grid))
+    empty_rows = []
     if request.method == "POST":
         if not scope.can_enter_figures:
             raise PermissionDenied("您的角色不能填报数据")
-        if form.is_valid() and _save_grid(request, plan, the_grid.region, year, month, form, department):
-            return redirect(request.path)
+        if form.is_valid():
+            saved, empty_rows = _save_grid(request, plan, the_grid.region, year, month, form, department)
+            if saved:
+                return redirect(request.path)
     lock_reason = _lock_reason(the_grid, scope)
     if lock_reason:
         for field in form.fields.values():
@@ -132,6 +138,8 @@ def _grid_page(request, plan, year, month, the_grid, department=None):
         "regions": [] if department else _entry_regions(request, plan),
         "months": range(1, 13),
         "readonly": bool(lock_reason),
+        "empty_rows": empty_rows,
+        "no_progress": set(request.POST.getlist("no_progress")),
     }
     return render(request, "targets/grid_form.html", ctx)
 
@@ -155,14 +163,34 @@ def _lock_reason(the_grid, scope) -> str:
     return ""
 
 
-def _save_grid(request, plan, region, year, month, form, department=None) -> bool:
+def _empty_rows_unconfirmed(request, form) -> tuple[list, frozenset[int]]:
+    """On 保存并报送: the empty rows, and those the reporter confirmed as 本月无进展 (all must be)."""
+    if request.POST.get("action") != "submit":
+        return [], frozenset()
+    empty = form.empty_rows()
+    ticked = set(request.POST.getlist("no_progress"))
+    confirmed = frozenset(r.allocation_id for r in empty if str(r.allocation_id) in ticked)
+    if len(confirmed) < len(empty):
+        form.add_error(
+            None,
+            f"还有{len(empty) - len(confirmed)}项未填写：请逐项填写，或在下方勾选“本月无进展”确认后再报送",
+        )
+        return empty, confirmed
+    return [], confirmed
+
+
+def _save_grid(request, plan, region, year, month, form, department=None) -> tuple[bool, list]:
+    """(saved, the empty rows still to confirm); nothing is written while an empty row is unconfirmed."""
+    empty, confirmed = _empty_rows_unconfirmed(request, form)
+    if empty:
+        return False, empty
     try:
         result = figures_save(
             plan=plan,
             region=region,
             year=year,
             month=month,
-            entries=form.entries(),
+            entries=form.entries(no_progress=confirmed),
             user=request.user,
             expected_version=form.cleaned_data["version"],
             department=department,
@@ -176,11 +204,11 @@ def _save_grid(request, plan, region, year, month, form, department=None) -> boo
             messages.success(request, f"已保存草稿（修改{result.changed}项）")
         for warning in result.warnings:
             messages.warning(request, warning)
-        return True
+        return True, []
     except ReportingError as exc:
         for message in exc.messages:
             form.add_error(None, message)
-        return False
+        return False, []
 
 
 def _entry_regions(request, plan: Plan) -> list[Region]:

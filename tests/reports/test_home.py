@@ -134,8 +134,10 @@ def test_a_submitted_grid_is_read_only_for_the_reporter_with_the_reason(month, c
     form = _page(client_for, reporter, url).split('id="grid-form"')[1].split("</form>")[0]
     assert "等待省级管理员审核" in _page(client_for, reporter, url)
     assert 'name="value_' in form and form.count("disabled") >= 4  # value, remark and both buttons
-    admin_form = _page(client_for, month["admin"], url).split('id="grid-form"')[1].split("</form>")[0]
-    assert "disabled" not in admin_form
+    review = client_for(month["admin"]).get(url)  # the reviewer lands on the review page ...
+    assert review.status_code == 302 and "/review/" in review.url
+    admin_form = _page(client_for, month["admin"], url + "?edit=1").split('id="grid-form"')[1].split("</form>")[0]
+    assert "disabled" not in admin_form  # ... and may still open the grid to correct it
 
 
 def test_default_plan_is_the_users_own(seed, cast, client_for):
