@@ -13,8 +13,8 @@ from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
 from reports.models import Notice
 from targets.departments import department_completeness
-from targets.models import AuditEntry, MonthlyFigure, Notification, Reminder, Submission
-from targets.notify import reminder_log
+from targets.models import AuditEntry, MonthlyFigure, Notification, Submission
+from targets.notify import reminder_log, reminders_in_scope
 from targets.periods import latest_closed_month, reporting_deadline
 from targets.queries import completeness, progress_report
 from targets.windows import active_months, applicable_deadline, open_months_for
@@ -175,6 +175,4 @@ def _late(plan, year, month, report, today, scope) -> list:
 
 def reminders_visible_to(user, *, limit: int):
     """Recent reminders that chased a region of the user's subtree (another province's never show)."""
-    scope = scope_for(user)
-    ids = Reminder.objects.filter(scope.q("regions")).values_list("pk", flat=True).distinct()
-    return reminder_log(ids=ids, limit=limit)
+    return reminder_log(ids=reminders_in_scope(user), limit=limit)

@@ -390,6 +390,11 @@ def _reopened_returned(plan: Plan, period: tuple[int, int], today: dt.date) -> l
 # --- reading --------------------------------------------------------------------------------------------
 
 
+def reminders_in_scope(user):
+    """Ids of the reminders that chased a region of the user's subtree (the one subtree filter)."""
+    return Reminder.objects.filter(scope_for(user).q("regions")).values_list("pk", flat=True).distinct()
+
+
 def reminder_log(
     plan: Plan | None = None, year: int | None = None, month: int | None = None, limit: int = 10, ids=None
 ):

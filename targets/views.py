@@ -25,7 +25,7 @@ from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, Retur
 from targets.grid import department_grid_for, grid_for
 from targets.importer import PlanDocumentError, plan_import_document
 from targets.models import MonthlyFigure, Submission, Target
-from targets.notify import reminder_log
+from targets.notify import reminder_log, reminders_in_scope
 from targets.selection import filter_context, resolve
 from targets.services import (
     ReportingError,
@@ -310,7 +310,9 @@ def completeness(request):
     ctx["departments"] = department_completeness(selection.plan, selection.year, selection.month)
     if scope_for(request.user).can_review:
         ctx["chase_form"], ctx["chase_interval"] = ChaseForm(), settings.REMINDER_MIN_INTERVAL_MINUTES
-        ctx["reminders"] = reminder_log(selection.plan, selection.year, selection.month)
+        ctx["reminders"] = reminder_log(
+            selection.plan, selection.year, selection.month, ids=reminders_in_scope(request.user)
+        )
     return render(request, "targets/completeness.html", ctx)
 
 
