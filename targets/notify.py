@@ -244,6 +244,7 @@ class Recipient:
     people: list  # [(name, email or "")]
     robot: str  # masked robot address, or ""
     locked: bool
+    grid_url: str = ""  # where the admin reopens a locked month (the grid's 重新开放)
 
     @property
     def unreachable(self) -> list[str]:
@@ -283,6 +284,7 @@ def chase_preview(plan: Plan, year: int, month: int, today: dt.date) -> list[Rec
                 people=people,
                 robot=mask_address(robot) if robot else "",
                 locked=is_locked,
+                grid_url=_grid_url(plan, year, month, row.region, department),
             )
         )
     return result

@@ -70,6 +70,7 @@ def test_the_open_month_from_the_home_page_to_review_and_a_chase_that_lands(brow
         reporter.keyboard.press("Tab")
         presses += 1
     assert reporter.evaluate("document.activeElement.textContent") == "保存草稿", presses
+    print(f"Tab presses from page load to 保存草稿: {presses}")
     _submit_confirming_empty_rows(reporter)
     shot(reporter, "open-month-submitted")
 
