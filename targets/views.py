@@ -22,7 +22,7 @@ from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
 from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
-from targets.grid import department_grid_for, grid_for
+from targets.grid import department_grid_for, grid_for, held_allocations
 from targets.importer import PlanDocumentError, plan_import_document
 from targets.models import MonthlyFigure, Submission, Target
 from targets.notify import reminder_log, reminders_in_scope
@@ -81,7 +81,15 @@ def entry(request):
     if not scope_for(request.user).can_enter_figures:
         raise PermissionDenied("您的角色不能填报数据")
     selection = resolve(request)
-    return redirect(_grid_url(selection.plan, selection.year, selection.month, selection.region))
+    plan, region = selection.plan, selection.region
+    if department_for(request.user) is None and not held_allocations(plan, selection.year, region).exists():
+        # never an empty grid: the home page lists the holders below that report (a county-split plan)
+        messages.info(
+            request,
+            f"{region.name}在{plan.display_short_title}{selection.year}年没有本级承担的指标，请从“待填报”中选择填报单位",
+        )
+        return redirect("home")
+    return redirect(_grid_url(plan, selection.year, selection.month, region))
 
 
 @login_required

@@ -125,3 +125,41 @@ def test_a_viewer_is_judged_at_the_latest_month_with_figures(small, client_for):
     with _at(dt.date(YEAR + 1, 6, 1)):  # long after the plan: its last month (12月) has no figures
         html = _home(client_for, viewer)
     assert "2024年1—2月" in html and "1—12月" not in html
+
+
+def test_a_reporter_finds_the_notices_to_sign_or_answer_on_the_home_page(small, client_for):
+    from reports.models import Notice
+
+    plan, city, target = small["plan"], small["cities"][0], small["target"]
+    reporter = make_user("r1", Profile.Role.REPORTER, city.code)
+    other = make_user("r2", Profile.Role.REPORTER, small["cities"][1].code)
+    Notice.objects.create(
+        plan=plan,
+        region=city,
+        target=target,
+        year=YEAR,
+        month=3,
+        colour="red",
+        number="督办〔2024〕1号",
+        reason="严重滞后",
+        answer_due=dt.date(YEAR, 5, 15),
+    )
+    with _at(dt.date(YEAR, 5, 5)):
+        mine, theirs = _home(client_for, reporter), _home(client_for, other)
+    assert "督办〔2024〕1号" in mine.split('id="home-notice-list"')[1] and "待签收" in mine
+    assert "督办〔2024〕1号" not in theirs
+
+
+def test_a_national_admin_gets_the_admin_home(small, client_for):
+    national = make_user("n1", Profile.Role.NATIONAL)
+    with _at(dt.date(YEAR, 5, 5)):
+        html = _home(client_for, national)
+    assert 'id="home-review-table"' in html and "尚未分配角色" not in html
+
+
+def test_fill_in_from_a_region_that_holds_nothing_leads_home_not_to_an_empty_grid(small, client_for):
+    plan, province = small["plan"], small["province"]
+    reporter = make_user("rp", Profile.Role.REPORTER, province.code)
+    with _at(dt.date(YEAR, 5, 5)):
+        response = client_for(reporter).get(reverse("targets:entry") + f"?plan={plan.slug}&year={YEAR}&month=4")
+    assert response.status_code == 302 and response.url == reverse("home")

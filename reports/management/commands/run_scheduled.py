@@ -1,7 +1,6 @@
+from celery import current_app as app  # the project's Celery app (skills_admin/celery.py), set as current
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from skills_admin.celery import app
 
 
 class Command(BaseCommand):
