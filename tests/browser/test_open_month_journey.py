@@ -45,6 +45,7 @@ def _submit_confirming_empty_rows(page):
     page.wait_for_load_state("networkidle")
     if page.locator("#empty-rows").count():
         assert "未填写" in page.locator("#grid-errors").inner_text()
+        _no_violations(page)
         for box in page.locator("#empty-rows input[type=checkbox]").all():
             box.check()
         page.click("#grid-actions-top button[value=submit]")
@@ -122,6 +123,7 @@ def test_the_open_month_from_the_home_page_to_review_and_a_chase_that_lands(brow
     shot(admin, "open-month-chase-preview")
     admin.click("#chase-send-form button[value=send]")
     admin.wait_for_selector("#delivery-table")
+    assert "铁岭市没有填报员账号，催报无人接收" in admin.locator("main").inner_text()
     reminder = Reminder.objects.get(kind=Reminder.Kind.MANUAL)
     assert list(reminder.regions.all()) == [Region.objects.get(code=TIELING)]
     _no_violations(admin)
