@@ -114,7 +114,7 @@ def open_months_for(user, plans: list[Plan], today: dt.date) -> list[OpenMonth]:
     result = []
     for plan in plans:
         for year in plan.years:
-            holders = entry_holders(user, plan, year) if _year_may_be_open(plan, year, today) else []
+            holders = entry_holders(user, plan, year) if year <= today.year else []  # no future year is open
             if not holders:
                 continue
             regions = [r.pk for r, d in holders if d is None]
@@ -126,10 +126,6 @@ def open_months_for(user, plans: list[Plan], today: dt.date) -> list[OpenMonth]:
             months = {(y, m) for y, m in candidate_months(plan, today, subs) if y == year}
             result += _open_months(plan, holders, sorted(months), today)
     return result
-
-
-def _year_may_be_open(plan: Plan, year: int, today: dt.date) -> bool:
-    return year <= today.year
 
 
 def _open_months(plan, holders, months, today) -> list[OpenMonth]:
