@@ -147,8 +147,11 @@ def admin_home(user, today: dt.date) -> dict:
         .select_related("plan", "region", "department", "submitted_by")
         .order_by("submitted_at")[:50]
     )
-    answered = list(
-        Notice.objects.visible_to(user).filter(status=Notice.Status.ANSWERED).select_related("plan", "region")[:20]
+    answered = list(  # the issuer's side checks an answer: the admins of the plan's region, not a city's
+        Notice.objects.visible_to(user)
+        .filter(status=Notice.Status.ANSWERED)
+        .filter(scope.q("plan__region"))
+        .select_related("plan", "region")[:20]
     )
     return {
         "plans": rows,

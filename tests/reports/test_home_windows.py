@@ -163,3 +163,26 @@ def test_fill_in_from_a_region_that_holds_nothing_leads_home_not_to_an_empty_gri
     with _at(dt.date(YEAR, 5, 5)):
         response = client_for(reporter).get(reverse("targets:entry") + f"?plan={plan.slug}&year={YEAR}&month=4")
     assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_answered_notices_wait_on_the_issuers_home_not_on_the_citys(small, client_for):
+    from reports.models import Notice
+
+    plan, province, city = small["plan"], small["province"], small["cities"][0]
+    Notice.objects.create(
+        plan=plan,
+        region=city,
+        target=small["target"],
+        year=YEAR,
+        month=3,
+        colour="yellow",
+        number="督办〔2024〕2号",
+        reason="滞后",
+        answer_due=dt.date(YEAR, 5, 15),
+        status=Notice.Status.ANSWERED,
+    )
+    province_admin = make_user("pa", Profile.Role.ADMIN, province.code)
+    city_admin = make_user("ca", Profile.Role.ADMIN, city.code)
+    with _at(dt.date(YEAR, 5, 5)):
+        assert "督办〔2024〕2号" in _home(client_for, province_admin)
+        assert "督办〔2024〕2号" not in _home(client_for, city_admin)
