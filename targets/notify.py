@@ -245,6 +245,7 @@ class Recipient:
     robot: str  # masked robot address, or ""
     locked: bool
     grid_url: str = ""  # where the admin reopens a locked month (the grid's 重新开放)
+    deadline: dt.date | None = None  # the deadline that applies (a reopened month's date)
 
     @property
     def unreachable(self) -> list[str]:
@@ -272,6 +273,7 @@ def mask_address(address: str) -> str:
 def chase_preview(plan: Plan, year: int, month: int, today: dt.date) -> list[Recipient]:
     """Before sending: every holder that still owes the month, who receives what, and who cannot be reached."""
     chaseable, locked = chase_rows(plan, year, month, today)
+    subs = Submission.objects.in_bulk([r.submission_id for r in chaseable + locked if r.submission_id])
     result = []
     for row, is_locked in [(r, False) for r in chaseable] + [(r, True) for r in locked]:
         department = getattr(row, "department", None)
@@ -285,6 +287,7 @@ def chase_preview(plan: Plan, year: int, month: int, today: dt.date) -> list[Rec
                 robot=mask_address(robot) if robot else "",
                 locked=is_locked,
                 grid_url=_grid_url(plan, year, month, row.region, department),
+                deadline=applicable_deadline(plan, year, month, subs.get(row.submission_id)),
             )
         )
     return result

@@ -76,7 +76,7 @@ def test_the_preview_names_who_gets_what_and_who_cannot_be_reached(month, client
     with time_machine.travel(IN_WINDOW, tick=False):
         preview = {r.holder: r for r in chase_preview(plan, YEAR, 3, dt.date(YEAR, 4, 8))}
         html = client_for(month["admin"]).get(reverse("targets:chase", args=[plan.slug, YEAR, 3])).content.decode()
-    assert preview[cities[0].name].unreachable == []
+    assert preview[cities[0].name].unreachable == [] and preview[cities[0].name].deadline == dt.date(YEAR, 4, 10)
     assert preview[cities[0].name].robot.endswith("?…") and "key=test" not in html  # the robot's key stays hidden
     assert preview[cities[1].name].unreachable == ["填报员均未填写邮箱", "未设置群机器人"]
     assert "没有填报员账号（站内通知和邮件都无人接收）" in preview[cities[2].name].unreachable
