@@ -159,7 +159,7 @@ def default_message(plan: Plan, year: int, month: int, kind: str) -> str:
 
 @transaction.atomic
 def reminder_send(
-    *, plan: Plan, year: int, month: int, kind: str, channels, message: str, user=None, rows=None
+    *, plan: Plan, year: int, month: int, kind: str, channels, message: str, user=None, rows=None, today=None
 ) -> Reminder:
     """Chase every region that still owes the month, through the chosen channels (the bell always)."""
     rows = open_regions(plan, year, month) if rows is None else rows
@@ -177,11 +177,11 @@ def reminder_send(
     reminder.regions.set({row.region for row in rows})
     title = f"催报：{plan.display_short_title}{year}年{month}月数据"
     for row in rows:
-        _remind_region(reminder, row, title, channels)
+        _remind_region(reminder, row, title, channels, today or clock.today())
     return reminder
 
 
-def _remind_region(reminder: Reminder, row, title: str, channels) -> None:
+def _remind_region(reminder: Reminder, row, title: str, channels, today: dt.date) -> None:
     plan, region, department = reminder.plan, row.region, getattr(row, "department", None)
     body = reminder.message
     sub = Submission.objects.filter(pk=row.submission_id).first() if row.submission_id else None
@@ -191,6 +191,10 @@ def _remind_region(reminder: Reminder, row, title: str, channels) -> None:
     if deadline != reporting_deadline(plan, reminder.year, reminder.month):
         body += f"（贵单位本月填报已重新开放，截止{deadline:%Y年%m月%d日}）"
     url = _grid_url(plan, reminder.year, reminder.month, region, department)
+    if not month_state(plan, reminder.year, reminder.month, sub, today).editable:
+        # the schedule's 逾期催报 of a locked month: the link leads home, not to a grid that says 已锁定
+        body += "（本月已锁定，如需补报请联系管理员重新开放）"
+        url = reverse("home")
     notify(
         users=reporters_of(region, department),
         kind=Notification.Kind.REMINDER,
@@ -337,6 +341,7 @@ def reminder_chase(
         message=message or default_message(plan, year, month, "manual"),
         user=user,
         rows=rows,
+        today=today,
     )
     AuditEntry.objects.create(
         subject=AuditEntry.Subject.REMINDER,
@@ -366,7 +371,14 @@ def reminders_due(today: dt.date) -> list[Reminder]:
                 message = default_message(plan, year, month, kind)
                 sent.append(
                     reminder_send(
-                        plan=plan, year=year, month=month, kind=kind, channels=CHANNELS, message=message, rows=rows
+                        plan=plan,
+                        year=year,
+                        month=month,
+                        kind=kind,
+                        channels=CHANNELS,
+                        message=message,
+                        rows=rows,
+                        today=today,
                     )
                 )
     return sent

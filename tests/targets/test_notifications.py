@@ -124,6 +124,8 @@ def test_the_day_after_the_deadline_late_and_returned_regions_are_chased(month, 
     assert sorted(r.code for r in reminder.regions.all()) == sorted(c.code for c in cities[:2])
     returned = Notification.objects.get(user=reporters[1], kind=Notification.Kind.REMINDER)
     assert "已过填报截止日" in returned.body and "培训人数与台账不符" in returned.body
+    # the month is locked for them now: the link leads home, the text says to ask for reopening
+    assert returned.url == reverse("home") and "如需补报请联系管理员重新开放" in returned.body
 
 
 def test_a_refused_webhook_is_retried_with_backoff_and_recorded_as_failed(
