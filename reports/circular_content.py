@@ -11,10 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
 from plans.models import Plan, Region
 from reports.queries import demo_in_view
+from skills_admin.lib import clock
 from targets.engine import (
     COUNT,
     MILESTONE,
@@ -146,7 +145,7 @@ def circular_content(
     plan: Plan, year: int, month: int, region: Region, *, version: int = 1, today: dt.date | None = None
 ) -> CircularContent:
     """Everything the circular says, read from the progress engine (the same figures as the dashboards)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     report = progress_report(plan, year, month, region=region)
     reporting = _within(completeness(plan, year, month), region)
     summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]

@@ -6,28 +6,28 @@ Progress figures come from the engine (`targets.engine.progress_report`); nothin
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from django.db.models import Q
 
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
+from reports.models import Notice
 from targets.departments import department_completeness
 from targets.engine import progress_report
-from targets.models import AuditEntry, Notification, Submission
-from targets.notify import reminder_log
-from targets.periods import latest_closed_month, month_state, reporting_deadline
+from targets.models import AuditEntry, MonthlyFigure, Notification, Submission
+from targets.notify import reminder_log, reminders_in_scope
+from targets.periods import latest_closed_month, reporting_deadline
 from targets.queries import completeness
+from targets.windows import active_months, applicable_deadline, open_months_for
 
 OPEN = ("missing", Submission.Status.DRAFT, Submission.Status.RETURNED)
+TO_ANSWER = (Notice.Status.ISSUED, Notice.Status.SIGNED, Notice.Status.RETURNED)
 
 
-def reporting_month(today: dt.date) -> tuple[int, int]:
-    """The month being reported now: last month, due on the deadline day of this one."""
-    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-
-
-def _current_plans(user, year: int, month: int) -> list[Plan]:
-    plans = Plan.objects.visible_to(user).select_related("region").order_by("-start_date")
-    return [p for p in plans if p.covers_month(year, month)]
+def _plans(user, today: dt.date) -> list[Plan]:
+    """The plans the user sees that have started by `today`, the user's own first."""
+    plans = Plan.objects.visible_to(user).filter(start_date__lte=today).select_related("region")
+    return own_plans_first(plans.order_by("-start_date"), scope_for(user).region)
 
 
 def own_plans_first(plans, region: Region | None) -> list[Plan]:
@@ -37,60 +37,27 @@ def own_plans_first(plans, region: Region | None) -> list[Plan]:
     return sorted(plans, key=lambda p: not region.is_within(p.region))
 
 
-@dataclass(frozen=True)
-class WaitingMonth:
-    plan: Plan
-    year: int
-    month: int
-    region: Region
-    status: str
-    status_label: str
-    deadline: dt.date
-    days_left: int
-    editable: bool
-    reason: str
-
-    @property
-    def days_overdue(self) -> int:
-        return -self.days_left
-
-
 def reporter_home(user, today: dt.date) -> dict:
-    """Months waiting for the reporter's region, returned months with reasons, what they saved last."""
-    region, department = scope_for(user).region, department_for(user)
-    year, month = reporting_month(today)
-    waiting = []
-    for plan in own_plans_first(_current_plans(user, year, month), region):
-        sub = Submission.objects.filter(plan=plan, region=region, year=year, month=month, department=department).first()
-        if sub is not None and sub.status == Submission.Status.APPROVED:
-            continue
-        state = month_state(plan, year, month, sub, today)
-        deadline = reporting_deadline(plan, year, month)
-        waiting.append(
-            WaitingMonth(
-                plan,
-                year,
-                month,
-                region,
-                sub.status if sub else "missing",
-                sub.get_status_display() if sub else "未报",
-                deadline,
-                (deadline - today).days,
-                state.editable,
-                state.reason,
-            )
-        )
-    returned = list(
-        Submission.objects.filter(region=region, department=department, status=Submission.Status.RETURNED)
-        .select_related("plan", "reviewed_by")
-        .order_by("-reviewed_at")[:10]
-    )
+    """Open months (window or reopened) with the deadline that applies, returned ones with the reason,
+    督办单 to sign or answer, what they saved last."""
+    waiting = open_months_for(user, _plans(user, today), today)
     saved = list(
         AuditEntry.objects.filter(user=user, subject=AuditEntry.Subject.FIGURE)
         .select_related("target", "plan", "region")
         .order_by("-at", "-id")[:5]
     )
-    return {"waiting": waiting, "returned": returned, "saved": saved, **_notes(user)}
+    notices = []
+    if department_for(user) is None:
+        notices = list(
+            Notice.objects.visible_to(user).filter(status__in=TO_ANSWER).select_related("plan", "region", "target")[:20]
+        )
+    return {
+        "waiting": waiting,
+        "returned": [w for w in waiting if w.status == Submission.Status.RETURNED],
+        "saved": saved,
+        "notices": notices,
+        **_notes(user),
+    }
 
 
 def _notes(user) -> dict:
@@ -104,13 +71,23 @@ def viewer_home(user, today: dt.date) -> dict:
     if region is None or not plans:
         return {"headline": None, **_notes(user)}
     plan = plans[0]
-    year, month = _latest_closed(plan, today)
+    year, month = latest_month_with_figures(plan, today)
     report = progress_report(plan, year, month)
     return {"headline": headline(report, region), **_notes(user)}
 
 
-def _latest_closed(plan: Plan, today: dt.date) -> tuple[int, int]:
-    return latest_closed_month(plan, today)
+def latest_month_with_figures(plan: Plan, today: dt.date) -> tuple[int, int]:
+    """The latest closed month of the plan that has figures (1 query): a viewer is never judged on an empty
+    month; without any figure, the latest closed month."""
+    closed = latest_closed_month(plan, today)
+    latest = (
+        MonthlyFigure.objects.filter(allocation__target__key_task__plan=plan)
+        .filter(Q(allocation__year__lt=closed[0]) | Q(allocation__year=closed[0], month__lte=closed[1]))
+        .order_by("-allocation__year", "-month")
+        .values_list("allocation__year", "month")
+        .first()
+    )
+    return latest or closed
 
 
 def headline(report, region: Region) -> dict | None:
@@ -144,28 +121,62 @@ def _with_task(cells) -> list:
 
 
 def admin_home(user, today: dt.date) -> dict:
-    """Completeness of the reporting month across plans, submissions to review, late regions, reminders."""
-    year, month = reporting_month(today)
-    plans = own_plans_first(_current_plans(user, year, month), scope_for(user).region)
+    """The months followed now (window or kept open by a submission) across the admin's plans: completeness
+    with the deadline, submissions to review, late holders, 督办单 answered, reminders; all within the
+    admin's subtree (the one subtree filter, `scope.q`)."""
+    scope = scope_for(user)
+    plans = _plans(user, today)
     rows, late = [], []
     for plan in plans:
-        report = completeness(plan, year, month, user)
-        deadline = reporting_deadline(plan, year, month)
-        rows.append({"plan": plan, "report": report, "deadline": deadline})
-        if today > deadline:
-            holders = report.rows + department_completeness(plan, year, month)
-            late += [(plan, r) for r in holders if r.status in OPEN]
+        for year, month in active_months(plan, today, scope):
+            report = completeness(plan, year, month, user)
+            deadline = reporting_deadline(plan, year, month)
+            rows.append(
+                {
+                    "plan": plan,
+                    "year": year,
+                    "month": month,
+                    "report": report,
+                    "deadline": deadline,
+                    "days_left": (deadline - today).days,
+                }
+            )
+            late += _late(plan, year, month, report, today, scope)
     review = list(
         Submission.objects.filter(plan__in=plans, status=Submission.Status.SUBMITTED)
-        .select_related("plan", "region", "submitted_by")
+        .filter(scope.q())  # the one subtree filter: a city admin reviews its city only
+        .select_related("plan", "region", "department", "submitted_by")
         .order_by("submitted_at")[:50]
     )
+    answered = list(  # the issuer's side checks an answer: the admins of the plan's region, not a city's
+        Notice.objects.visible_to(user)
+        .filter(status=Notice.Status.ANSWERED)
+        .filter(scope.q("plan__region"))
+        .select_related("plan", "region")[:20]
+    )
     return {
-        "year": year,
-        "month": month,
         "plans": rows,
         "review": review,
         "late": late,
-        "reminders": reminder_log(limit=5),
+        "answered": answered,
+        "reminders": reminders_visible_to(user, limit=5),
         **_notes(user),
     }
+
+
+def _late(plan, year, month, report, today, scope) -> list:
+    """Holders that still owe the month after the deadline that applies to them."""
+    departments = department_completeness(plan, year, month) if scope.administers(plan.region) else []
+    holders = [r for r in report.rows + departments if r.status in OPEN]
+    ids = [r.submission_id for r in holders if r.submission_id]
+    subs = {s.pk: s for s in Submission.objects.filter(pk__in=ids)}
+    return [
+        (plan, year, month, r)
+        for r in holders
+        if today > applicable_deadline(plan, year, month, subs.get(r.submission_id))
+    ]
+
+
+def reminders_visible_to(user, *, limit: int):
+    """Recent reminders that chased a region of the user's subtree (another province's never show)."""
+    return reminder_log(ids=reminders_in_scope(user), limit=limit)

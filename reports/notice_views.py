@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plans.models import Region
@@ -15,6 +14,7 @@ from plans.views import get_plan_for_user
 from reports import followup
 from reports.forms import NoticeAnswerForm, NoticeIssueForm, NoticeReviewForm
 from reports.models import Notice
+from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment, media_file
 from targets.models import Target
 from targets.selection import filter_context, resolve
@@ -30,7 +30,7 @@ def _notice_for_user(request, pk: int) -> Notice:
 def notice_list(request):
     sel = resolve(request)
     scope = scope_for(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     ctx = {
         **filter_context(request, sel, with_regions=False),
         "lists": followup.notice_lists(request.user, sel.plan, today=today),
@@ -65,7 +65,7 @@ def notice_issue(request):
         reason=data["reason"],
         requirement=data["requirement"],
         user=request.user,
-        today=timezone.localdate(),
+        today=clock.today(),
     )
     messages.success(request, f"已向{region.name}发出{notice.get_colour_display()}色督办单 {notice.number}")
     return redirect("reports:notice_detail", pk=notice.pk)
@@ -82,7 +82,7 @@ def notice_detail(request, pk):
         "can_review": scope.is_admin and notice.status == Notice.Status.ANSWERED,
         "answer_form": NoticeAnswerForm(),
         "review_form": NoticeReviewForm(),
-        "overdue": notice.is_overdue(timezone.localdate()),
+        "overdue": notice.is_overdue(clock.today()),
     }
     return render(request, "reports/notice_detail.html", ctx)
 

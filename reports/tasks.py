@@ -13,6 +13,7 @@ from django.utils import timezone
 from plans.models import Plan, Region
 from reports.models import CircularJob
 from reports.services import circular_build, due_circulars, extract_regions, jobs_fail_stuck
+from skills_admin.lib import clock
 from skills_admin.lib.health import HEARTBEAT_KEY
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def build_circular(self, job_id: int) -> int:
 
 @shared_task
 def generate_due_circulars() -> int:
-    due = due_circulars(timezone.now())
+    due = due_circulars(clock.now())
     for plan, year, month in due:
         for region in [plan.region, *extract_regions(plan)]:
             circular_request(plan=plan, year=year, month=month, region=region, automatic=True)
@@ -50,7 +51,7 @@ def escalate_notices() -> int:
     from reports.followup import notices_escalate
 
     with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
-        return notices_escalate(today=timezone.localdate())
+        return notices_escalate(today=clock.today())
 
 
 def circular_request(*, plan: Plan, year: int, month: int, region: Region, user=None, automatic: bool = False):

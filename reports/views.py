@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from reports import charts, page_cache, queries, tables, tasks
 from reports.circular_content import circular_title
 from reports.forms import CircularRequestForm, NextStepsForm
 from reports.models import Circular, CircularJob
+from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment, media_file
 from targets.selection import Selection, filter_context, resolve
 
@@ -154,7 +154,7 @@ def _dashboard(request, sel: Selection, view: str, title: str, build):
 
 
 def _page_key(request, view: str, region) -> str:
-    return page_cache.page_key(request, view, scope_for(request.user), timezone.localdate(), region)
+    return page_cache.page_key(request, view, scope_for(request.user), clock.today(), region)
 
 
 @cache_control(private=True)

@@ -5,6 +5,7 @@ cache and Celery tasks executed in-process. DATABASE_URL and REDIS_URL switch
 to PostgreSQL and Redis. See .env.example for every variable.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -212,7 +213,14 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 ROBOT_HOSTS = env.list("ROBOT_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn"])
 # Test receivers only (http and loopback allowed): never read from the environment; refused in production.
 ROBOT_TEST_HOSTS: list[str] = []
-SITE_URL = env.str("SITE_URL", default="")  # prefix of the links in emails, e.g. https://jineng.example.gov.cn
+# The site's own address: every link in an email or a group-robot message is absolute (SITE_URL + path).
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise environ.ImproperlyConfigured("SITE_URL 必须设置为本站的 https:// 地址（邮件和群机器人消息中的链接）")
+# 演示日期: the day a demo install judges reporting windows, home pages and reminders by (see lib/clock.py).
+DEMO_DATE = date.fromisoformat(env.str("DEMO_DATE")) if env.str("DEMO_DATE", default="") else None
+if PRODUCTION and DEMO_DATE is not None:
+    raise environ.ImproperlyConfigured("生产环境不能设置 DEMO_DATE（演示日期）")
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

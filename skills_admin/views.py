@@ -3,15 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from plans.models import ApiToken
 from plans.scope import scope_for
 from reports import home as home_data
+from skills_admin.lib import clock
 from skills_admin.lib.health import health_report
-from targets.forms import ReturnForm
 
 
 @login_required
@@ -20,11 +19,14 @@ def home(request):
     role = scope_for(request.user).role
     if role == "leader":
         return redirect("reports:leader")
-    builders = {"reporter": home_data.reporter_home, "viewer": home_data.viewer_home, "admin": home_data.admin_home}
-    today = timezone.localdate()
+    builders = {
+        "reporter": home_data.reporter_home,
+        "viewer": home_data.viewer_home,
+        "admin": home_data.admin_home,
+        "national": home_data.admin_home,  # 部级 and superusers: the admin's lists over their (national) scope
+    }
+    today = clock.today()
     ctx = {"role": role, "today": today, **(builders[role](request.user, today) if role in builders else {})}
-    if role == "admin":
-        ctx["return_form"] = ReturnForm()
     return render(request, "reports/home.html", ctx)
 
 

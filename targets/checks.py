@@ -37,8 +37,14 @@ def _unusual(value: Decimal, history: list[Decimal]) -> list[str]:
         return []
     average = sum(past) / len(past)
     if average > 0 and value > average * UNUSUAL_FACTOR:
-        return [f"本月数远高于以往月均值({average:.0f})的{UNUSUAL_FACTOR}倍"]
+        return [f"本月数{_number(value)}远高于以往月均值({_number(average)})的{UNUSUAL_FACTOR}倍"]
     return []
+
+
+def _number(value: Decimal) -> str:
+    """A figure as people read it: two decimals at most, no trailing zeros (0.33, not "(0)")."""
+    rounded = value.quantize(Decimal("0.01"))
+    return f"{rounded.normalize():f}" if rounded else "0"
 
 
 def _overshoot(value: Decimal, target: Decimal | None, cumulative_before: Decimal | None) -> list[str]:

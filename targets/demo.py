@@ -18,14 +18,27 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import Plan, Profile, Region
+from plans.models import Department, Plan, Profile, Region
 from plans.reading import counts_whole
+from skills_admin.lib import clock
 from targets.engine import MILESTONE, QUARTER, RATIO, STOCK
-from targets.models import Allocation, AuditEntry, MonthlyFigure, Submission, Target
+from targets.models import (
+    Allocation,
+    AuditEntry,
+    ChaseSlot,
+    MonthlyFigure,
+    Notification,
+    Reminder,
+    Submission,
+    Target,
+)
 from targets.rollups import rollups_rebuild
 from targets.services import holders_ensure
 
 DEMO_PASSWORD = "Jineng-demo-2022"
+# 演示日期 (bin/serve sets DEMO_DATE to it): the day after 辽宁's November deadline. November is reopened for the
+# regions still reporting (沈阳 among them), the circular of November and the 逾期催报 are due that day.
+DEMO_DATE = dt.date(2022, 12, 11)
 
 
 @dataclass(frozen=True)
@@ -43,14 +56,16 @@ DEMO_PLANS = [
     DemoConfig("hubin-2019", 2020, complete_months=11, open_month_submitters=0),
 ]
 
-# (username, role, region code, full name)
+# (username, role, region code, full name, department name or "")
 DEMO_USERS = [
-    ("admin", Profile.Role.ADMIN, "210000", "省人社厅管理员"),
-    ("province_reporter", Profile.Role.REPORTER, "210000", "省厅填报员"),
-    ("shenyang", Profile.Role.REPORTER, "210100", "沈阳市填报员"),
-    ("dalian", Profile.Role.VIEWER, "210200", "大连市查看员"),
-    ("leader", Profile.Role.LEADER, "210000", "省厅领导"),
-    ("suqian", Profile.Role.REPORTER, "321300", "宿迁市填报员"),
+    ("admin", Profile.Role.ADMIN, "210000", "省人社厅管理员", ""),
+    ("shenyang_admin", Profile.Role.ADMIN, "210100", "沈阳市人社局管理员", ""),
+    ("province_reporter", Profile.Role.REPORTER, "210000", "省厅填报员", ""),
+    ("shenyang", Profile.Role.REPORTER, "210100", "沈阳市填报员", ""),
+    ("dalian", Profile.Role.VIEWER, "210200", "大连市查看员", ""),
+    ("leader", Profile.Role.LEADER, "210000", "省厅领导", ""),
+    ("suqian", Profile.Role.REPORTER, "321300", "宿迁市填报员", ""),
+    ("hubin_jianshe", Profile.Role.REPORTER, "411202", "湖滨区建设局填报员", "区建设局"),
 ]
 
 # Seasonality of monthly work: slow in January/February (Spring Festival), busier in spring and autumn.
@@ -58,26 +73,37 @@ SEASON = [0.45, 0.55, 1.0, 1.1, 1.15, 1.1, 0.95, 0.9, 1.1, 1.15, 1.05, 0.9]
 
 
 def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
-    """Create (or reset) one demo user per role; returns (username, role label, region) for printing."""
+    """Create (or reset) the demo users, one per role plus a city admin and a department reporter; returns
+    (username, role label, region and department) for printing."""
     User = get_user_model()
     created = []
-    for username, role, code, full_name in DEMO_USERS:
+    for username, role, code, full_name, department_name in DEMO_USERS:
         region = Region.objects.filter(code=code).first()
-        if region is None:
+        department = Department.objects.filter(name=department_name).first() if department_name else None
+        if region is None or (department_name and department is None):
             continue
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.is_staff = full_name, role == Profile.Role.ADMIN
         user.set_password(password)
         user.save()
-        Profile.objects.update_or_create(user=user, defaults={"role": role, "region": region})
-        created.append((username, Profile.Role(role).label, region.name))
+        Profile.objects.update_or_create(user=user, defaults={"role": role, "region": region, "department": department})
+        where = f"{region.name} {department.name}" if department else region.name
+        created.append((username, Profile.Role(role).label, where))
     return created
+
+
+def demo_activity_clear() -> None:
+    """What using the demo left behind in reporting: reminders, their deliveries, the bell, chase slots."""
+    demo_plans = Plan.objects.filter(slug__in=[c.plan_slug for c in DEMO_PLANS])
+    Reminder.objects.filter(plan__in=demo_plans).delete()  # deliveries go with them
+    ChaseSlot.objects.filter(plan__in=demo_plans).delete()
+    Notification.objects.filter(user__username__in=[u[0] for u in DEMO_USERS]).delete()
 
 
 @transaction.atomic
 def demo_load(*, today: dt.date | None = None, seed: int = 2022) -> dict[str, int]:
     """Load demo allocations and figures for every seed plan present; idempotent (replaces earlier demo)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts = {}
     for config in DEMO_PLANS:
         plan = Plan.objects.filter(slug=config.plan_slug).first()
@@ -214,15 +240,41 @@ def _submissions(plan: Plan, config: DemoConfig, regions, rng: random.Random, to
     open_month = config.complete_months + 1
     if open_month <= 12:
         subs += _open_month(plan, config, regions, open_month, today)
+    subs += _department_submissions(plan, config, today)
     Submission.objects.bulk_create(subs)
+
+
+def _department_submissions(plan: Plan, config: DemoConfig, today: dt.date) -> list[Submission]:
+    """Departments holding shares report like regions: earlier months approved, the open month a draft."""
+    from targets.periods import reporting_deadline
+
+    departments = Department.objects.filter(
+        allocations__target__key_task__plan=plan, allocations__year=config.year, allocations__region__isnull=True
+    ).distinct()
+    subs = []
+    for department in departments:
+        for month in range(1, config.complete_months + 1):
+            day = reporting_deadline(plan, config.year, month) - dt.timedelta(days=2)
+            sub = _submission(plan, plan.region, config.year, month, Submission.Status.APPROVED, day)
+            sub.department = department
+            subs.append(sub)
+        if config.complete_months < 12:
+            month = config.complete_months + 1
+            sub = _submission(plan, plan.region, config.year, month, Submission.Status.DRAFT, None)
+            sub.department = department
+            deadline = reporting_deadline(plan, config.year, month)
+            sub.reopened_until = today + dt.timedelta(days=120) if today > deadline else None
+            subs.append(sub)
+    return subs
 
 
 def _open_month(plan, config, regions, month, today) -> list[Submission]:
     """The month being reported now: some regions have submitted; it stays open for the demo."""
     from targets.periods import reporting_deadline
 
-    until = today + dt.timedelta(days=120)
     deadline = reporting_deadline(plan, config.year, month)
+    # reopened only where the window has closed by `today` (the demo date keeps 辽宁's November in its window)
+    until = today + dt.timedelta(days=120) if today > deadline else None
     subs = []
     # The plan region's first child (沈阳) is left to report during the demo journey.
     for index, r in enumerate(regions):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils import timezone
 
 from plans.models import Plan, Region
 from plans.scope import scope_for
+from skills_admin.lib import clock
 from targets.basis import cumulative_through
 from targets.engine import cumulative_before, targets_of
 from targets.excel import TemplateRow
@@ -34,7 +34,7 @@ def template_rows(
         figures.setdefault(f.allocation_id, {})[f.month] = f
     region_reports = Submission.objects.filter(plan=plan, year=year, month=month, department=None)
     submissions = {s.region_id: s for s in region_reports}
-    today = timezone.localdate()
+    today = clock.today()
     rows = [
         _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), submissions, today, cumulative)
         for a in allocations

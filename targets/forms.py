@@ -96,18 +96,31 @@ class GridForm(forms.Form):
         plan = self.grid.plan
         return dt.date(plan.start_date.year - 1, 1, 1), dt.date(plan.end_date.year + 1, 12, 31)
 
-    def entries(self) -> list[FigureEntry]:
+    def empty_rows(self) -> list:
+        """Rows with nothing typed for the month: no figure, no milestone status (a typed 0 is a figure)."""
+        data = self.cleaned_data
+
+        def empty(row) -> bool:
+            if row.is_milestone:
+                return data.get(f"status_{row.allocation_id}") in (None, "")
+            return data.get(f"value_{row.allocation_id}") is None
+
+        return [r for r in self.grid.rows if empty(r)]
+
+    def entries(self, *, no_progress: frozenset[int] = frozenset()) -> list[FigureEntry]:
+        """The typed rows; those in `no_progress` (confirmed 本月无进展) become a month's 0 where the target
+        sums months, and stay empty where it does not (a stock, a ratio, a milestone)."""
         data = self.cleaned_data
         return [
             FigureEntry(
                 allocation_id=r.allocation_id,
-                value=data.get(f"value_{r.allocation_id}"),
+                value=Decimal(0) if _no_progress(r, no_progress) else data.get(f"value_{r.allocation_id}"),
                 milestone_status=data.get(f"status_{r.allocation_id}", "") or "",
                 milestone_date=data.get(f"date_{r.allocation_id}"),
                 remark=data.get(f"remark_{r.allocation_id}", ""),
                 original_value=_decimal_or_none(data.get(f"orig_value_{r.allocation_id}")),
                 original_remark=data.get(f"orig_remark_{r.allocation_id}", ""),
-                cumulative=self.cumulative and not r.is_milestone,
+                cumulative=self.cumulative and not r.is_milestone and not _no_progress(r, no_progress),
             )
             for r in self.grid.rows
         ]
@@ -136,6 +149,10 @@ class GridForm(forms.Form):
                 "value_label": self.row_value_label(row),
                 "hidden": [self[f"orig_value_{pk}"], self[f"orig_remark_{pk}"]],
             }
+
+
+def _no_progress(row, confirmed: frozenset[int]) -> bool:
+    return row.allocation_id in confirmed and not row.is_milestone and is_summed(row.target.kind)
 
 
 def _accessible_name(row, *, grid_region: str) -> str:

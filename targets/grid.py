@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from plans.models import Plan, Region
+from skills_admin.lib import clock
 from targets import checks
 from targets.engine import MILESTONE, Progress, TargetRow, cumulative_before, evaluate_target, targets_of
 from targets.models import Allocation, MonthlyFigure, Submission
@@ -73,7 +74,7 @@ def department_allocations(plan: Plan, year: int, department):
 
 def department_grid_for(plan: Plan, year: int, month: int, department, *, today: dt.date | None = None) -> Grid:
     """The grid of one department's shares (the same rows and state as a region's grid, 5 queries)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     targets = {t.id: t for t in targets_of(plan)}
     allocations = list(department_allocations(plan, year, department).select_related("department", "region"))
     figures = _figures(allocations, month)
@@ -86,7 +87,7 @@ def department_grid_for(plan: Plan, year: int, month: int, department, *, today:
 
 def grid_for(plan: Plan, year: int, month: int, region: Region, *, today: dt.date | None = None) -> Grid:
     """Build the grid in 5 queries, whatever the number of targets."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     targets = {t.id: t for t in targets_of(plan)}
     allocations = list(held_allocations(plan, year, region).select_related("department", "region"))
     figures = _figures(allocations, month)

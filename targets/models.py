@@ -441,6 +441,8 @@ class Notification(models.Model):
     reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    # Set when the task behind it is done (the month submitted, reviewed): the bell stops asking.
+    done_at = models.DateTimeField("已办时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
@@ -487,3 +489,21 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.address}: {self.get_status_display()}"
+
+
+class ChaseSlot(models.Model):
+    """The 一键催报 rate limit of one plan and month: one row, taken atomically (insert, or a conditional update
+    once the interval has passed), so simultaneous requests send one chase."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    taken_at = models.DateTimeField("催报时间")
+
+    class Meta:
+        verbose_name = "催报间隔"
+        verbose_name_plural = "催报间隔"
+        constraints = [models.UniqueConstraint(fields=["plan", "year", "month"], name="unique_chase_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.year}年{self.month}月 · {self.taken_at:%Y-%m-%d %H:%M}"

@@ -7,21 +7,23 @@ The bell is always written; email and webhook messages become `Delivery` rows se
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
+from skills_admin.lib import clock
 from targets.delivery import deliver
-from targets.models import AuditEntry, Delivery, Notification, Reminder, Submission
-from targets.periods import reporting_deadline
+from targets.models import AuditEntry, ChaseSlot, Delivery, Notification, Reminder, Submission
+from targets.periods import applicable_deadline, month_state, reporting_deadline
 
 CHANNELS = ("site", "email", "webhook")
 OPEN_STATUSES = ("missing", Submission.Status.DRAFT, Submission.Status.RETURNED)
@@ -88,6 +90,7 @@ def _queue(deliveries: list[Delivery]) -> None:
 
 
 def _absolute(url: str) -> str:
+    """The link as it works outside the browser session (email, group robot): SITE_URL + path."""
     return settings.SITE_URL.rstrip("/") + url if settings.SITE_URL else url
 
 
@@ -103,9 +106,14 @@ def submission_notify(submission: Submission, event: str) -> None:
     period = f"{plan.display_short_title}{submission.year}年{submission.month}月"
     url = _grid_url(plan, submission.year, submission.month, region, department)
     holder = department.name if department else region.name
+    review_url = reverse("targets:review", args=[submission.pk])
     if event == Notification.Kind.SUBMITTED:
-        notify(users=reviewers_of(region), kind=event, title=f"{holder}已报送{period}数据，待审核", url=url)
-    elif event == Notification.Kind.RETURNED:
+        # the reporters' reminders and return notices of this month are done
+        _mark_done(url, (Notification.Kind.REMINDER, Notification.Kind.RETURNED))
+        notify(users=reviewers_of(region), kind=event, title=f"{holder}已报送{period}数据，待审核", url=review_url)
+        return
+    _mark_done(review_url, (Notification.Kind.SUBMITTED,))  # returned or approved: the review is done
+    if event == Notification.Kind.RETURNED:
         notify(
             users=reporters_of(region, department),
             kind=event,
@@ -127,6 +135,11 @@ def submission_notify(submission: Submission, event: str) -> None:
 # --- reminders ------------------------------------------------------------------------------------------
 
 
+def _mark_done(url: str, kinds) -> None:
+    """The bell items that asked for this task are done (they stop counting as unread)."""
+    Notification.objects.filter(url=url, kind__in=kinds, done_at__isnull=True).update(done_at=timezone.now())
+
+
 def open_regions(plan: Plan, year: int, month: int) -> list:
     """Completeness rows of the regions and departments that still owe the month (未报, 草稿 or 已退回)."""
     from targets.departments import department_completeness
@@ -146,7 +159,7 @@ def default_message(plan: Plan, year: int, month: int, kind: str) -> str:
 
 @transaction.atomic
 def reminder_send(
-    *, plan: Plan, year: int, month: int, kind: str, channels, message: str, user=None, rows=None
+    *, plan: Plan, year: int, month: int, kind: str, channels, message: str, user=None, rows=None, today=None
 ) -> Reminder:
     """Chase every region that still owes the month, through the chosen channels (the bell always)."""
     rows = open_regions(plan, year, month) if rows is None else rows
@@ -164,17 +177,24 @@ def reminder_send(
     reminder.regions.set({row.region for row in rows})
     title = f"催报：{plan.display_short_title}{year}年{month}月数据"
     for row in rows:
-        _remind_region(reminder, row, title, channels)
+        _remind_region(reminder, row, title, channels, today or clock.today())
     return reminder
 
 
-def _remind_region(reminder: Reminder, row, title: str, channels) -> None:
+def _remind_region(reminder: Reminder, row, title: str, channels, today: dt.date) -> None:
     plan, region, department = reminder.plan, row.region, getattr(row, "department", None)
     body = reminder.message
-    if row.status == Submission.Status.RETURNED:
-        reason = Submission.objects.filter(pk=row.submission_id).values_list("return_reason", flat=True).first()
-        body += f"（本月数据已退回：{reason}）"
+    sub = Submission.objects.filter(pk=row.submission_id).first() if row.submission_id else None
+    if sub is not None and sub.status == Submission.Status.RETURNED:
+        body += f"（本月数据已退回：{sub.return_reason}）"
+    deadline = applicable_deadline(plan, reminder.year, reminder.month, sub)
+    if deadline != reporting_deadline(plan, reminder.year, reminder.month):
+        body += f"（贵单位本月填报已重新开放，截止{deadline:%Y年%m月%d日}）"
     url = _grid_url(plan, reminder.year, reminder.month, region, department)
+    if not month_state(plan, reminder.year, reminder.month, sub, today).editable:
+        # the schedule's 逾期催报 of a locked month: the link leads home, not to a grid that says 已锁定
+        body += "（本月已锁定，如需补报请联系管理员重新开放）"
+        url = reverse("home")
     notify(
         users=reporters_of(region, department),
         kind=Notification.Kind.REMINDER,
@@ -193,25 +213,125 @@ def _remind_region(reminder: Reminder, row, title: str, channels) -> None:
                     region=region,
                     address=region.webhook_url,
                     subject=title,
-                    body=f"【{region.name}】{title}\n{body}",
+                    body=f"【{region.name}】{title}\n{body}\n{_absolute(url)}"[:1000],
                 )
             ]
         )
 
 
-def reminder_chase(*, plan: Plan, year: int, month: int, user, channels, message: str, now=None) -> Reminder:
-    """一键催报 by an admin: rate-limited per plan and month, audited."""
+def chase_month_check(plan: Plan, year: int, month: int, today: dt.date) -> None:
+    """A chase is for a reporting month of the plan that has begun (not 2099-1, 2022-13, 1999-5)."""
+    if not plan.covers_month(year, month):
+        raise ChaseError(f"{year}年{month}月不是该方案的填报月份，不能催报")
+    if (year, month) > (today.year, today.month):
+        raise ChaseError(f"{year}年{month}月尚未开始，不能催报")
+
+
+def chase_rows(plan: Plan, year: int, month: int, today: dt.date) -> tuple[list, list]:
+    """(rows that can be chased, rows whose month is locked for them): chasing a locked month only lands
+    the reporter on “已锁定”; those need reopening first."""
+    rows = open_regions(plan, year, month)
+    subs = Submission.objects.in_bulk([r.submission_id for r in rows if r.submission_id])
+    open_, locked = [], []
+    for row in rows:
+        state = month_state(plan, year, month, subs.get(row.submission_id), today)
+        (open_ if state.editable else locked).append(row)
+    return open_, locked
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a chase reaches for one holder, by which channel; what is missing is named."""
+
+    holder: str
+    status_label: str
+    people: list  # [(name, email or "")]
+    robot: str  # masked robot address, or ""
+    locked: bool
+    grid_url: str = ""  # where the admin reopens a locked month (the grid's 重新开放)
+    deadline: dt.date | None = None  # the deadline that applies (a reopened month's date)
+
+    @property
+    def unreachable(self) -> list[str]:
+        missing = []
+        if not self.people:
+            missing.append("没有填报员账号（站内通知和邮件都无人接收）")
+        elif not any(email for _, email in self.people):
+            missing.append("填报员均未填写邮箱")
+        if not self.robot:
+            missing.append("未设置群机器人")
+        return missing
+
+
+def holder_name(row) -> str:
+    department = getattr(row, "department", None)
+    return department.name if department is not None else row.region.name
+
+
+def mask_address(address: str) -> str:
+    """A robot address shown without its key: host and path, the secret query replaced."""
+    head, _, query = address.partition("?")
+    return f"{head}?…" if query else head
+
+
+def chase_preview(plan: Plan, year: int, month: int, today: dt.date) -> list[Recipient]:
+    """Before sending: every holder that still owes the month, who receives what, and who cannot be reached."""
+    chaseable, locked = chase_rows(plan, year, month, today)
+    subs = Submission.objects.in_bulk([r.submission_id for r in chaseable + locked if r.submission_id])
+    result = []
+    for row, is_locked in [(r, False) for r in chaseable] + [(r, True) for r in locked]:
+        department = getattr(row, "department", None)
+        people = [(u.get_full_name() or u.username, u.email) for u in reporters_of(row.region, department)]
+        robot = row.region.webhook_url if department is None else ""
+        result.append(
+            Recipient(
+                holder=holder_name(row),
+                status_label=row.status_label,
+                people=people,
+                robot=mask_address(robot) if robot else "",
+                locked=is_locked,
+                grid_url=_grid_url(plan, year, month, row.region, department),
+                deadline=applicable_deadline(plan, year, month, subs.get(row.submission_id)),
+            )
+        )
+    return result
+
+
+def _take_slot(plan: Plan, year: int, month: int, now, minutes: int) -> None:
+    """Take the plan-month's chase slot atomically: a unique row inserted, or re-taken by one conditional
+    UPDATE once the interval has passed. Of simultaneous requests exactly one succeeds (SQLite and PostgreSQL)."""
+    try:
+        with transaction.atomic():
+            ChaseSlot.objects.create(plan=plan, year=year, month=month, taken_at=now)
+        return
+    except IntegrityError:
+        pass
+    cutoff = now - timedelta(minutes=minutes)
+    slot = ChaseSlot.objects.filter(plan=plan, year=year, month=month)
+    if slot.filter(taken_at__lte=cutoff).update(taken_at=now) == 1:
+        return
+    taken = slot.values_list("taken_at", flat=True).first() or now
+    wait = max(int((taken + timedelta(minutes=minutes) - now).total_seconds() // 60) + 1, 1)
+    raise ChaseError(f"{minutes}分钟内已催报过本月，请{wait}分钟后再试")
+
+
+@transaction.atomic
+def reminder_chase(
+    *, plan: Plan, year: int, month: int, user, channels, message: str, now=None, today=None
+) -> Reminder:
+    """一键催报 by an admin: a reporting month of the plan, not locked, rate-limited per plan and month, audited."""
     if not scope_for(user).can_review:
         raise PermissionDenied("只有省级管理员可以催报")
     now = now or timezone.now()
-    minutes = settings.REMINDER_MIN_INTERVAL_MINUTES
-    last = Reminder.objects.filter(plan=plan, year=year, month=month, kind=Reminder.Kind.MANUAL).first()
-    if last and last.created_at > now - timedelta(minutes=minutes):
-        wait = int((last.created_at + timedelta(minutes=minutes) - now).total_seconds() // 60) + 1
-        raise ChaseError(f"{minutes}分钟内已催报过本月，请{wait}分钟后再试")
-    rows = open_regions(plan, year, month)
+    today = today or clock.today()
+    chase_month_check(plan, year, month, today)
+    rows, locked = chase_rows(plan, year, month, today)
+    if not rows and locked:
+        names = "、".join(holder_name(r) for r in locked)
+        raise ChaseError(f"{year}年{month}月已过填报截止日并锁定（{names}），催报无法填报；请先为这些单位重新开放本月")
     if not rows:
         raise ChaseError("本月各地区均已报送，无需催报")
+    _take_slot(plan, year, month, now, settings.REMINDER_MIN_INTERVAL_MINUTES)
     reminder = reminder_send(
         plan=plan,
         year=year,
@@ -221,6 +341,7 @@ def reminder_chase(*, plan: Plan, year: int, month: int, user, channels, message
         message=message or default_message(plan, year, month, "manual"),
         user=user,
         rows=rows,
+        today=today,
     )
     AuditEntry.objects.create(
         subject=AuditEntry.Subject.REMINDER,
@@ -250,7 +371,14 @@ def reminders_due(today: dt.date) -> list[Reminder]:
                 message = default_message(plan, year, month, kind)
                 sent.append(
                     reminder_send(
-                        plan=plan, year=year, month=month, kind=kind, channels=CHANNELS, message=message, rows=rows
+                        plan=plan,
+                        year=year,
+                        month=month,
+                        kind=kind,
+                        channels=CHANNELS,
+                        message=message,
+                        rows=rows,
+                        today=today,
                     )
                 )
     return sent
@@ -279,7 +407,14 @@ def _reopened_returned(plan: Plan, period: tuple[int, int], today: dt.date) -> l
 # --- reading --------------------------------------------------------------------------------------------
 
 
-def reminder_log(plan: Plan | None = None, year: int | None = None, month: int | None = None, limit: int = 10):
+def reminders_in_scope(user):
+    """Ids of the reminders that chased a region of the user's subtree (the one subtree filter)."""
+    return Reminder.objects.filter(scope_for(user).q("regions")).values_list("pk", flat=True).distinct()
+
+
+def reminder_log(
+    plan: Plan | None = None, year: int | None = None, month: int | None = None, limit: int = 10, ids=None
+):
     """Recent reminders with their delivery counts, for the completeness and home pages (1 query)."""
     from django.db.models import Count
 
@@ -290,6 +425,8 @@ def reminder_log(plan: Plan | None = None, year: int | None = None, month: int |
     )
     if plan is not None:
         reminders = reminders.filter(plan=plan, year=year, month=month)
+    if ids is not None:
+        reminders = reminders.filter(pk__in=ids)
     return list(reminders[:limit])
 
 

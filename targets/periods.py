@@ -22,6 +22,13 @@ def reporting_deadline(plan: Plan, year: int, month: int) -> dt.date:
     return dt.date(next_year, next_month, min(plan.reporting_deadline_day, 28))
 
 
+def applicable_deadline(plan: Plan, year: int, month: int, submission: Submission | None) -> dt.date:
+    """The plan's deadline, or the reopening date of a reopened month when that is later."""
+    deadline = reporting_deadline(plan, year, month)
+    until = submission.reopened_until if submission is not None else None
+    return until if until is not None and until > deadline else deadline
+
+
 def month_state(plan: Plan, year: int, month: int, submission: Submission | None, today: dt.date) -> MonthState:
     deadline = reporting_deadline(plan, year, month) if 1 <= month <= 12 else None
     if not 1 <= month <= 12 or not plan.covers_month(year, month):

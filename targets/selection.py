@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 from django.http import Http404
-from django.utils import timezone
 
 from plans.models import Plan, Region
 from plans.scope import scope_for
+from skills_admin.lib import clock
 from targets.models import MonthlyFigure
 
 
@@ -58,7 +58,7 @@ def resolve(request, *, plan: Plan | None = None) -> Selection:
         raise Http404("没有可查看的方案")
     year, month = _int(request.GET.get("year")), _int(request.GET.get("month"))
     if not (year and month):  # the default costs a scan of the plan's figures: only when it is needed
-        default_year, default_month = default_period(plan, timezone.localdate())
+        default_year, default_month = default_period(plan, clock.today())
         year, month = year or default_year, month or default_month
     if not (1 <= month <= 12 and plan.start_date.year <= year <= plan.end_date.year):
         raise Http404("所选月份不在方案实施期内")

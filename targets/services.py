@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
+from skills_admin.lib import clock
 from skills_admin.lib.versions import regions_changed
 from targets import checks
 from targets.basis import entries_as_monthly
@@ -53,7 +54,7 @@ class SaveResult:
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _locked_submission(plan: Plan, region: Region, year: int, month: int, department=None) -> Submission:
@@ -123,7 +124,8 @@ def figures_save(
         figure = existing.get(allocation.id)
         old_value = figure.value if figure else None
         others = series.get(allocation.id, {})
-        result.warnings += _warnings_for(entry, allocation, others, month, start_month)
+        if entry.value != old_value:  # a row left as it was warned when it was saved; it is not warned again
+            result.warnings += _warnings_for(entry, allocation, others, month, start_month)
         changed = _apply(entry, allocation, figure, month, user, via, plan, region, year, audit)
         if changed is None:
             continue

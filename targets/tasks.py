@@ -1,8 +1,9 @@
 """Celery tasks of reporting: thin wrappers that call services (the delivery task is in targets/delivery.py)."""
 
 from celery import shared_task
-from django.utils import timezone, translation
+from django.utils import translation
 
+from skills_admin.lib import clock
 from targets.delivery import deliver  # noqa: F401  (imported so that the worker registers it)
 
 
@@ -12,4 +13,4 @@ def send_due_reminders() -> int:
     from targets.notify import reminders_due
 
     with translation.override("zh-hans"):
-        return len(reminders_due(timezone.localdate()))
+        return len(reminders_due(clock.today()))

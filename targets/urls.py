@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import notification_views, views
+from targets import notification_views, review_views, views
 
 app_name = "targets"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path("<slug:slug>/<int:year>/<int:month>/chase/", notification_views.chase, name="chase"),
+    path("reminders/<int:pk>/", notification_views.reminder_detail, name="reminder_detail"),
+    path("submissions/<int:pk>/review/", review_views.review, name="review"),
     path(
         "<slug:slug>/<int:year>/<int:month>/dept/<int:department_id>/",
         views.department_grid,

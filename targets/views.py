@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -16,16 +15,17 @@ from plans.forms import PlanImportForm
 from plans.models import Department, Plan, Region
 from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
+from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment
 from targets import engine, queries
 from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
 from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
-from targets.grid import department_grid_for, grid_for
+from targets.grid import department_grid_for, grid_for, held_allocations
 from targets.importer import PlanDocumentError, plan_import_document
 from targets.models import MonthlyFigure, Submission, Target
-from targets.notify import delivery_failures, reminder_log
+from targets.notify import delivery_failures, reminder_log, reminders_in_scope
 from targets.selection import filter_context, resolve
 from targets.services import (
     ReportingError,
@@ -81,7 +81,15 @@ def entry(request):
     if not scope_for(request.user).can_enter_figures:
         raise PermissionDenied("您的角色不能填报数据")
     selection = resolve(request)
-    return redirect(_grid_url(selection.plan, selection.year, selection.month, selection.region))
+    plan, region = selection.plan, selection.region
+    if department_for(request.user) is None and not held_allocations(plan, selection.year, region).exists():
+        # never an empty grid: the home page lists the holders below that report (a county-split plan)
+        messages.info(
+            request,
+            f"{region.name}在{plan.display_short_title}{selection.year}年没有本级承担的指标，请从“待填报”中选择填报单位",
+        )
+        return redirect("home")
+    return redirect(_grid_url(plan, selection.year, selection.month, region))
 
 
 @login_required
@@ -91,7 +99,7 @@ def grid(request, slug, year, month, region_code):
     own = department_for(request.user)
     if own is not None:  # a department's reporter has the department's grid, not the region's
         return redirect("targets:department_grid", plan.slug, year, month, own.pk)
-    the_grid = grid_for(plan, year, month, region, today=timezone.localdate())
+    the_grid = grid_for(plan, year, month, region, today=clock.today())
     return _grid_page(request, plan, year, month, the_grid)
 
 
@@ -103,19 +111,25 @@ def department_grid(request, slug, year, month, department_id):
     # A department's shares belong to the plan's region: its admins (not a city's) and the department's reporters.
     if not (scope_for(request.user).administers(plan.region) or own == department):
         raise Http404("无权填报该部门")
-    the_grid = department_grid_for(plan, year, month, department, today=timezone.localdate())
+    the_grid = department_grid_for(plan, year, month, department, today=clock.today())
     return _grid_page(request, plan, year, month, the_grid, department)
 
 
 def _grid_page(request, plan, year, month, the_grid, department=None):
     scope = scope_for(request.user)
+    submitted = the_grid.submission is not None and the_grid.submission.status == Submission.Status.SUBMITTED
+    if request.method == "GET" and submitted and scope.administers(the_grid.region) and "edit" not in request.GET:
+        return redirect("targets:review", the_grid.submission.pk)  # a reviewer opens a submitted month to review
     cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
     form = GridForm(the_grid, request.POST or None, cumulative=cumulative, flags=_figure_flags(the_grid))
+    empty_rows = []
     if request.method == "POST":
         if not scope.can_enter_figures:
             raise PermissionDenied("您的角色不能填报数据")
-        if form.is_valid() and _save_grid(request, plan, the_grid.region, year, month, form, department):
-            return redirect(request.path)
+        if form.is_valid():
+            saved, empty_rows = _save_grid(request, plan, the_grid.region, year, month, form, department)
+            if saved:
+                return redirect(request.path)
     lock_reason = _lock_reason(the_grid, scope)
     if lock_reason:
         for field in form.fields.values():
@@ -132,6 +146,8 @@ def _grid_page(request, plan, year, month, the_grid, department=None):
         "regions": [] if department else _entry_regions(request, plan),
         "months": range(1, 13),
         "readonly": bool(lock_reason),
+        "empty_rows": empty_rows,
+        "no_progress": set(request.POST.getlist("no_progress")),
     }
     return render(request, "targets/grid_form.html", ctx)
 
@@ -155,14 +171,34 @@ def _lock_reason(the_grid, scope) -> str:
     return ""
 
 
-def _save_grid(request, plan, region, year, month, form, department=None) -> bool:
+def _empty_rows_unconfirmed(request, form) -> tuple[list, frozenset[int]]:
+    """On 保存并报送: the empty rows, and those the reporter confirmed as 本月无进展 (all must be)."""
+    if request.POST.get("action") != "submit":
+        return [], frozenset()
+    empty = form.empty_rows()
+    ticked = set(request.POST.getlist("no_progress"))
+    confirmed = frozenset(r.allocation_id for r in empty if str(r.allocation_id) in ticked)
+    if len(confirmed) < len(empty):
+        form.add_error(
+            None,
+            f"还有{len(empty) - len(confirmed)}项未填写：请逐项填写，或在下方勾选“本月无进展”确认后再报送",
+        )
+        return empty, confirmed
+    return [], confirmed
+
+
+def _save_grid(request, plan, region, year, month, form, department=None) -> tuple[bool, list]:
+    """(saved, the empty rows still to confirm); nothing is written while an empty row is unconfirmed."""
+    empty, confirmed = _empty_rows_unconfirmed(request, form)
+    if empty:
+        return False, empty
     try:
         result = figures_save(
             plan=plan,
             region=region,
             year=year,
             month=month,
-            entries=form.entries(),
+            entries=form.entries(no_progress=confirmed),
             user=request.user,
             expected_version=form.cleaned_data["version"],
             department=department,
@@ -176,11 +212,11 @@ def _save_grid(request, plan, region, year, month, form, department=None) -> boo
             messages.success(request, f"已保存草稿（修改{result.changed}项）")
         for warning in result.warnings:
             messages.warning(request, warning)
-        return True
+        return True, []
     except ReportingError as exc:
         for message in exc.messages:
             form.add_error(None, message)
-        return False
+        return False, []
 
 
 def _entry_regions(request, plan: Plan) -> list[Region]:
@@ -282,7 +318,9 @@ def completeness(request):
     ctx["departments"] = department_completeness(selection.plan, selection.year, selection.month)
     if scope_for(request.user).can_review:
         ctx["chase_form"], ctx["chase_interval"] = ChaseForm(), settings.REMINDER_MIN_INTERVAL_MINUTES
-        ctx["reminders"] = reminder_log(selection.plan, selection.year, selection.month)
+        ctx["reminders"] = reminder_log(
+            selection.plan, selection.year, selection.month, ids=reminders_in_scope(request.user)
+        )
         ctx["delivery_failures"] = delivery_failures(ctx["reminders"])
     return render(request, "targets/completeness.html", ctx)
 

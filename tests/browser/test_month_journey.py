@@ -67,14 +67,15 @@ def test_a_reporting_month_from_reminder_to_full_completeness(browser, live_serv
         reporter.click("button[value=submit]")
         reporter.wait_for_selector("text=已报送")
         assert MonthlyFigure.objects.get(allocation=allocation, month=3).value == Decimal(110)  # 330 - (100 + 120)
-        assert reporter.locator("button[value=submit]").is_disabled()  # submitted: read-only until returned
+        assert reporter.locator("button[value=submit]").first.is_disabled()  # submitted: read-only until returned
         shot(reporter, "month-submitted")
 
         admin = new_page(browser)
         login(admin, live_server, "test_admin")
-        row = admin.locator("#home-review-table tr", has_text=city.name)
-        row.locator("input[name=reason]").fill("3月培训人次与台账不符，请核对")
-        row.locator("text=退回").click()
+        admin.locator("#home-review-table tr", has_text=city.name).locator("text=审核").click()
+        admin.wait_for_selector("#review-rows")
+        admin.fill("#return-reason", "3月培训人次与台账不符，请核对")
+        admin.click("#return-form button")
         admin.wait_for_selector(f"text=已退回{city.name}3月数据")
 
         reporter.goto(f"{live_server.url}/")
@@ -90,7 +91,8 @@ def test_a_reporting_month_from_reminder_to_full_completeness(browser, live_serv
         assert MonthlyFigure.objects.get(allocation=allocation, month=3).value == Decimal(120)
 
         admin.goto(f"{live_server.url}/")
-        admin.locator("#home-review-table tr", has_text=city.name).locator("text=审核通过").click()
+        admin.locator("#home-review-table tr", has_text=city.name).locator("text=审核").click()
+        admin.click("#approve-form button")
         admin.wait_for_selector(f"text=已审核通过{city.name}3月数据")
         assert Submission.objects.get(plan=plan, region=city, year=YEAR, month=3).status == "approved"
 

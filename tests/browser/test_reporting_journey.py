@@ -33,6 +33,11 @@ def test_city_reporter_submits_province_returns_reporter_corrects_by_upload(
     reporter.locator("#grid-form input[name^=remark_]").first.fill("按实名制系统统计")
     reporter.click("button[value=submit]")
     reporter.wait_for_load_state("networkidle")
+    # the rows left empty are confirmed one by one as 本月无进展 before the month goes in
+    for box in reporter.locator("#empty-rows input[type=checkbox]").all():
+        box.check()
+    reporter.click("button[value=submit]")
+    reporter.wait_for_load_state("networkidle")
     shot(reporter, "grid-after-submit")
     reporter.wait_for_selector("text=已报送沈阳市2022年11月数据")
     shot(reporter, "grid-submitted")
@@ -45,9 +50,9 @@ def test_city_reporter_submits_province_returns_reporter_corrects_by_upload(
     row = admin.locator("#completeness-table tr", has_text="沈阳市")
     assert "已报送" in row.inner_text()
     shot(admin, "completeness")
-    row.locator("a").click()
-    admin.fill("textarea[name=reason]", "培训人次与实名制系统不一致，请核对")
-    admin.click("button:text-is('退回')")
+    row.locator("a").click()  # the review page
+    admin.fill("#return-reason", "培训人次与实名制系统不一致，请核对")
+    admin.click("#return-form button")
     admin.wait_for_selector("text=已退回沈阳市11月数据")
 
     reporter.reload()

@@ -87,9 +87,10 @@ def test_admin_home_shows_completeness_review_late_and_reminders_and_returns_fro
     plan, cities, admin = month["plan"], month["cities"], month["admin"]
     sub = submission_submit(plan=plan, region=cities[0], year=YEAR, month=3, user=month["reporter"], today=TODAY)
     html = _page(client_for, admin)
-    assert "2024年3月填报情况" in html and "测试行动 · 测试2市" not in html  # not late before the deadline
+    table = html.split('id="home-completeness-table"')[1].split("</table>")[0]
+    assert "2024年3月" in table and "测试行动 · 2024年3月 · 测试2市" not in html  # not late before the deadline
     review = html.split('id="home-review-table"')[1].split("</table>")[0]
-    assert f"/figures/submissions/{sub.pk}/approve/" in review and "测试1市" in review
+    assert reverse("targets:review", args=[sub.pk]) in review and "测试1市" in review
     client = client_for(admin)
     response = client.post(
         reverse("targets:submission_review", args=[sub.pk, "return"]), {"reason": "缺备注", "next": reverse("home")}
@@ -103,7 +104,7 @@ def test_admin_home_lists_late_regions_after_the_deadline(month, client_for):
     with time_machine.travel(dt.datetime(YEAR, 4, 12, 10, tzinfo=dt.UTC), tick=False):
         html = _page(client_for, month["admin"])
     late = html.split('id="home-late-list"')[1].split("</ul>")[0]
-    assert all(f"测试行动 · {c.name} · 未报" in late for c in month["cities"])
+    assert all(f"测试行动 · 2024年3月 · {c.name} · 未报" in late for c in month["cities"])
 
 
 def test_leader_lands_on_the_leaders_page(month, client_for):
@@ -133,8 +134,10 @@ def test_a_submitted_grid_is_read_only_for_the_reporter_with_the_reason(month, c
     form = _page(client_for, reporter, url).split('id="grid-form"')[1].split("</form>")[0]
     assert "等待省级管理员审核" in _page(client_for, reporter, url)
     assert 'name="value_' in form and form.count("disabled") >= 4  # value, remark and both buttons
-    admin_form = _page(client_for, month["admin"], url).split('id="grid-form"')[1].split("</form>")[0]
-    assert "disabled" not in admin_form
+    review = client_for(month["admin"]).get(url)  # the reviewer lands on the review page ...
+    assert review.status_code == 302 and "/review/" in review.url
+    admin_form = _page(client_for, month["admin"], url + "?edit=1").split('id="grid-form"')[1].split("</form>")[0]
+    assert "disabled" not in admin_form  # ... and may still open the grid to correct it
 
 
 def test_default_plan_is_the_users_own(seed, cast, client_for):

@@ -18,6 +18,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "DJANGO_PRODUCTION": "true",
         "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-value-1234567890",
         "DJANGO_ALLOWED_HOSTS": "skills.example.gov.cn",
+        "SITE_URL": "https://skills.example.gov.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
     env.pop("REDIS_URL", None)
@@ -42,6 +43,32 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_https_site_url(tmp_path):
+    env = {**os.environ, "DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "x", "DJANGO_SECRET_KEY": "k" * 60}
+    env.pop("SITE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+def test_production_refuses_a_demo_date(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_PRODUCTION": "true",
+        "DJANGO_ALLOWED_HOSTS": "x",
+        "DJANGO_SECRET_KEY": "k" * 60,
+        "SITE_URL": "https://x.example.gov.cn",
+        "DEMO_DATE": "2022-12-07",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "DEMO_DATE" in result.stderr
 
 
 @pytest.mark.django_db

@@ -247,7 +247,12 @@ def world(demo_plan, region, tmp_path, time_machine, settings):
         department, _ = Department.objects.get_or_create(name=f"矩阵部门{name}", region=plan.region)
         Allocation.objects.get_or_create(target=allocation.target, year=year, department=department, region=None)
         notification = Notification.objects.create(user=owner, kind="reminder", title=MARKS[name])
+        reminder = Reminder.objects.create(
+            plan=plan, year=year, month=month, kind="manual", channels="site", message=MARKS[name]
+        )
+        reminder.regions.set([where])
         objects[name] = {
+            "reminder": reminder,
             "notice": notice,
             "department": department,
             "notification": notification,
@@ -271,6 +276,8 @@ def world(demo_plan, region, tmp_path, time_machine, settings):
 def _kwargs(name: str, obj: dict, keys) -> dict:
     pk = {
         "targets:submission_review": obj["submission"].pk,
+        "targets:review": obj["submission"].pk,
+        "targets:reminder_detail": obj["reminder"].pk,
         "reports:job_status": obj["job"].pk,
         "reports:job_retry": obj["job"].pk,
         "reports:circular_download": obj["circular"].pk,
@@ -374,7 +381,7 @@ def _post_body(name: str, obj: dict):
         "api_token_revoke": {},
         "api_token_admin_revoke": {},
         "targets:plan_import": {"slug": "matrix", "title": "矩阵", "region": region.pk, "year": year},
-        "targets:chase": {"message": "矩阵催报"},
+        "targets:chase": {"message": "矩阵催报", "action": "send"},
         "reports:notice_issue": {
             "plan": plan.slug,
             "region": region.code,

@@ -169,4 +169,4 @@ def test_admin_home_lists_late_departments(setup, client_for):
     with time_machine.travel(dt.datetime(YEAR, 4, 12, 10, tzinfo=dt.UTC), tick=False):
         html = client_for(setup["admin"]).get(reverse("home")).content.decode()
     late = html.split('id="home-late-list"')[1].split("</ul>")[0]
-    assert "测试行动 · 测试人社厅 · 未报" in late and "测试行动 · 测试教育厅 · 未报" in late
+    assert "测试行动 · 2024年3月 · 测试人社厅 · 未报" in late and "测试行动 · 2024年3月 · 测试教育厅 · 未报" in late

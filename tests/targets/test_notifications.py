@@ -125,6 +125,8 @@ def test_the_day_after_the_deadline_late_and_returned_regions_are_chased(month, 
     assert sorted(r.code for r in reminder.regions.all()) == sorted(c.code for c in cities[:2])
     returned = Notification.objects.get(user=reporters[1], kind=Notification.Kind.REMINDER)
     assert "已过填报截止日" in returned.body and "培训人数与台账不符" in returned.body
+    # the month is locked for them now: the link leads home, the text says to ask for reopening
+    assert returned.url == reverse("home") and "如需补报请联系管理员重新开放" in returned.body
 
 
 def test_a_refused_webhook_is_retried_with_backoff_and_recorded_as_failed(
@@ -174,9 +176,13 @@ def test_one_click_chase_is_rate_limited_and_audited(month, client_for, receiver
     client = client_for(admin)
     url = reverse("targets:chase", args=[plan.slug, YEAR, 3])
     with time_machine.travel(dt.datetime(YEAR, 4, 8, 2, tzinfo=dt.UTC), tick=False):
-        response = client.post(url, {"channels": ["email"], "message": "今天下班前务必报送"}, follow=True)
+        preview = client.get(url).content.decode()
+        assert "确认发送催报" in preview and "reporter0@example.gov.cn" in preview
+        response = client.post(
+            url, {"channels": ["email"], "message": "今天下班前务必报送", "action": "send"}, follow=True
+        )
         assert "已向3个地区或部门发出催报" in response.content.decode()
-        again = client.post(url, {"channels": ["email"], "message": "再催"}, follow=True)
+        again = client.post(url, {"channels": ["email"], "message": "再催", "action": "send"}, follow=True)
         assert "60分钟内已催报过本月" in again.content.decode()
     reminder = Reminder.objects.get(kind=Reminder.Kind.MANUAL)
     assert reminder.requested_by == admin and reminder.channels == "site,email"
@@ -189,7 +195,8 @@ def test_one_click_chase_is_rate_limited_and_audited(month, client_for, receiver
 
 
 def test_only_admins_may_chase(month, client_for):
-    response = client_for(month["reporters"][0]).post(reverse("targets:chase", args=[month["plan"].slug, YEAR, 3]))
+    url = reverse("targets:chase", args=[month["plan"].slug, YEAR, 3])
+    response = client_for(month["reporters"][0]).post(url, {"action": "send"})
     assert response.status_code in (403, 404)
     assert not Reminder.objects.exists()
 

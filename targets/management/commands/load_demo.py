@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from targets.demo import DEMO_PASSWORD, demo_load, demo_users_create
+from skills_admin.lib import clock
+from targets.demo import DEMO_DATE, DEMO_PASSWORD, demo_activity_clear, demo_load, demo_users_create
 
 
 class Command(BaseCommand):
@@ -15,15 +16,22 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=DEMO_PASSWORD, help="演示账号的密码")
         parser.add_argument("--if-empty", action="store_true", help="已有方案时跳过种子方案与演示数据，只重置账号")
         parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="把演示恢复原样：重新载入演示数据和账号，清除催报、通知和发送记录",
+        )
+        parser.add_argument(
             "--allow-production",
             action="store_true",
             help="在生产环境(DJANGO_PRODUCTION=true)中仍载入演示数据和账号；必须用 --password 给出非公开的强密码",
         )
 
-    def handle(self, *args, password, if_empty, allow_production, **options):
+    def handle(self, *args, password, if_empty, reset, allow_production, **options):
         if settings.PRODUCTION:
             _check_production(password, allow_production)
-        if not (if_empty and Plan.objects.exists()):
+        if reset:
+            demo_activity_clear()
+        if reset or not (if_empty and Plan.objects.exists()):
             call_command("load_seed_plans", stdout=self.stdout)
             for slug, count in demo_load().items():
                 self.stdout.write(f"演示数据：{slug} 月度数据 {count} 条")
@@ -33,6 +41,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {shown}）："))
         for username, role, region in users:
             self.stdout.write(f"  {username:<18} {role:<6} {region}")
+        if clock.demo_date() is not None:
+            self.stdout.write(
+                f"\n演示日期：{clock.demo_date():%Y年%m月%d日}（填报期限、待办、催报和自动通报按这一天计算）"
+            )
+        else:
+            self.stdout.write(
+                f"\n提示：设置 DEMO_DATE={DEMO_DATE:%Y-%m-%d} 让演示的填报月份处于填报期（bin/serve 已设置）"
+            )
 
 
 def _check_production(password: str, allow_production: bool) -> None:
