@@ -123,7 +123,8 @@ def test_department_is_returned_approved_and_chased_like_a_region(setup, django_
     assert rows == {"测试人社厅": "returned", "测试教育厅": "missing"}
     (reminder,) = [r for r in reminders_due(dt.date(YEAR, 4, 11)) if r.plan_id == s["plan"].id]
     chased = Notification.objects.get(user=s["hr_reporter"], kind=Notification.Kind.REMINDER)
-    assert "请补充分市明细" in chased.body and chased.url == _dept_url(s, s["hr"])
+    # past the deadline the returned month is locked: the chase says so and leads home, not to a locked grid
+    assert "请补充分市明细" in chased.body and "本月已锁定" in chased.body and chased.url == "/"
     # The province's own reporter is chased for the region's report (the province holds no allocation of its
     # own here, so only the cities are expected), not for the departments'.
     assert not Notification.objects.filter(user=s["province_reporter"], kind="reminder").exists()
