@@ -45,8 +45,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+STRONG_KEY = "q7Xv-3kP_9zLm2Rt8WcYb4Nf6Hd1Js5Ga0Ue7Io2Kp9Lr3Mx8Tq"  # passes the weak-key check
+
+
 def test_production_refuses_to_start_without_an_https_site_url(tmp_path):
-    env = {**os.environ, "DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "x", "DJANGO_SECRET_KEY": "k" * 60}
+    env = {**os.environ, "DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "x", "DJANGO_SECRET_KEY": STRONG_KEY}
     env.pop("SITE_URL", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -60,7 +63,7 @@ def test_production_refuses_a_demo_date(tmp_path):
         **os.environ,
         "DJANGO_PRODUCTION": "true",
         "DJANGO_ALLOWED_HOSTS": "x",
-        "DJANGO_SECRET_KEY": "k" * 60,
+        "DJANGO_SECRET_KEY": STRONG_KEY,
         "SITE_URL": "https://x.example.gov.cn",
         "DEMO_DATE": "2022-12-07",
     }
