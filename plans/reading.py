@@ -43,7 +43,7 @@ _TRADITIONAL_PAIRS = (
     "籌筹 納纳 終终 給给 緊紧 線线 縱纵 繞绕 聽听 臺台 蓋盖 蘇苏 視视 記记 課课 請请 識识 譜谱 譽誉 "
     "讀读 豐丰 負负 財财 責责 貴贵 買买 購购 趨趋 踐践 載载 辯辩 運运 過过 遠远 適适 銜衔 靈灵 風风 "
     "鮮鲜 齊齐 龍龙 醫医 療疗 衛卫 廠厂 鎮镇 權权 無无 後后 陽阳 漢汉 蘭兰 嶺岭 瀋沈 連连 寧宁 遼辽 "
-    "撫抚 錦锦 鐵铁 盤盘 島岛 蘆芦 順顺 "
+    "撫抚 錦锦 鐵铁 盤盘 島岛 蘆芦 順顺 顯显 顧顾 啟启 "
 ).split()
 _FULL_WIDTH = "".join(chr(0xFF10 + digit) for digit in range(10)) + "\uff0e\uff05\uff5e\uff0d\u2013\u2015-"
 _HALF_WIDTH = "0123456789.%~————"
@@ -86,15 +86,18 @@ _UNIT = rf"(?:个百分点|%|公里|千米|平方米|立方米|公斤|公顷|课
 # counts a bare noun: “百万职工” is the name of a programme.
 _NOT_A_NOUN = "元年月日天周岁以左余多的至到和及或等是在为与每各"
 _NOUN = rf"(?<=\d[万亿])(?=[\u4e00-\u9fff])(?![{_NOT_A_NOUN}])"
-_PREFIX = r"(?:不少于|不低于|不小于|不超过|不高于|不多于|控制在|至少|突破|超过|多于|高于|低于|达到|累计|约|共|各|达)"
+# A 万/亿 number that ends its clause without a measure word (“新增城镇就业人员4.78万;” “就业人数110万以上”): what
+# it counts is named before it.
+_BARE = r"(?<=\d[万亿])(?=以上|以下|以内|左右|[;；,，。、)）]|$)"
+_PREFIX = r"(?:不少于|不低于|不小于|不超过|不高于|不多于|控制在|至少|突破|超过|多于|高于|低于|达到|累计|约|共|各|达|超)"
 _SUFFIX = r"(?:以上|以下|以内|左右)"
 _QUANTITY = re.compile(
     rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?:(?P<unit1>{_UNIT})?[—~至到]++(?P<num2>{_NUM}))?"
-    rf"(?P<more>多|余)?\s?(?:(?P<unit>{_UNIT})|(?P<noun>{_NOUN}))(?P<post>{_SUFFIX})?(?P<de>的)?"
+    rf"(?P<more>多|余)?\s?(?:(?P<unit>{_UNIT})|(?P<noun>{_NOUN})|(?P<bare>{_BARE}))(?P<post>{_SUFFIX})?(?P<de>的)?"
 )
 _PRE_QUALIFIERS = {
     "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
-    "超过": AT_LEAST, "多于": AT_LEAST, "高于": AT_LEAST, "不超过": AT_MOST, "不高于": AT_MOST,
+    "超过": AT_LEAST, "超": AT_LEAST, "多于": AT_LEAST, "高于": AT_LEAST, "不超过": AT_MOST, "不高于": AT_MOST,
     "不多于": AT_MOST, "低于": AT_MOST, "控制在": AT_MOST, "约": ABOUT,
 }  # fmt: skip
 _POST_QUALIFIERS = {"以上": AT_LEAST, "以下": AT_MOST, "以内": AT_MOST, "左右": ABOUT}
@@ -104,11 +107,20 @@ _BY_YEAR = r"(?:到|至|截至|截止)\d{4}年(?:底|末)?"
 _PERIODS = (
     (QUARTER, re.compile(r"每季度?|季度|按季")),
     (MONTH, re.compile(r"每月|按月|月度")),
-    (YEAR, re.compile(r"全年|每年|年度|年均|当年|本年|^年(?=[\u4e00-\u9fff])(?![底末内])")),
-    (PLAN, re.compile(rf"{_BY_YEAR}|(?<![\d—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])")),
+    (YEAR, re.compile(r"全年|每年|年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
+    (
+        PLAN,
+        re.compile(
+            rf"{_BY_YEAR}|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期)|十[四五]五(?:期间|时期)|"
+            r"(?<![\d—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])"
+        ),
+    ),
 )
+# A calendar year on its own (“其中2019年培训…”, “2022年培训…”) names one year of the plan: no period of its own,
+# and the period of the clauses before it does not carry on.
+_CALENDAR_YEAR = re.compile(r"(?<![到至止\d—~])\d{4}年(?![底末\d—~至])")
 _PERIOD_WORDS = re.compile(
-    rf"{_BY_YEAR}|全年|每年|年度|年均|每季度?|按季|每月|按月|(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年"
+    rf"{_BY_YEAR}|\d{{4}}[—~至]\d{{4}}年|今年|全年|每年|年度|年均|每季度?|按季|每月|按月|(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年"
     r"(?:行动)?(?:期间|内)?|^年"
 )
 _RATIO_WORDS = re.compile(r"占比|比例|比重|比率")
@@ -142,6 +154,10 @@ _PERSONS = re.compile(r"人员|人才|人(?![民口])|者|工|生|军人|劳动�
 _PROGRAMME = re.compile(r"(?:行动|活动|工程|计划)$")
 # A number in words counts only with these measure words: “百名” “千个” “三万人次”; not “三门峡” “两种方式” “二期”.
 _WORD_NUMBER_UNITS = "个次名所家项场人户位届"
+# A count that only describes how a document or a programme is built (“实施12项专项计划”, “下设15个子项目”, “以
+# 7600多名持证残疾人为主要对象”): a name or a scope, never a quantity to reach.
+_STRUCTURE = re.compile(r"专项计划|(?:重点)?(?:行动|工程|举措|指标|子项目|项目|工作)|方面|千亿级")
+_SCOPE = re.compile(r"[\u4e00-\u9fff]{0,8}为主要对象")
 # A clause that only names what the work is about: “围绕全市20条重点产业链”.
 _CONTEXT = re.compile(r"^\s*(?:围绕|聚焦|对接|依托|服务于)")
 
@@ -182,6 +198,14 @@ def decimal_text(value: Decimal | None) -> str | None:
 def normalise(text: str) -> str:
     """Traditional characters, full-width digits and the many dashes → the forms the reader expects."""
     return text.translate(_NORMALISE)
+
+
+# Spaces that typesetting puts around numbers (“共开展培训 3.5 万人次以上”, “2021 年”).
+_SPACED_NUMBER = re.compile(r"(?<=[\d.\u4e00-\u9fff]) ++(?=[\d.])|(?<=[\d.]) ++(?=[\u4e00-\u9fff%])")
+
+
+def _prepared(text: str) -> str:
+    return _SPACED_NUMBER.sub("", normalise(text))
 
 
 # ---------------------------------------------------------------------------------------------- numbers
@@ -331,8 +355,9 @@ class _Context:
     horizon: bool = False
 
     def after(self, clause: str) -> _Context:
+        carried = None if _CALENDAR_YEAR.search(clause) else self.period
         return _Context(
-            period=_period(clause) or self.period,
+            period=_period(clause) or carried,
             strive=self.strive or bool(_STRIVE.search(clause)),
             horizon=self.horizon or bool(re.search(_BY_YEAR, clause)),
         )
@@ -347,7 +372,7 @@ def read_targets(text: str) -> list[ReadTarget]:
     quantities are policy parameters (subsidy standards, money, rate rules) has no target at all."""
     source = text.strip()
     targets: list[ReadTarget] = []
-    for sentence in _fragment(normalise(source)).split(r"[。！？!?\n]"):
+    for sentence in _fragment(_prepared(source)).split(r"[。！？!?\n]"):
         targets += _read_sentence(sentence, source)
     if targets or policy_parameters(source):
         return targets
@@ -358,7 +383,7 @@ def policy_parameters(text: str) -> list[str]:
     """The clauses of a statement that set a policy parameter (“给予每人1000元—5000元培训补贴”,
     “先行拨付50%”, “比例从50%提至70%”): text for the measure, never a target."""
     found = []
-    for sentence in _fragment(normalise(text.strip())).split(r"[。！？!?\n]"):
+    for sentence in _fragment(_prepared(text.strip())).split(r"[。！？!?\n]"):
         for clause in _clauses(sentence):
             if any(_is_policy(clause.mask, match) for match in _QUANTITY.finditer(clause.mask)):
                 found.append(clause.text.strip())
@@ -393,9 +418,14 @@ def _not_a_target(mask: str, match: re.Match) -> bool:
         return True
     if not re.search(r"\d", match["num"]) and (match["unit"] or "")[:1] not in _WORD_NUMBER_UNITS:
         return True
-    if _CONTEXT.search(mask):
+    if _CONTEXT.search(mask) or _SCOPE.match(mask, match.end()) or _is_structure(mask, match):
         return True
     return _is_policy(mask, match)
+
+
+def _is_structure(mask: str, match: re.Match) -> bool:
+    unit = match["unit"] or ""
+    return unit in ("项", "个", "条", "类") and not match["post"] and bool(_STRUCTURE.match(mask, match.end()))
 
 
 def _is_policy(mask: str, match: re.Match) -> bool:
@@ -425,7 +455,7 @@ def _target(piece: _Fragment, match: re.Match, context: _Context, source: str) -
         name=_name(piece),
         value=value,
         upper=upper,
-        unit=unit or _noun_unit(piece.mask[match.end() :]),
+        unit=unit or _implied_unit(piece.mask, match),
         qualifier=STRIVE if context.strive else _qualifier(match),
         kind=_kind(piece.mask, match, unit, context),
         period=context.period,
@@ -433,6 +463,12 @@ def _target(piece: _Fragment, match: re.Match, context: _Context, source: str) -
         source_text=source,
         per_unit=_per_unit(piece.mask[: match.start()]),
     )
+
+
+def _implied_unit(mask: str, match: re.Match) -> str:
+    if match["bare"] is not None:
+        return "人" if _PERSONS.search(mask[max(0, match.start() - 6) : match.start()]) else "个"
+    return _noun_unit(mask[match.end() :])
 
 
 def _noun_unit(noun: str) -> str:
