@@ -156,7 +156,7 @@ _PROGRAMME = re.compile(r"(?:行动|活动|工程|计划)$")
 _WORD_NUMBER_UNITS = "个次名所家项场人户位届"
 # A count that only describes how a document or a programme is built (“实施12项专项计划”, “下设15个子项目”, “以
 # 7600多名持证残疾人为主要对象”): a name or a scope, never a quantity to reach.
-_STRUCTURE = re.compile(r"专项计划|(?:重点)?(?:行动|工程|举措|指标|子项目|项目|工作)|方面|千亿级")
+_STRUCTURE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:专项计划|行动|工程|举措|指标|子项目|重点工作)|重点项目|方面|千亿级")
 _SCOPE = re.compile(r"[\u4e00-\u9fff]{0,8}为主要对象")
 # A clause that only names what the work is about: “围绕全市20条重点产业链”.
 _CONTEXT = re.compile(r"^\s*(?:围绕|聚焦|对接|依托|服务于)")

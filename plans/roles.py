@@ -33,10 +33,14 @@ _RESULT_WORDS = re.compile(
     r"比第一届|以来|去年|上年度|上半年|一季度|二季度|三季度|首季|前三季度|1-3月|1至|截至|截止|至此|目前|近年来|"
     r"五年来|十年来|期末|成功发放|惠及|共计发放|共扶持|共培养|共获得|共设置|累计表彰|累计获得|累计达|累计开展|"
     r"累计组织|累计帮助|累计支出|累计运送|累计返乡|均稳定在|保持在|增加到|增至|提高到\d|提升了|由\d|从\d{4}年|"
-    r"全部完成|约为|筹集|据统计"
+    r"全部完成|约为|筹集|据统计|同期|较上年|较\d{4}年|完成年度目标|目标的\d|率为\d|率平均为|共计(?!划)|"
+    r"居全省|位居|仅次于|过去一年|过去五年|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共"
 )
 # A report of a past calendar year: “2021年,全市共扶持…”; or a year named with 的 (“由2012年的37287万人”).
 _PAST_YEAR = re.compile(r"(?:^|[,，;；:：])\s*20[12]\d年(?:度)?[,，]|20[12]\d年的")
+# “累计”, “共” report a tally unless the figure is qualified as a goal (“累计实现新增就业35万人以上”).
+_TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共有")
+_QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现")
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
@@ -48,7 +52,7 @@ _RULE_WORDS = re.compile(
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
-    r"\d+项(?:专项计划|重点|行动|指标)|[一二三四五六七八九十\d]+大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措)|"
+    r"\d+项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|[一二三四五六七八九十\d]+大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措)|"
     r"[一二三四五六七八九十\d]+类(?:重点)?群体|[一二三四五六七八九十]项行动|\d+个重点项目|\d+条舉措|\d+条举措|"
     r"为主要对象|下设\d+个|四个方面|突出抓好\d+项|子项目|计划任务企业|[一二三四五六七八九十\d]+年(?:攻坚)?行动|"
     r"[百千万]+[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级"
@@ -102,6 +106,8 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return BACKGROUND, forecast
     if (result := _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)) and not intent:
         return RESULT, result
+    if _found(_TALLY, plain) and not _QUALIFIED.search(plain):
+        return RESULT, _found(_TALLY, plain)
     if policy_parameters(text) and not _has_targets(text):
         return RULE, ("补贴、资金或比例规则",)
     if scope := _found(_SCOPE_WORDS, plain):
