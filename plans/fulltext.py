@@ -25,9 +25,9 @@ from plans.roles import TARGET, read_statement
 
 NO_TASKS = "没有识别出重点任务：正文中找不到“一、”“(一)”等标题或段落"
 
-_CHAPTER = re.compile(r"^([一二三四五六七八九十]+)[、.．]\s*(\S.{0,40})$")
+_CHAPTER = re.compile(r"^([一二三四五六七八九十]+)[、.\uff0e]\s*(\S.{0,40})$")
 _TASK = re.compile(r"^(?:[(（]([一二三四五六七八九十]+)[)）]|——|—)\s*")
-_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*")
+_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、\uff0e](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*")
 _GOAL_CHAPTER = re.compile(r"目标")
 _TASK_CHAPTER = re.compile(r"任务|内容|举措|措施|行动|重点|工作|计划")
 _OTHER_CHAPTER = re.compile(r"要求|思想|原则|保障|组织实施|实施步骤|附则|背景|基础|形势")
