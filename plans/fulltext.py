@@ -21,7 +21,9 @@ from pathlib import PurePath
 from plans.annex import AnnexError, department_names, targets_from_statements
 from plans.deadlines import due_month
 from plans.reading import normalise
-from plans.roles import TARGET, read_statement
+from plans.roles import NAME, RULE, TARGET, read_statement
+
+MEASURE = "measure"  # as in plans.review
 
 NO_TASKS = "没有识别出重点任务：正文中找不到“一、”“(一)”等标题或段落"
 
@@ -30,7 +32,7 @@ _TASK = re.compile(r"^(?:[(（]([一二三四五六七八九十]+)[)）]|——|
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.、\uff0e](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*")
 _GOAL_CHAPTER = re.compile(r"目标")
 _TASK_CHAPTER = re.compile(r"任务|内容|举措|措施|行动|重点|工作|计划")
-_OTHER_CHAPTER = re.compile(r"要求|思想|原则|保障|组织实施|实施步骤|附则|背景|基础|形势")
+_OTHER_CHAPTER = re.compile(r"要求|思想|原则|保障|组织实施|实施步骤|附则|背景|基础|形势|成效|成绩|回顾|情况|意义")
 _ANNEX = re.compile(r"^附件[:：\d一二三]?")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _DEPARTMENTS = re.compile(
@@ -112,9 +114,11 @@ def fulltext_tasks(text: str) -> list[_Task]:
         heading = normalise(lines[start])
         name = _CHAPTER.match(heading).group(2)
         body = lines[start + 1 : end]
+        if _OTHER_CHAPTER.search(name):
+            continue
         if _GOAL_CHAPTER.search(name) and not _TASK_CHAPTER.search(name.replace("目标任务", "")):
             tasks.append(_goal_task(heading, name, body))
-        elif _TASK_CHAPTER.search(name) or (_GOAL_CHAPTER.search(name) and not _OTHER_CHAPTER.search(name)):
+        elif _TASK_CHAPTER.search(name) or _GOAL_CHAPTER.search(name):
             tasks += _chapter_tasks(heading, body)
     return [task for task in tasks if task.title]
 
@@ -127,13 +131,22 @@ def _goal_task(heading: str, name: str, body: list[str]) -> _Task:
 
 
 def _chapter_tasks(heading: str, body: list[str]) -> list[_Task]:
+    """Key tasks of a chapter: its “(一)” or “——” paragraphs; a “(一)” line that is only a title (“(一)实施专项
+    计划,开展高质量职业技能提升培训”) heads a group whose numbered items are the key tasks."""
     tasks: list[_Task] = []
+    group = ""
     for line in body:
         plain = normalise(line)
         marker = _TASK.match(plain)
         if marker and not _ITEM.match(plain):
             title, rest = _title_and_rest(line[marker.end() :])
-            tasks.append(_Task(section=heading, title=title))
+            group = "" if rest.strip() or "。" in line else title
+            if not group:
+                tasks.append(_Task(section=heading, title=title))
+                _add(tasks[-1], rest, title)
+        elif group and _ITEM.match(plain):
+            title, rest = _title_and_rest(_ITEM.sub("", line, count=1))
+            tasks.append(_Task(section=f"{heading} {group}", title=title))
             _add(tasks[-1], rest, title)
         elif tasks:
             _add(tasks[-1], line, tasks[-1].title)
@@ -162,13 +175,13 @@ def _tasks_without_headings(lines: list[str]) -> list[_Task]:
 
 
 def _is_preamble(line: str) -> bool:
-    return len(line) < 30 or bool(re.search(r"印发|制定本|特制定|指导思想|以习|为科学|为深入|为贯彻|：$|:$", line))
+    return len(line) < 12 or bool(re.search(r"印发|制定本|特制定|指导思想|以习|为科学|为深入|为贯彻|：$|:$", line))
 
 
 def _title_and_rest(text: str) -> tuple[str, str]:
     """“紧贴产业发展需求发布急需紧缺技能人才目录。深入开展…” → (title, the rest)."""
     text = text.strip()
-    match = re.match(r"([^。]{1,60}?)[。.](.*)", text, re.S)
+    match = re.match(r"([^。]{1,60}?)(?:。|\.(?!\d))(.*)", text, re.S)
     if not match:
         return text[:60].strip(" ,，;；"), text[60:]
     return match.group(1).strip(" ,，;；"), match.group(2)
@@ -190,9 +203,12 @@ def _sentences(text: str) -> list[str]:
 
 
 def _key_task(number: int, task: _Task) -> dict:
-    statements = [statement_preview(text, heading) for text, heading in task.sentences]
-    target_texts = [s["text"] for s in statements if s["role"] == TARGET and s["targets"]]
-    measures = [s["text"] for s in statements if s["text"] not in target_texts and not _is_department_note(s["text"])]
+    sentences = [(text, heading) for text, heading in task.sentences if not _is_department_note(text)]
+    statements = [statement_preview(text, heading) for text, heading in sentences]
+    for statement in statements:
+        statement["imported_as"] = _imported_as(statement)
+    target_texts = [s["text"] for s in statements if s["imported_as"] == TARGET]
+    measures = [s["text"] for s in statements if s["imported_as"] in (RULE, NAME, MEASURE)]
     body = "".join(task.raw)
     deadline = "、".join(dict.fromkeys(_DEADLINE.findall(body)))
     return {
@@ -206,6 +222,13 @@ def _key_task(number: int, task: _Task) -> dict:
         "targets": targets_from_statements(target_texts, due_month(deadline)),
         "statements": statements,
     }
+
+
+def _imported_as(statement: dict) -> str:
+    """A numeric target becomes targets, a result or background is left out, anything else is a measure."""
+    if statement["role"] == TARGET:
+        return TARGET if statement["targets"] else MEASURE
+    return statement["role"]
 
 
 def statement_preview(text: str, heading: str = "") -> dict:

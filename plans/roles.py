@@ -48,14 +48,14 @@ _FORECAST_WORDS = re.compile(
 )
 _RULE_WORDS = re.compile(
     r"课时|学时|分钟|费率|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
-    r"每人每月|每人每年|不超过\d+万元|标准为"
+    r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
-    r"\d+项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|[一二三四五六七八九十\d]+大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措)|"
-    r"[一二三四五六七八九十\d]+类(?:重点)?群体|[一二三四五六七八九十]项行动|\d+个重点项目|\d+条舉措|\d+条举措|"
-    r"为主要对象|下设\d+个|四个方面|突出抓好\d+项|子项目|计划任务企业|[一二三四五六七八九十\d]+年(?:攻坚)?行动|"
-    r"[百千万]+[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级"
+    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措)|"
+    r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
+    r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|四个方面|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
+    r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级"
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
 _SCOPE_WORDS = re.compile(r"为主要对象|^涉及|计划任务企业")
@@ -100,6 +100,8 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     intent = _strong_intent(plain)
     if _only_quoted_numbers(plain):
         return NAME, ("引号或书名号中的数字",)
+    if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
+        return TARGET, ("没有数量",)
     if rule := _found(_RULE_WORDS, plain):
         return RULE, rule
     if (forecast := _found(_FORECAST_WORDS, plain)) and not intent:
