@@ -89,7 +89,10 @@ _NOUN = rf"(?<=\d[万亿])(?=[\u4e00-\u9fff])(?![{_NOT_A_NOUN}])"
 # A 万/亿 number that ends its clause without a measure word (“新增城镇就业人员4.78万;” “就业人数110万以上”): what
 # it counts is named before it.
 _BARE = r"(?<=\d[万亿])(?=以上|以下|以内|左右|[;；,，。、)）]|$)"
-_PREFIX = r"(?:不少于|不低于|不小于|不超过|不高于|不多于|不大于|控制在|至少|突破|超过|多于|高于|低于|大于|小于|达到|累计|约|共|各|达|超)"
+_PREFIX = (
+    r"(?:不少于|不低于|不小于|不超过|不高于|不多于|不大于|控制在|至少|突破|超过|多于|高于|低于|大于|小于|"
+    r"达到|累计|约|共|各|达|超)"
+)
 _SUFFIX = r"(?:以上|以下|以内|左右)"
 _QUANTITY = re.compile(
     rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?:(?P<unit1>{_UNIT})?[—~至到]++(?P<num2>{_NUM}))?"
