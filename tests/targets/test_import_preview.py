@@ -87,3 +87,19 @@ def test_direct_full_text_import_leaves_results_out_and_keeps_the_review(admin_c
 def test_annex_preview_lists_the_target_column_statements(admin_client):
     page = upload(admin_client, (SEEDS / "000_9aeb8eb7bd8c388f.txt").read_bytes(), layout="annex").content.decode()
     assert "逐句识别" in page and "每季度发布急需紧缺技术工种50个" in page
+
+
+def test_the_command_reads_a_full_text_and_shows_what_is_not_a_target(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "方案.txt"
+    path.write_bytes(TEXT)
+    out = StringIO()
+    args = ["--slug", "cmd-plan", "--title", "某省方案", "--region", "210000", "--year", "2024", "--fulltext"]
+    call_command("import_plan", str(path), *args, "--dry-run", stdout=out)
+    assert "重点任务 1：开展农民工技能培训" in out.getvalue()
+    assert "2023年,全省新增技能人才8万人　读作已有成绩" in out.getvalue()
+    call_command("import_plan", str(path), *args, stdout=StringIO())
+    assert Plan.objects.get(slug="cmd-plan").import_review
