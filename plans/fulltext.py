@@ -115,6 +115,7 @@ def fulltext_tasks(text: str) -> list[_Task]:
         name = _CHAPTER.match(heading).group(2)
         body = lines[start + 1 : end]
         if _OTHER_CHAPTER.search(name):
+            tasks += _goal_subsections(heading, body)
             continue
         if _GOAL_CHAPTER.search(name) and not _TASK_CHAPTER.search(name.replace("目标任务", "")):
             tasks.append(_goal_task(heading, name, body))
@@ -128,6 +129,21 @@ def _goal_task(heading: str, name: str, body: list[str]) -> _Task:
     for line in body:
         _add(task, line, heading)
     return task
+
+
+def _goal_subsections(heading: str, body: list[str]) -> list[_Task]:
+    """The “(二)目标任务” of a chapter that is otherwise not tasks (“一、总体要求”): the plan's overall goals."""
+    tasks: list[_Task] = []
+    for line in body:
+        marker = _TASK.match(normalise(line))
+        if marker:
+            title, rest = _title_and_rest(line[marker.end() :])
+            goal = _GOAL_CHAPTER.search(title) and len(title) <= 12
+            tasks.append(_Task(section=heading, title=f"{title}(总体目标)" if goal else ""))
+            _add(tasks[-1], rest, title)
+        elif tasks:
+            _add(tasks[-1], line, heading)
+    return [task for task in tasks if task.title]
 
 
 def _chapter_tasks(heading: str, body: list[str]) -> list[_Task]:

@@ -85,11 +85,37 @@ def _deadline_hit(truth: dict, draft: dict) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
+OUTSIDE = Path(__file__).resolve().parent / "fulltext_outside"
+
+
+def measure_outside(name: str) -> dict[str, tuple[int, int, int]]:
+    """Key tasks and targets of a text outside the seeds against its hand-made expectation (expected.json)."""
+    draft = read_fulltext((OUTSIDE / name).read_text(encoding="utf-8"), **ARGS)["key_tasks"]
+    truth = json.loads((OUTSIDE / "expected.json").read_text(encoding="utf-8"))[name]
+    found_targets = Counter((t["value"], t["unit"]) for task in draft for t in task["targets"])
+    want_targets = Counter(tuple(pair) for task in truth for pair in task["targets"])
+    return {
+        "key tasks": (
+            len(draft),
+            sum(any(same_title(d["title"], t["title"]) for d in draft) for t in truth),
+            len(truth),
+        ),
+        "targets": (
+            sum(found_targets.values()),
+            sum((found_targets & want_targets).values()),
+            sum(want_targets.values()),
+        ),
+    }
+
+
 def main() -> None:
     print(f"{'seed':16} {'what':12} {'found':>6} {'right':>6} {'fixture':>8}")
     for seed, fixture in PAIRS.items():
         for name, (found, right, total) in measure(seed, fixture).items():
             print(f"{fixture:16} {name:12} {found:6} {right:6} {total:8}")
+    for text in ("xuchang.txt", "dongyang.txt"):
+        for name, (found, right, total) in measure_outside(text).items():
+            print(f"{text:16} {name:12} {found:6} {right:6} {total:8}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import pytest
 
 from plans.annex import AnnexError
 from plans.fulltext import fulltext_tasks, read_fulltext
-from tests.plans.fulltext_score import PAIRS, SEEDS, measure
+from tests.plans.fulltext_score import PAIRS, SEEDS, measure, measure_outside
 
 ARGS = {"filename": "a.txt", "slug": "a", "title": "a", "region_code": "210000", "year": 2024}
 
@@ -58,3 +58,9 @@ def test_seed_structure_is_found(seed, fixture):
     found = measure(seed, fixture)
     for name, floor in FLOORS[fixture].items():
         assert found[name][1] >= floor, name
+
+
+@pytest.mark.parametrize("name", ["xuchang.txt", "dongyang.txt"])
+def test_two_plans_outside_the_seeds_are_read_whole(name):
+    found = measure_outside(name)
+    assert all(right == total for _, right, total in found.values())
