@@ -103,3 +103,10 @@ def test_the_command_reads_a_full_text_and_shows_what_is_not_a_target(tmp_path):
     assert "2023年,全省新增技能人才8万人　读作已有成绩" in out.getvalue()
     call_command("import_plan", str(path), *args, stdout=StringIO())
     assert Plan.objects.get(slug="cmd-plan").import_review
+
+
+def test_the_plan_page_shows_the_admin_the_import_review(admin_client):
+    upload(admin_client)
+    admin_client.post(reverse("targets:plan_import_confirm"), {"role-1": "target"})
+    page = admin_client.get(reverse("plans:detail", args=["draft-plan"])).content.decode()
+    assert "导入识别记录（共" in page and "导入时更正 1 处" in page and "已有成绩" in page and "（已更正）" in page
