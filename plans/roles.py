@@ -34,13 +34,15 @@ _RESULT_WORDS = re.compile(
     r"五年来|十年来|期末|成功发放|惠及|共计发放|共扶持|共培养|共获得|共设置|累计表彰|累计获得|累计达|累计开展|"
     r"累计组织|累计帮助|累计支出|累计运送|累计返乡|均稳定在|保持在|增加到|增至|提高到\d|提升了|由\d|从\d{4}年|"
     r"全部完成|约为|筹集|据统计|同期|较上年|较\d{4}年|完成年度目标|目标的\d|率为\d|率平均为|共计(?!划)|"
-    r"居全省|位居|仅次于|过去一年|过去五年|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共"
+    r"居全省|位居|仅次于|过去一年|过去五年|完成年计划|完成年度计划|当下|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共"
 )
 # A report of a past calendar year: “2021年,全市共扶持…”; or a year named with 的 (“由2012年的37287万人”).
 _PAST_YEAR = re.compile(r"(?:^|[,，;；:：])\s*20[12]\d年(?:度)?[,，]|20[12]\d年的")
 # “累计”, “共” report a tally unless the figure is qualified as a goal (“累计实现新增就业35万人以上”).
 _TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共有")
-_QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现")
+_QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现|每年|全年|要|将")
+# A report rounds (“近9000家”, “1800余人”, “4400多万人次”); a goal is qualified (以上, 左右).
+_APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)多[万人个家户名所]")
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
@@ -58,7 +60,7 @@ _NAME_WORDS = re.compile(
     r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级"
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
-_SCOPE_WORDS = re.compile(r"为主要对象|^涉及|计划任务企业")
+_SCOPE_WORDS = re.compile(r"为主要对象|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一")
 _INTENT_WORDS = re.compile(
     r"力争|争取|确保|计划|目标|要|将|到20\d\d年|至20\d\d年|今年|全年|每年|年均|三年|今明两年|新增|开展|完成|实现|"
     r"培训|培养|建设|遴选|认定|设立|引进|帮助|促进|发放|组织|控制在|达到|以上|左右|不低于|不少于"
@@ -108,8 +110,8 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return BACKGROUND, forecast
     if (result := _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)) and not intent:
         return RESULT, result
-    if _found(_TALLY, plain) and not _QUALIFIED.search(plain):
-        return RESULT, _found(_TALLY, plain)
+    if (tally := _found(_TALLY, plain) + _found(_APPROXIMATE, plain)) and not _QUALIFIED.search(plain) and not intent:
+        return RESULT, tally
     if policy_parameters(text) and not _has_targets(text):
         return RULE, ("补贴、资金或比例规则",)
     if scope := _found(_SCOPE_WORDS, plain):
@@ -135,7 +137,7 @@ _NOT_QUANTITY = re.compile(r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三
 
 
 _STRONG_INTENT = re.compile(
-    r"力争|争取|确保|计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确"
+    r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确"
 )
 
 
