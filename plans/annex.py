@@ -23,6 +23,7 @@ from django.conf import settings
 
 from plans.deadlines import due_month
 from plans.reading import RATIO, normalise, read_targets
+from plans.roles import RULE, TARGET, read_statement
 from skills_admin.lib.xlsx import OLE_MAGIC, WorkbookRejected, open_workbook_safely
 
 COLUMNS = {
@@ -329,6 +330,24 @@ def _key_task(group: _TaskRows) -> dict:
         "departments": _departments(group),
         "measures": [{"number": number, "text": text} for number, text in enumerate(measures, start=1)],
         "targets": targets_from_statements(statements, due_month(deadline)),
+        "statements": [_statement_preview(statement) for statement in statements],
+    }
+
+
+def _statement_preview(text: str) -> dict:
+    """A 工作目标 cell's statement as the preview shows it: the column makes it a target (a policy parameter is
+    a measure), whatever role the reader gives it; the reader's role is shown beside it."""
+    reading = read_statement(text, heading="工作目标")
+    imported_as = TARGET if read_targets(text) else RULE
+    targets = [target.to_json_dict() for target in read_targets(text) if target.kind != "milestone"]
+    cues = list(reading.cues)
+    return {
+        "text": text,
+        "heading": "工作目标",
+        "role": reading.role,
+        "cues": cues,
+        "targets": targets,
+        "imported_as": imported_as,
     }
 
 

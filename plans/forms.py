@@ -31,6 +31,13 @@ class PlanImportForm(forms.Form):
     year = forms.IntegerField(
         label="年度", min_value=2000, max_value=2100, widget=forms.NumberInput(attrs={"class": "form-control"})
     )
+    layout = forms.ChoiceField(
+        label="文件内容",
+        choices=[("annex", "附件表（六列表格）"), ("fulltext", "方案全文（正文，UTF-8 文本）")],
+        initial="annex",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     dry_run = forms.BooleanField(
         label="仅预览，不写入", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )

@@ -148,6 +148,8 @@ class Plan(models.Model):
         help_text="累计量指标按本月数还是1—N月累计数填报；存量、比例指标总是填月末数",
     )
     is_demo = models.BooleanField("演示数据", default=False)
+    # What the import preview read each statement of the source document as, and what the importer made of it
+    import_review = models.JSONField("导入识别记录", default=list, blank=True)
 
     objects = PlanQuerySet.as_manager()
 

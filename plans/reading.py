@@ -43,7 +43,7 @@ _TRADITIONAL_PAIRS = (
     "籌筹 納纳 終终 給给 緊紧 線线 縱纵 繞绕 聽听 臺台 蓋盖 蘇苏 視视 記记 課课 請请 識识 譜谱 譽誉 "
     "讀读 豐丰 負负 財财 責责 貴贵 買买 購购 趨趋 踐践 載载 辯辩 運运 過过 遠远 適适 銜衔 靈灵 風风 "
     "鮮鲜 齊齐 龍龙 醫医 療疗 衛卫 廠厂 鎮镇 權权 無无 後后 陽阳 漢汉 蘭兰 嶺岭 瀋沈 連连 寧宁 遼辽 "
-    "撫抚 錦锦 鐵铁 盤盘 島岛 蘆芦 順顺 "
+    "撫抚 錦锦 鐵铁 盤盘 島岛 蘆芦 順顺 顯显 顧顾 啟启 "
 ).split()
 _FULL_WIDTH = "".join(chr(0xFF10 + digit) for digit in range(10)) + "\uff0e\uff05\uff5e\uff0d\u2013\u2015-"
 _HALF_WIDTH = "0123456789.%~————"
@@ -75,7 +75,7 @@ _MEASURE_WORDS = {
     "种": "类|植", "支": "持|付|出|撑", "篇": "", "份": "额", "间": "", "处": "理|室", "册": "", "届": "时",
     "轮": "训", "首": "席|批|次|创", "块": "", "棵": "", "株": "", "亩": "", "吨": "", "辆": "", "架": "构",
     "艘": "", "例": "", "笔": "", "组": "织|建|成", "队": "伍", "双": "创|向|百|一", "元": "素", "米": "",
-    "克": "服", "斤": "", "升": "级|学|职", "节": "", "课": "程|题", "堂": "", "片": "区", "枚": "",
+    "克": "服", "斤": "", "倍": "", "升": "级|学|职", "节": "", "课": "程|题", "堂": "", "片": "区", "枚": "",
 }  # fmt: skip
 _SINGLE_UNIT = "|".join(
     f"{word}(?!{excluded})" if excluded else word
@@ -86,16 +86,24 @@ _UNIT = rf"(?:个百分点|%|公里|千米|平方米|立方米|公斤|公顷|课
 # counts a bare noun: “百万职工” is the name of a programme.
 _NOT_A_NOUN = "元年月日天周岁以左余多的至到和及或等是在为与每各"
 _NOUN = rf"(?<=\d[万亿])(?=[\u4e00-\u9fff])(?![{_NOT_A_NOUN}])"
-_PREFIX = r"(?:不少于|不低于|不小于|不超过|不高于|不多于|控制在|至少|突破|超过|多于|高于|低于|达到|累计|约|共|各|达)"
+# A 万/亿 number that ends its clause without a measure word (“新增城镇就业人员4.78万;” “就业人数110万以上”): what
+# it counts is named before it.
+_BARE = r"(?<=\d[万亿])(?=以上|以下|以内|左右|[;；,，。、)）]|$)"
+_PREFIX = (
+    r"(?:不少于|不低于|不小于|不超过|不高于|不多于|不大于|控制在|至少|突破|超过|多于|高于|低于|大于|小于|"
+    r"达到|累计|约|共|各|达|超)"
+)
 _SUFFIX = r"(?:以上|以下|以内|左右)"
 _QUANTITY = re.compile(
     rf"(?P<pre>{_PREFIX})?(?P<num>{_NUM})(?:(?P<unit1>{_UNIT})?[—~至到]++(?P<num2>{_NUM}))?"
-    rf"(?P<more>多|余)?\s?(?:(?P<unit>{_UNIT})|(?P<noun>{_NOUN}))(?P<post>{_SUFFIX})?(?P<de>的)?"
+    rf"(?P<more>多|余)?\s?(?:(?P<unit>{_UNIT})|(?P<noun>{_NOUN})|(?P<bare>{_BARE})|(?P<years>年(?=[,，;；。)）]|$)))"
+    rf"(?P<post>{_SUFFIX})?(?P<de>的)?"
 )
 _PRE_QUALIFIERS = {
     "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
-    "超过": AT_LEAST, "多于": AT_LEAST, "高于": AT_LEAST, "不超过": AT_MOST, "不高于": AT_MOST,
-    "不多于": AT_MOST, "低于": AT_MOST, "控制在": AT_MOST, "约": ABOUT,
+    "超过": AT_LEAST, "超": AT_LEAST, "多于": AT_LEAST, "高于": AT_LEAST, "不超过": AT_MOST, "不高于": AT_MOST,
+    "不多于": AT_MOST, "低于": AT_MOST, "控制在": AT_MOST, "约": ABOUT, "大于": AT_LEAST, "小于": AT_MOST,
+    "不大于": AT_MOST,
 }  # fmt: skip
 _POST_QUALIFIERS = {"以上": AT_LEAST, "以下": AT_MOST, "以内": AT_MOST, "左右": ABOUT}
 
@@ -104,15 +112,24 @@ _BY_YEAR = r"(?:到|至|截至|截止)\d{4}年(?:底|末)?"
 _PERIODS = (
     (QUARTER, re.compile(r"每季度?|季度|按季")),
     (MONTH, re.compile(r"每月|按月|月度")),
-    (YEAR, re.compile(r"全年|每年|年度|年均|当年|本年|^年(?=[\u4e00-\u9fff])(?![底末内])")),
-    (PLAN, re.compile(rf"{_BY_YEAR}|(?<![\d—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])")),
+    (YEAR, re.compile(r"全年|每年|年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
+    (
+        PLAN,
+        re.compile(
+            rf"{_BY_YEAR}|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期)|十[四五]五(?:期间|时期)|"
+            r"(?<![\d.—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])"
+        ),
+    ),
 )
+# A calendar year on its own (“其中2019年培训…”, “2022年培训…”) names one year of the plan: no period of its own,
+# and the period of the clauses before it does not carry on.
+_CALENDAR_YEAR = re.compile(r"(?<![到至止\d—~])\d{4}年(?![底末\d—~至])")
 _PERIOD_WORDS = re.compile(
-    rf"{_BY_YEAR}|全年|每年|年度|年均|每季度?|按季|每月|按月|(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年"
+    rf"{_BY_YEAR}|\d{{4}}[—~至]\d{{4}}年|今年|全年|每年|年度|年均|每季度?|按季|每月|按月|(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年"
     r"(?:行动)?(?:期间|内)?|^年"
 )
 _RATIO_WORDS = re.compile(r"占比|比例|比重|比率")
-_STOCK_WORDS = re.compile(r"总量|规模|存量|保有量|总数")
+_STOCK_WORDS = re.compile(r"总量|规模|存量|保有量|总数|年限|在校生")
 _LEAD_WORDS = re.compile(r"^(?:[:：\s]|其中|按规定|开展|实现|完成)+")
 _VERBS = sorted(
     "培训 培养 培育 评选 发放 使用 发布 建设 新增 开展 组织 支持 评价 遴选 推荐 举办 开设 建成 取得 打造 办好 "
@@ -136,12 +153,17 @@ _RATE_CHANGE = re.compile(
 # “每个市” “各县(区)” “市各功能区” “每所”: the number is a quota for each unit of that level.
 _PER_UNIT = re.compile(
     r"(?:每个?|各)(?:(?P<zone>功能区|开发区|园区)|(?P<county>县\(区\)|县（区）|县区|区县|县市区|县|区(?!域))"
-    r"|(?P<city>设区市|地市|市(?!场|民))|(?P<school>所|院校|学校|校))"
+    r"|(?P<city>设区市|地市|市(?!场|民))|(?P<school>所|院校|学校|校)|(?P<township>乡镇|乡\(镇\)|街道|镇)"
+    r"|(?P<village>村|行政村|社区)|(?P<household>户|家庭)|(?P<enterprise>企业|家企业))"
 )
 _PERSONS = re.compile(r"人员|人才|人(?![民口])|者|工|生|军人|劳动力|学徒|职工|农民|毕业生|青年|妇女")
 _PROGRAMME = re.compile(r"(?:行动|活动|工程|计划)$")
 # A number in words counts only with these measure words: “百名” “千个” “三万人次”; not “三门峡” “两种方式” “二期”.
 _WORD_NUMBER_UNITS = "个次名所家项场人户位届"
+# A count that only describes how a document or a programme is built (“实施12项专项计划”, “下设15个子项目”, “以
+# 7600多名持证残疾人为主要对象”): a name or a scope, never a quantity to reach.
+_STRUCTURE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:专项计划|行动|工程|举措|指标|子项目|重点工作)|重点项目|方面|千亿级")
+_SCOPE = re.compile(r"[\u4e00-\u9fff]{0,8}为主要对象")
 # A clause that only names what the work is about: “围绕全市20条重点产业链”.
 _CONTEXT = re.compile(r"^\s*(?:围绕|聚焦|对接|依托|服务于)")
 
@@ -182,6 +204,14 @@ def decimal_text(value: Decimal | None) -> str | None:
 def normalise(text: str) -> str:
     """Traditional characters, full-width digits and the many dashes → the forms the reader expects."""
     return text.translate(_NORMALISE)
+
+
+# Spaces that typesetting puts around numbers (“共开展培训 3.5 万人次以上”, “2021 年”).
+_SPACED_NUMBER = re.compile(r"(?<=[\d.\u4e00-\u9fff]) ++(?=[\d.])|(?<=[\d.]) ++(?=[\u4e00-\u9fff%])")
+
+
+def _prepared(text: str) -> str:
+    return _SPACED_NUMBER.sub("", normalise(text))
 
 
 # ---------------------------------------------------------------------------------------------- numbers
@@ -331,8 +361,9 @@ class _Context:
     horizon: bool = False
 
     def after(self, clause: str) -> _Context:
+        carried = None if _CALENDAR_YEAR.search(clause) else self.period
         return _Context(
-            period=_period(clause) or self.period,
+            period=_period(clause) or carried,
             strive=self.strive or bool(_STRIVE.search(clause)),
             horizon=self.horizon or bool(re.search(_BY_YEAR, clause)),
         )
@@ -347,7 +378,7 @@ def read_targets(text: str) -> list[ReadTarget]:
     quantities are policy parameters (subsidy standards, money, rate rules) has no target at all."""
     source = text.strip()
     targets: list[ReadTarget] = []
-    for sentence in _fragment(normalise(source)).split(r"[。！？!?\n]"):
+    for sentence in _fragment(_prepared(source)).split(r"[。！？!?\n]"):
         targets += _read_sentence(sentence, source)
     if targets or policy_parameters(source):
         return targets
@@ -358,7 +389,7 @@ def policy_parameters(text: str) -> list[str]:
     """The clauses of a statement that set a policy parameter (“给予每人1000元—5000元培训补贴”,
     “先行拨付50%”, “比例从50%提至70%”): text for the measure, never a target."""
     found = []
-    for sentence in _fragment(normalise(text.strip())).split(r"[。！？!?\n]"):
+    for sentence in _fragment(_prepared(text.strip())).split(r"[。！？!?\n]"):
         for clause in _clauses(sentence):
             if any(_is_policy(clause.mask, match) for match in _QUANTITY.finditer(clause.mask)):
                 found.append(clause.text.strip())
@@ -375,8 +406,38 @@ def _read_sentence(sentence: _Fragment, source: str) -> list[ReadTarget]:
             pieces[0] = lead.joined(pieces[0])
         lead = None if pieces else clause
         found = [t for piece in pieces for m in _quantities(piece) for t in _targets(piece, m, context, source)]
+        found = _distributed(clause.text, found)
         targets += _with_inherited_verbs(found, targets[-1].name if targets else "")
     return targets
+
+
+_RESPECTIVELY = re.compile(r"分别(?:达到|达|为|提高到|提高|增长|控制在|突破|超过)?")
+_COMMON_TAIL = re.compile(r"(?:占比|比例|比重|总量|规模|人数|数量)$")
+
+
+def _distributed(text: str, found: list[ReadTarget]) -> list[ReadTarget]:
+    """“A和B总量分别达到X、Y”: one target for A, one for B, each named for its own object (and a bare number in the
+    unit of the first)."""
+    respectively = _RESPECTIVELY.search(text)
+    if not respectively or len(found) < 2:
+        return found
+    subject = _LEAD_WORDS.sub("", _PERIOD_WORDS.sub("", text[: respectively.start()])).strip(" ,，")
+    things = [thing for thing in re.split(r"以及|[和及与、]", subject) if thing]
+    if len(things) != len(found):
+        return found
+    tail = _COMMON_TAIL.search(things[-1])
+    if tail and not any(_COMMON_TAIL.search(thing) for thing in things[:-1]):
+        things = [thing + tail.group() for thing in things[:-1]] + things[-1:]
+    first = found[0]
+    return [
+        replace(
+            target,
+            name=thing,
+            unit=first.unit if target.unit == "个" and first.unit != "个" else target.unit,
+            kind=first.kind,
+        )
+        for thing, target in zip(things, found, strict=True)
+    ]
 
 
 def _quantities(piece: _Fragment) -> list[re.Match]:
@@ -386,6 +447,8 @@ def _quantities(piece: _Fragment) -> list[re.Match]:
 
 
 def _not_a_target(mask: str, match: re.Match) -> bool:
+    if match["years"] is not None and not _IS_DURATION.search(mask, 0, match.start()):
+        return True
     start = match.start("num")
     if start > 0 and mask[start - 1] in "每第":
         return True
@@ -393,9 +456,18 @@ def _not_a_target(mask: str, match: re.Match) -> bool:
         return True
     if not re.search(r"\d", match["num"]) and (match["unit"] or "")[:1] not in _WORD_NUMBER_UNITS:
         return True
-    if _CONTEXT.search(mask):
+    if _CONTEXT.search(mask) or _SCOPE.match(mask, match.end()) or _is_structure(mask, match):
         return True
     return _is_policy(mask, match)
+
+
+# Years are a unit only for a length of time that is a level to reach: “平均受教育年限达到11.3年”.
+_IS_DURATION = re.compile(r"年限|年数|工龄|教育年")
+
+
+def _is_structure(mask: str, match: re.Match) -> bool:
+    unit = match["unit"] or ""
+    return unit in ("项", "个", "条", "类") and not match["post"] and bool(_STRUCTURE.match(mask, match.end()))
 
 
 def _is_policy(mask: str, match: re.Match) -> bool:
@@ -425,14 +497,20 @@ def _target(piece: _Fragment, match: re.Match, context: _Context, source: str) -
         name=_name(piece),
         value=value,
         upper=upper,
-        unit=unit or _noun_unit(piece.mask[match.end() :]),
-        qualifier=STRIVE if context.strive else _qualifier(match),
+        unit=unit or _implied_unit(piece.mask, match),
+        qualifier=STRIVE if context.strive else _qualifier(match, piece.mask),
         kind=_kind(piece.mask, match, unit, context),
         period=context.period,
         needs_review=False,
         source_text=source,
         per_unit=_per_unit(piece.mask[: match.start()]),
     )
+
+
+def _implied_unit(mask: str, match: re.Match) -> str:
+    if match["bare"] is not None:
+        return "人" if _PERSONS.search(mask[max(0, match.start() - 6) : match.start()]) else "个"
+    return _noun_unit(mask[match.end() :])
 
 
 def _noun_unit(noun: str) -> str:
@@ -448,7 +526,7 @@ def _per_unit(before: str) -> str:
 
 def _amount(match: re.Match) -> tuple[Decimal, Decimal | None, str]:
     """Value, upper bound and unit; “300万元” keeps 万元 as its unit, “2—3万人” is 20000 to 30000."""
-    number, upper, unit = match["num"], match["num2"], match["unit"] or match["unit1"] or ""
+    number, upper, unit = match["num"], match["num2"], match["unit"] or match["unit1"] or match["years"] or ""
     if unit == "元" and number[-1] in "万亿" and not upper:
         number, unit = number[:-1], number[-1] + unit
     if upper and number[-1].isdigit() and number[0].isdigit():
@@ -456,12 +534,18 @@ def _amount(match: re.Match) -> tuple[Decimal, Decimal | None, str]:
     return parse_number(number), parse_number(upper) if upper else None, unit
 
 
-def _qualifier(match: re.Match) -> str:
+def _qualifier(match: re.Match, mask: str = "") -> str:
     if match["post"]:
         return _POST_QUALIFIERS[match["post"]]
     if match["pre"] in _PRE_QUALIFIERS:
         return _PRE_QUALIFIERS[match["pre"]]
-    return AT_LEAST if match["more"] else EXACT
+    if match["more"] or _AT_LEAST_BEFORE.search(mask, 0, match.start()):
+        return AT_LEAST
+    return EXACT
+
+
+# “每个园区至少培育一家…”: a floor said before the verb.
+_AT_LEAST_BEFORE = re.compile(r"(?:至少|不少于|不低于)[\u4e00-\u9fff]{1,6}$")
 
 
 def _kind(text: str, match: re.Match, unit: str, context: _Context) -> str:

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from plans.models import Plan
 from plans.queries import key_tasks_with_details
+from plans.review import CHOICES
 
 
 def get_plan_for_user(request, slug: str) -> Plan:
@@ -19,5 +20,14 @@ def plan_list(request):
 @login_required
 def plan_detail(request, slug):
     plan = get_plan_for_user(request, slug)
-    ctx = {"plan": plan, "key_tasks": key_tasks_with_details(plan)}
+    ctx = {"plan": plan, "key_tasks": key_tasks_with_details(plan), **import_review_context(plan)}
     return render(request, "plans/plan_detail.html", ctx)
+
+
+def import_review_context(plan: Plan) -> dict:
+    """The import review with Chinese labels, for the admin's 导入识别记录 on the plan page."""
+    labels = dict(CHOICES)
+    for entry in plan.import_review:
+        entry["read_as_label"] = labels.get(entry.get("read_as"), "")
+        entry["imported_as_label"] = labels.get(entry.get("imported_as"), "")
+    return {"import_corrections": sum(bool(entry.get("corrected")) for entry in plan.import_review)}

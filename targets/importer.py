@@ -78,6 +78,7 @@ def plan_import_document(*, document: dict, replace: bool = False) -> Plan:
         source=document.get("source", ""),
         next_steps=document.get("next_steps", ""),
         reporting_deadline_day=document.get("reporting_deadline_day", 10),
+        import_review=document.get("import_review", []),
     )
     for task in document["key_tasks"]:
         _create_key_task(plan, task)

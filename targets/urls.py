@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import notification_views, review_views, views
+from targets import import_views, notification_views, review_views, views
 
 app_name = "targets"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("completeness/", views.completeness, name="completeness"),
     path("audit/", views.audit_log, name="audit_log"),
     path("import-plan/", views.plan_import, name="plan_import"),
+    path("import-plan/confirm/", import_views.plan_import_confirm, name="plan_import_confirm"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),

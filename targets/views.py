@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from plans.annex import AnnexError, read_annex
+from plans.annex import AnnexError
 from plans.forms import PlanImportForm
 from plans.models import Department, Plan, Region
+from plans.review import apply_review
 from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
 from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment
-from targets import engine, queries
+from targets import engine, import_views, queries
 from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
@@ -374,20 +375,21 @@ def allocations(request, slug):
 
 @login_required
 def plan_import(request):
-    """A plan with its targets from its annex table: plans/annex.py reads it, targets/importer.py writes it."""
+    """A plan from its annex table or its full text: plans/annex.py or plans/fulltext.py reads it, the preview shows
+    every statement's role for correction (targets/import_views.py confirms it), targets/importer.py writes it."""
     if not scope_for(request.user).is_admin:
         raise PermissionDenied("只有省级管理员可以导入方案")
     form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user)
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            document = read_annex(form.file_bytes(), filename=form.cleaned_data["file"].name, **form.plan_fields())
+            document = import_views.read_plan_file(form)
             if form.cleaned_data["dry_run"]:
-                preview = document
+                preview = import_views.keep_draft(request, document)
             else:
-                plan = plan_import_document(document=document)
+                plan = plan_import_document(document=apply_review(document))
                 messages.success(request, f"已导入“{plan.title}”，重点任务{plan.key_tasks.count()}项")
                 return redirect("plans:detail", slug=plan.slug)
         except (AnnexError, PlanDocumentError) as exc:
             form.add_error("file", str(exc))
-    return render(request, "plans/plan_import.html", {"form": form, "preview": preview})
+    return render(request, "plans/plan_import.html", import_views.preview_context(form, preview))

@@ -602,3 +602,71 @@ def test_sixteen_thousand_digits_are_read_in_linear_time(text):
 def test_reading_any_text_never_fails(text):
     for target in read_targets(text):
         assert target.kind in ("flow", "count", "stock", "ratio", "milestone")
+
+
+# ------------------------------------------------------------------------------- issue #19: what other plans say
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier", "per_unit"),
+    [
+        ("每所技工院校至少建设1个校外实训基地", "1", "at_least", "school"),
+        ("每个园区至少培育一家技能人才自主评价企业", "1", "at_least", "zone"),
+        ("每个村至少培养两名乡村工匠", "2", "at_least", "village"),
+        ("每户至少1人实现就业", "1", "at_least", "household"),
+        ("每个乡镇建设1个零工驿站", "1", "exact", "township"),
+    ],
+)
+def test_per_unit_quotas_beyond_administrative_levels(text, value, qualifier, per_unit):
+    reading = only(text)
+    assert (reading["value"], reading["qualifier"], reading["per_unit"]) == (value, qualifier, per_unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier", "kind", "period"),
+    [
+        ("培训人数大于5000人", "5000", "人", "at_least", "flow", None),
+        ("技能人才总量年均增长10%以上", "10", "%", "at_least", "ratio", "year"),
+        ("技工院校在校生规模达到8万人", "80000", "人", "exact", "stock", None),
+        ("新增就业是上年的2倍", "2", "倍", "exact", "flow", None),
+        ("劳动年龄人口平均受教育年限达到11.3年", "11.3", "年", "exact", "stock", None),
+        ("“十四五”期间,新增技能人才4万人以上", "40000", "人", "at_least", "flow", "plan"),
+        ("今年城镇新增就业2万人以上", "20000", "人", "at_least", "flow", "year"),
+        ("2022-2024年共实现新增就业3万人", "30000", "人", "exact", "flow", "plan"),
+        ("三年覆盖超3000万人次", "30000000", "人次", "at_least", "flow", "plan"),
+        ("共开展各类补贴性职业技能培训 3.5 万人次以上", "35000", "人次", "at_least", "flow", None),
+        ("全市计划新增城镇就业人员4.78万;", "47800", "人", "exact", "flow", None),
+    ],
+)
+def test_qualifiers_periods_levels_and_units_of_other_plans(text, value, unit, qualifier, kind, period):
+    reading = only(text)
+    assert (reading["value"], reading["unit"], reading["qualifier"]) == (value, unit, qualifier)
+    assert (reading["kind"], reading["period"]) == (kind, period)
+
+
+def test_a_calendar_year_stops_the_plan_period_carrying_on():
+    got = readings("三年共开展培训180万人次以上,其中2019年培训58万人次以上")
+    assert [(r["value"], r["period"]) for r in got] == [("1800000", "plan"), ("580000", None)]
+
+
+def test_respectively_gives_one_target_per_object():
+    got = readings("高技能人才和技能人才占比分别达到30%和50%")
+    assert [(r["name"], r["value"]) for r in got] == [("高技能人才占比", "30"), ("技能人才占比", "50")]
+    got = readings("技能人才和高技能人才总量分别达到724.4万、217.4万")
+    assert [(r["name"], r["value"], r["unit"]) for r in got] == [
+        ("技能人才总量", "7244000", "人"),
+        ("高技能人才总量", "2174000", "人"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "实施先进制造业、现代服务业等12项专项计划",
+        "开展“三进”活动",
+        "以全市7600多名持证残疾人为主要对象",
+        "实施期限为3年",
+    ],
+)
+def test_numbers_that_name_or_scope_are_not_quantities(text):
+    assert all(r["kind"] == "milestone" for r in readings(text))

@@ -3,7 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.annex import AnnexError, read_annex
+from plans.fulltext import read_fulltext
 from plans.models import Plan, Region
+from plans.review import apply_review
+from plans.roles import ROLE_LABELS
 from targets.importer import PlanDocumentError, plan_import_document
 from targets.models import Target
 
@@ -21,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int, help="方案年度")
         parser.add_argument("--document-number", default="", help="文号")
         parser.add_argument("--dry-run", action="store_true", help="仅预览将要创建的内容，不写入")
+        parser.add_argument("--fulltext", action="store_true", help="文件是方案全文(正文)，不是附件表")
 
     def handle(self, *args, **options):
         document = self._read(options)
@@ -28,7 +32,7 @@ class Command(BaseCommand):
             self._preview(document)
             return
         try:
-            plan = plan_import_document(document=document)
+            plan = plan_import_document(document=apply_review(document))
         except PlanDocumentError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"已导入“{plan.title}”：{_totals(document)}"))
@@ -41,7 +45,8 @@ class Command(BaseCommand):
         except OSError:
             raise CommandError(f"无法读取文件：{options['file']}") from None
         try:
-            return read_annex(
+            reader = read_fulltext if options.get("fulltext") else read_annex
+            return reader(
                 data,
                 filename=options["file"].name,
                 slug=options["slug"],
@@ -82,6 +87,11 @@ def preview_lines(task: dict) -> list[str]:
     ]
     lines += [f"  措施 {m['number']}：{m['text']}" for m in task["measures"]]
     lines += [f"  目标 {t['number']}：{t['name']}　{describe_target(t)}" for t in task["targets"]]
+    lines += [
+        f"  句：{s['text']}　读作{ROLE_LABELS[s['role']]}（依据：{'、'.join(s['cues'])}）"
+        for s in task.get("statements", [])
+        if s["role"] != "target"
+    ]
     return lines
 
 

@@ -1,0 +1,279 @@
+"""Reading a plan from its full text (the body of the document, not its annex table) into a draft plan document.
+
+The body is read as a tree: first-level headings (“二、主要任务”), key tasks under them (“(一)…。” or
+“——…。” paragraphs, or, in a text that lost its headings, every paragraph that is not a numbered item), and the
+sentences and numbered items of each key task. Every sentence is classified (plans.roles): a target becomes
+targets, anything else a measure, and the preview shows every sentence with its role and the words that decided
+it. Departments come from “(省人社厅、省教育厅按职责分工负责)”, “责任单位：…” or “牵头单位：…”; deadlines from
+“12月底前”, “每季度末次月20日前”, “长期推进”. A section whose heading names the goals (“二、工作目标”) becomes one
+key task “工作目标(总体目标)” holding the plan's overall targets.
+
+Pure: the output has the shape of plans.annex.read_annex's, so targets.importer.plan_import_document writes it.
+Every pattern is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from plans.annex import AnnexError, department_names, targets_from_statements
+from plans.deadlines import due_month
+from plans.reading import normalise
+from plans.roles import NAME, RULE, TARGET, read_statement
+
+MEASURE = "measure"  # as in plans.review
+
+NO_TASKS = "没有识别出重点任务：正文中找不到“一、”“(一)”等标题或段落"
+
+_CHAPTER = re.compile(r"^([一二三四五六七八九十]+)[、.\uff0e]\s*(\S.{0,40})$")
+_TASK = re.compile(r"^(?:[(（]([一二三四五六七八九十]+)[)）]|——|—)\s*")
+_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、\uff0e](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*")
+_GOAL_CHAPTER = re.compile(r"目标")
+_TASK_CHAPTER = re.compile(r"任务|内容|举措|措施|行动|重点|工作|计划")
+_OTHER_CHAPTER = re.compile(r"要求|思想|原则|保障|组织实施|实施步骤|附则|背景|基础|形势|成效|成绩|回顾|情况|意义")
+_ANNEX = re.compile(r"^附件[:：\d一二三]?")
+_SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+_DEPARTMENTS = re.compile(
+    r"[(（]([^()（）]{2,80}?)(?:按职责分工|按职责)?负责[)）]|(?:责任单位|牵头单位|责任部门)[:：]\s*([^()（）。\n]{2,80})"
+)
+_DEADLINE = re.compile(
+    r"每季度末次月\d{1,2}日前|\d{4}年\d{1,2}月底前|\d{4}年底前|\d{1,2}月底前|\d{1,2}月\d{1,2}日前|长期推进|按时推进|持续推进"
+)
+_NOISE = re.compile(r"泛亚电竞")
+
+
+@dataclass
+class _Task:
+    section: str
+    title: str
+    sentences: list[tuple[str, str]] = field(default_factory=list)  # (text, heading it sits under)
+    raw: list[str] = field(default_factory=list)
+
+
+def read_fulltext(
+    data: bytes | str,
+    *,
+    filename: str,
+    slug: str,
+    title: str,
+    document_number: str = "",
+    region_code: str,
+    year: int,
+) -> dict:
+    """The draft plan document for the full text of a plan; AnnexError (Chinese) when no key task is found."""
+    text = data if isinstance(data, str) else _decode(data)
+    key_tasks = [_key_task(number, task) for number, task in enumerate(fulltext_tasks(text), start=1)]
+    if not key_tasks:
+        raise AnnexError(NO_TASKS)
+    return {
+        "slug": slug,
+        "title": title,
+        "short_title": "",
+        "document_number": document_number,
+        "region": region_code,
+        "start_date": f"{year}-01-01",
+        "end_date": f"{year}-12-31",
+        "source": PurePath(filename).name[:200],
+        "key_tasks": key_tasks,
+    }
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AnnexError("无法读取文件：方案全文须为 UTF-8 文本") from None
+
+
+# --------------------------------------------------------------------------------------------- the tree
+
+
+def paragraphs(text: str) -> list[str]:
+    """Non-empty lines, without the noise of scraped pages, up to the annex."""
+    found = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _NOISE.sub("", line).strip().strip("\u3000")
+        if _ANNEX.match(line) and len(line) < 40:
+            break
+        if line:
+            found.append(line)
+    return found
+
+
+def fulltext_tasks(text: str) -> list[_Task]:
+    """The key tasks of a plan's body, each with its sentences and numbered items."""
+    lines = paragraphs(text)
+    chapters = [index for index, line in enumerate(lines) if _CHAPTER.match(normalise(line))]
+    if not chapters:
+        return _tasks_without_headings(lines)
+    tasks: list[_Task] = []
+    for position, start in enumerate(chapters):
+        end = chapters[position + 1] if position + 1 < len(chapters) else len(lines)
+        heading = normalise(lines[start])
+        name = _CHAPTER.match(heading).group(2)
+        body = lines[start + 1 : end]
+        if _OTHER_CHAPTER.search(name):
+            tasks += _goal_subsections(heading, body)
+            continue
+        if _GOAL_CHAPTER.search(name) and not _TASK_CHAPTER.search(name.replace("目标任务", "")):
+            tasks.append(_goal_task(heading, name, body))
+        elif _TASK_CHAPTER.search(name) or _GOAL_CHAPTER.search(name):
+            tasks += _chapter_tasks(heading, body)
+    return [task for task in tasks if task.title]
+
+
+def _goal_task(heading: str, name: str, body: list[str]) -> _Task:
+    task = _Task(section=heading, title=f"{name}(总体目标)")
+    for line in body:
+        _add(task, line, heading)
+    return task
+
+
+def _goal_subsections(heading: str, body: list[str]) -> list[_Task]:
+    """The “(二)目标任务” of a chapter that is otherwise not tasks (“一、总体要求”): the plan's overall goals."""
+    tasks: list[_Task] = []
+    for line in body:
+        marker = _TASK.match(normalise(line))
+        if marker:
+            title, rest = _title_and_rest(line[marker.end() :])
+            goal = _GOAL_CHAPTER.search(title) and len(title) <= 12
+            tasks.append(_Task(section=heading, title=f"{title}(总体目标)" if goal else ""))
+            _add(tasks[-1], rest, title)
+        elif tasks:
+            _add(tasks[-1], line, heading)
+    return [task for task in tasks if task.title]
+
+
+def _chapter_tasks(heading: str, body: list[str]) -> list[_Task]:
+    """Key tasks of a chapter: its “(一)” or “——” paragraphs; a “(一)” line that is only a title (“(一)实施专项
+    计划,开展高质量职业技能提升培训”) heads a group whose numbered items are the key tasks."""
+    tasks: list[_Task] = []
+    group = ""
+    for line in body:
+        plain = normalise(line)
+        marker = _TASK.match(plain)
+        if marker and not _ITEM.match(plain):
+            title, rest = _title_and_rest(line[marker.end() :])
+            group = "" if rest.strip() or "。" in line else title
+            if not group:
+                tasks.append(_Task(section=heading, title=title))
+                _add(tasks[-1], rest, title)
+        elif group and _ITEM.match(plain):
+            title, rest = _title_and_rest(_ITEM.sub("", line, count=1))
+            tasks.append(_Task(section=f"{heading} {group}", title=title))
+            _add(tasks[-1], rest, title)
+        elif tasks:
+            _add(tasks[-1], line, tasks[-1].title)
+        else:  # a chapter whose paragraphs are not marked: each is a key task
+            title, rest = _title_and_rest(line)
+            tasks.append(_Task(section=heading, title=title))
+            _add(tasks[-1], rest, title)
+    return tasks
+
+
+def _tasks_without_headings(lines: list[str]) -> list[_Task]:
+    """A text that lost its headings (a scraped page): every paragraph that is not a numbered item is a key task,
+    the numbered items after it are its measures and targets; the first paragraphs (the letter, the preamble
+    ending in 制定…/印发…) are skipped."""
+    tasks: list[_Task] = []
+    for line in lines:
+        if _ITEM.match(normalise(line)) and tasks:
+            _add(tasks[-1], line, tasks[-1].title)
+        elif _is_preamble(line) and not tasks:
+            continue
+        else:
+            title, rest = _title_and_rest(line)
+            tasks.append(_Task(section="", title=title))
+            _add(tasks[-1], rest, title)
+    return tasks
+
+
+def _is_preamble(line: str) -> bool:
+    return len(line) < 12 or bool(re.search(r"印发|制定本|特制定|指导思想|以习|为科学|为深入|为贯彻|：$|:$", line))
+
+
+def _title_and_rest(text: str) -> tuple[str, str]:
+    """“紧贴产业发展需求发布急需紧缺技能人才目录。深入开展…” → (title, the rest)."""
+    text = text.strip()
+    match = re.match(r"([^。]{1,60}?)(?:。|\.(?!\d))(.*)", text, re.S)
+    if not match:
+        return text[:60].strip(" ,，;；"), text[60:]
+    return match.group(1).strip(" ,，;；"), match.group(2)
+
+
+def _add(task: _Task, text: str, heading: str) -> None:
+    task.raw.append(text)
+    for sentence in _sentences(text):
+        task.sentences.append((sentence, heading))
+
+
+def _sentences(text: str) -> list[str]:
+    text = _ITEM.sub("", text.strip())
+    found = [match.group().strip().rstrip("。；;") for match in _SENTENCE.finditer(text)]
+    return [sentence for sentence in found if len(sentence) > 1]
+
+
+# ------------------------------------------------------------------------------------------ key tasks
+
+
+def _key_task(number: int, task: _Task) -> dict:
+    sentences = [(text, heading) for text, heading in task.sentences if not _is_department_note(text)]
+    statements = [statement_preview(text, heading) for text, heading in sentences]
+    for statement in statements:
+        statement["imported_as"] = _imported_as(statement)
+    target_texts = [s["text"] for s in statements if s["imported_as"] == TARGET]
+    measures = [s["text"] for s in statements if s["imported_as"] in (RULE, NAME, MEASURE)]
+    body = "".join(task.raw)
+    deadline = "、".join(dict.fromkeys(_DEADLINE.findall(body)))
+    return {
+        "number": number,
+        "section": task.section[:200],
+        "title": task.title[:300],
+        "description": "",
+        "deadline_text": deadline[:200],
+        "departments": _departments(body),
+        "measures": [{"number": index, "text": text} for index, text in enumerate(measures, start=1)],
+        "targets": targets_from_statements(target_texts, due_month(deadline)),
+        "statements": statements,
+    }
+
+
+def _imported_as(statement: dict) -> str:
+    """A numeric target becomes targets, a result or background is left out, anything else is a measure."""
+    if statement["role"] == TARGET:
+        return TARGET if statement["targets"] else MEASURE
+    return statement["role"]
+
+
+def statement_preview(text: str, heading: str = "") -> dict:
+    """What the preview shows of one sentence: its role, the words that decided it and its numeric readings."""
+    reading = read_statement(text, heading=heading)
+    targets = [target.to_json_dict() for target in reading.targets if target.kind != "milestone"]
+    return {"text": text, "heading": heading, "role": reading.role, "cues": list(reading.cues), "targets": targets}
+
+
+def _departments(body: str) -> list[dict]:
+    names: list[str] = []
+    for match in _DEPARTMENTS.finditer(normalise(body)):
+        for name in department_names(match.group(1) or match.group(2)):
+            name = re.sub(r"(?:按职责分工|按职责|负责|牵头|配合)$", "", name).strip()
+            if 1 < len(name) <= 100 and name not in names:
+                names.append(name)
+    return [
+        {"name": name, "role": "lead" if index == 0 else "participant", "note": ""} for index, name in enumerate(names)
+    ]
+
+
+def _is_department_note(text: str) -> bool:
+    return bool(re.fullmatch(r"[(（][^()（）]*负责[)）]", text.strip()))
+
+
+def document_roles(document: dict) -> list[dict]:
+    """Every previewed statement of a document in order, numbered: what the preview lists and corrections name."""
+    found = []
+    for task in document["key_tasks"]:
+        for statement in task.get("statements", []):
+            found.append({"index": len(found), "task": task["number"], **statement})
+    return found

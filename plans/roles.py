@@ -1,0 +1,160 @@
+"""What a statement of a plan document is before what it counts: its role. Pure functions, no Django.
+
+A number in a plan is not always a target. A sentence may report what was already done (a result: “去年全市
+城镇新增就业5.55万”), set a rule (a subsidy standard, a rate, a number of hours: “总课时不低于400学时”),
+describe the setting (background: “数字人才缺口在2500万至3000万”), or carry a number that only names or scopes
+something (a name: “实施12项专项计划”, “‘双百双千’培育工程”). Only a target is read into quantities.
+
+The role is decided from the statement's grammar (markers of the past and of completion, of forecasts, of
+rules, of intent) and from the heading it sits under (主要目标 / 目标任务 vs 工作成效 / 发展基础), and the words that
+decided it are kept so that the import preview can show them. Every pattern is a set of literal alternatives:
+linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plans.reading import ReadTarget, normalise, policy_parameters, read_targets
+
+TARGET, RESULT, RULE, BACKGROUND, NAME = "target", "result", "rule", "background", "name"
+ROLE_LABELS = {TARGET: "目标", RESULT: "已有成绩", RULE: "政策规则", BACKGROUND: "背景情况", NAME: "名称或范围"}
+
+# Headings that say what the paragraphs under them are.
+_RESULT_HEADINGS = re.compile(r"成效|成绩|回顾|进展|推进情况|完成情况|工作总结|现实基础|发展环境|背景|取得")
+_BACKGROUND_HEADINGS = re.compile(r"发展基础|面临形势|形势分析|现状")
+_TARGET_HEADINGS = re.compile(r"目标|任务|指标|措施|行动|工作要点|重点工作")
+
+# Grammar of a report: completion, the past, a comparison with the past.
+_RESULT_WORDS = re.compile(
+    r"已经|已有|已建成|已设立|已就业|已开展|已参加|已达|已完成|已累计|已培训|已发放|已成功|已实现|"
+    r"完成全年任务|完成全年目标|完成年度任务|目标任务的|任务的\d|超额完成|同比增长|同比增加|同比下降|较上年|比上年|"
+    r"比第一届|以来|去年|上年度|上半年|一季度|二季度|三季度|首季|前三季度|1-3月|1至|截至|截止|至此|目前|近年来|"
+    r"五年来|十年来|期末|成功发放|惠及|共计发放|共扶持|共培养|共获得|共设置|累计表彰|累计获得|累计达|累计开展|"
+    r"累计组织|累计帮助|累计支出|累计运送|累计返乡|均稳定在|保持在|增加到|增至|提高到\d|提升了|由\d|从\d{4}年|"
+    r"全部完成|约为|筹集|据统计|同期|较上年|较\d{4}年|完成年度目标|目标的\d|率为\d|率平均为|共计(?!划)|"
+    r"居全省|位居|仅次于|过去一年|过去五年|完成年计划|完成年度计划|当下|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共"
+)
+# A report of a past calendar year: “2021年,全市共扶持…”; or a year named with 的 (“由2012年的37287万人”).
+_PAST_YEAR = re.compile(r"(?:^|[,，;；:：])\s*20[12]\d年(?:度)?[,，]|20[12]\d年的")
+# “累计”, “共” report a tally unless the figure is qualified as a goal (“累计实现新增就业35万人以上”).
+_TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共有")
+_QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现|每年|全年|要|将")
+# A report rounds (“近9000家”, “1800余人”, “4400多万人次”); a goal is qualified (以上, 左右).
+_APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)多[万人个家户名所]")
+_FORECAST_WORDS = re.compile(
+    r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
+    r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
+    r"本届|比重达"
+)
+_RULE_WORDS = re.compile(
+    r"课时|学时|分钟|费率|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
+    r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为"
+)
+# Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
+_NAME_WORDS = re.compile(
+    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措)|"
+    r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
+    r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|四个方面|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
+    r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级"
+)
+# Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
+_SCOPE_WORDS = re.compile(r"为主要对象|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一")
+_INTENT_WORDS = re.compile(
+    r"力争|争取|确保|计划|目标|要|将|到20\d\d年|至20\d\d年|今年|全年|每年|年均|三年|今明两年|新增|开展|完成|实现|"
+    r"培训|培养|建设|遴选|认定|设立|引进|帮助|促进|发放|组织|控制在|达到|以上|左右|不低于|不少于"
+)
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A statement's role, the words that decided it, and its targets (only a target statement has any)."""
+
+    text: str
+    role: str
+    cues: tuple[str, ...] = ()
+    targets: list[ReadTarget] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    @property
+    def is_target(self) -> bool:
+        return self.role == TARGET
+
+
+def read_statement(text: str, *, heading: str = "") -> Reading:
+    """The role of a statement under `heading`, and its targets when it is a target."""
+    role, cues = classify(text, heading=heading)
+    if role != TARGET:
+        return Reading(text=text.strip(), role=role, cues=cues, rules=policy_parameters(text))
+    return Reading(text=text.strip(), role=role, cues=cues, targets=read_targets(text), rules=policy_parameters(text))
+
+
+def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
+    """(role, the words that decided it). A statement with no cue at all is a target."""
+    plain = normalise(text)
+    heading = normalise(heading)
+    intent = _strong_intent(plain)
+    if _only_quoted_numbers(plain):
+        return NAME, ("引号或书名号中的数字",)
+    if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
+        return TARGET, ("没有数量",)
+    if rule := _found(_RULE_WORDS, plain):
+        return RULE, rule
+    if (forecast := _found(_FORECAST_WORDS, plain)) and not intent:
+        return BACKGROUND, forecast
+    if (result := _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)) and not intent:
+        return RESULT, result
+    if (tally := _found(_TALLY, plain) + _found(_APPROXIMATE, plain)) and not _QUALIFIED.search(plain) and not intent:
+        return RESULT, tally
+    if policy_parameters(text) and not _has_targets(text):
+        return RULE, ("补贴、资金或比例规则",)
+    if scope := _found(_SCOPE_WORDS, plain):
+        return NAME, scope
+    names = _found(_NAME_WORDS, plain)
+    if names and not _has_targets(text):
+        return NAME, names
+    if not intent and _BACKGROUND_HEADINGS.search(heading):
+        return BACKGROUND, (f"标题：{heading}",)
+    if not intent and _RESULT_HEADINGS.search(heading) and not _TARGET_HEADINGS.search(heading):
+        return RESULT, (f"标题：{heading}",)
+    return TARGET, _found(_INTENT_WORDS, plain)[:3] or ("无其他线索",)
+
+
+def _only_quoted_numbers(text: str) -> bool:
+    """Numbers only inside quotation marks and titles (besides years and dates): “双百双千”, 《…(2022—2024年)》."""
+    outside = _NOT_QUANTITY.sub("", _unquoted(text))
+    inside = _NOT_QUANTITY.sub("", "".join(match.group() for match in _QUOTED.finditer(text)))
+    return bool(_NUMBER.search(inside)) and not _NUMBER.search(outside) and not _has_targets(text)
+
+
+_NOT_QUANTITY = re.compile(r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体")
+
+
+_STRONG_INTENT = re.compile(
+    r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确"
+)
+
+
+def _strong_intent(text: str) -> bool:
+    return bool(_STRONG_INTENT.search(text))
+
+
+def _has_targets(text: str) -> bool:
+    return any(target.kind != "milestone" for target in read_targets(text))
+
+
+def _found(pattern: re.Pattern, text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(match.group().strip("，,;；:：") for match in pattern.finditer(text)))
+
+
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"|‘[^’]*’")
+
+
+def _unquoted(text: str) -> str:
+    return _QUOTED.sub("", text)

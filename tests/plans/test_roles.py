@@ -1,0 +1,98 @@
+"""plans.roles: a statement's role (target, result, rule, background, name) and the words that decided it."""
+
+import pytest
+
+from plans.roles import BACKGROUND, NAME, RESULT, RULE, TARGET, classify, read_statement
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年全市共培训农民工2.3万人次",
+        "截至6月底,全市累计发放职业培训券1.2万张",
+        "去年全市新增技能人才1.1万人,完成全年任务的110%",
+        "上半年城镇新增就业3.1万人,同比增长5%",
+        "“十三五”以来,全省已建成技能大师工作室120个",
+    ],
+)
+def test_reports_of_what_was_done_are_results(text):
+    assert classify(text)[0] == RESULT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "给予每人1000元—5000元培训补贴",
+        "培训达到初级工水平的总课时不低于300学时",
+        "按照上年度新发放贷款金额的1%安排奖补资金",
+    ],
+)
+def test_subsidy_standards_hours_and_rates_are_rules(text):
+    assert classify(text)[0] == RULE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开展“三进”活动",
+        "围绕12条重点产业链开展培训",
+        "实施先进制造业、现代服务业等8项专项计划",
+        "以全县3000多名脱贫劳动力为主要对象",
+    ],
+)
+def test_numbers_that_name_or_scope_are_names(text):
+    assert classify(text)[0] == NAME
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["据测算,全市养老护理员缺口在2000人左右", "预计今年高校毕业生规模达到3.2万人"],
+)
+def test_forecasts_and_gaps_are_background(text):
+    assert classify(text)[0] == BACKGROUND
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到2025年,累计开展补贴性职业技能培训30万人次以上",
+        "力争全年新增高技能人才5000人",
+        "每年培训养老护理员2000人次以上",
+        "各地将挖掘培育培训品牌报省人力资源社会保障厅",
+    ],
+)
+def test_goals_are_targets_even_with_tally_words(text):
+    assert classify(text)[0] == TARGET
+
+
+def test_heading_decides_when_the_sentence_is_silent():
+    text = "全市城镇新增就业6.5万人"
+    assert classify(text, heading="一、2023年工作成效")[0] == RESULT
+    assert classify(text, heading="二、主要目标")[0] == TARGET
+    assert classify("规模以上工业企业达到213家", heading="二、发展基础")[0] == BACKGROUND
+
+
+def test_the_words_that_decided_are_kept():
+    role, cues = classify("去年全市新增技能人才1.1万人,完成全年任务的110%")
+    assert role == RESULT and "去年" in cues and "完成全年任务" in cues
+
+
+def test_only_a_target_is_read_into_quantities():
+    assert read_statement("2023年全市共培训农民工2.3万人次").targets == []
+    (target,) = read_statement("每年培训养老护理员2000人次以上").targets
+    assert (str(target.value), target.unit, target.qualifier, target.period) == ("2000", "人次", "at_least", "year")
+
+
+def test_classifying_a_long_text_is_linear():
+    import signal
+
+    def fail(*_):
+        raise AssertionError("classifying took more than 20 s: a pattern is not linear")
+
+    signal.signal(signal.SIGALRM, fail)
+    signal.alarm(20)
+    try:
+        for text in ("1" * 16_000, "已" * 16_000, "2023年" * 3000, "“" + "一" * 16_000, "每年培训" * 4000):
+            classify(text, heading="工作成效" * 100)
+    finally:
+        signal.alarm(0)

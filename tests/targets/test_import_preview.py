@@ -1,0 +1,112 @@
+"""The import preview: every statement with what it was read as and why, corrections before anything is written,
+and the corrections kept with the plan; a plan's full text imported as a draft tree."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plans.models import Plan, Profile, Region
+from targets.importer import regions_load
+from tests.conftest import make_user
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+TEXT = """关于印发某省职业技能提升行动方案的通知
+一、工作成效
+2023年全省共培训农民工23万人次。
+二、主要任务
+(一)开展农民工技能培训。每年培训农民工10万人次以上。2023年,全省新增技能人才8万人。(省人社厅、省财政厅按职责分工负责)
+(二)加强技工院校建设。每个市办好1所技师学院。12月底前完成评估。
+三、保障措施
+(一)加强组织领导。各地要高度重视。
+""".encode()
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def liaoning():
+    regions_load(rows=[{"code": "210000", "name": "辽宁省", "level": "province", "parent": None}])
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(make_user("importer", Profile.Role.ADMIN, "210000"))
+    return client
+
+
+def upload(client, data: bytes = TEXT, *, layout: str = "fulltext", dry_run: bool = True):
+    fields = {"slug": "draft-plan", "title": "某省方案", "region": Region.objects.get(code="210000").pk, "year": 2024}
+    fields |= {"layout": layout, "file": SimpleUploadedFile("方案.txt", data, "text/plain")}
+    return client.post(reverse("targets:plan_import"), fields | ({"dry_run": "on"} if dry_run else {}))
+
+
+def test_preview_shows_each_statement_its_role_and_the_deciding_words(admin_client):
+    page = upload(admin_client).content.decode()
+    assert not Plan.objects.filter(slug="draft-plan").exists()
+    assert "逐句识别" in page
+    assert "每年培训农民工10万人次以上" in page and "100000人次 以上 · 每年" in page
+    assert "2023年,全省新增技能人才8万人" in page and "已有成绩" in page
+    assert 'name="role-0"' in page and "确认导入" in page
+
+
+def test_confirm_imports_with_the_corrections_and_keeps_them_with_the_plan(admin_client):
+    upload(admin_client)
+    response = admin_client.post(reverse("targets:plan_import_confirm"), {"role-1": "target", "role-0": "target"})
+    assert response.status_code == 302
+    plan = Plan.objects.get(slug="draft-plan")
+    task = plan.key_tasks.get(number=1)
+    assert task.title == "开展农民工技能培训"
+    assert sorted(t.value for t in task.targets.all()) == [80000, 100000]
+    (corrected,) = [entry for entry in plan.import_review if entry["corrected"]]
+    assert (corrected["read_as"], corrected["imported_as"]) == ("result", "target")
+    assert [link.department.name for link in task.department_links.order_by("sort_order")] == ["省人社厅", "省财政厅"]
+
+
+def test_confirm_without_a_preview_says_it_expired(admin_client):
+    response = admin_client.post(reverse("targets:plan_import_confirm"), {}, follow=True)
+    assert "预览已失效" in response.content.decode()
+    assert not Plan.objects.filter(slug="draft-plan").exists()
+
+
+def test_only_an_admin_confirms(client):
+    client.force_login(make_user("viewer", Profile.Role.VIEWER, "210000"))
+    assert client.post(reverse("targets:plan_import_confirm"), {}).status_code == 403
+
+
+def test_direct_full_text_import_leaves_results_out_and_keeps_the_review(admin_client):
+    assert upload(admin_client, dry_run=False).status_code == 302
+    plan = Plan.objects.get(slug="draft-plan")
+    assert [t.value for t in plan.key_tasks.get(number=1).targets.all()] == [100000]
+    assert plan.key_tasks.get(number=2).targets.get().per_unit_level == "city"
+    assert plan.key_tasks.get(number=2).deadline_text == "12月底前"
+    assert {e["read_as"] for e in plan.import_review} >= {"target", "result"}
+
+
+def test_annex_preview_lists_the_target_column_statements(admin_client):
+    page = upload(admin_client, (SEEDS / "000_9aeb8eb7bd8c388f.txt").read_bytes(), layout="annex").content.decode()
+    assert "逐句识别" in page and "每季度发布急需紧缺技术工种50个" in page
+
+
+def test_the_command_reads_a_full_text_and_shows_what_is_not_a_target(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "方案.txt"
+    path.write_bytes(TEXT)
+    out = StringIO()
+    args = ["--slug", "cmd-plan", "--title", "某省方案", "--region", "210000", "--year", "2024", "--fulltext"]
+    call_command("import_plan", str(path), *args, "--dry-run", stdout=out)
+    assert "重点任务 1：开展农民工技能培训" in out.getvalue()
+    assert "2023年,全省新增技能人才8万人　读作已有成绩" in out.getvalue()
+    call_command("import_plan", str(path), *args, stdout=StringIO())
+    assert Plan.objects.get(slug="cmd-plan").import_review
+
+
+def test_the_plan_page_shows_the_admin_the_import_review(admin_client):
+    upload(admin_client)
+    admin_client.post(reverse("targets:plan_import_confirm"), {"role-1": "target"})
+    page = admin_client.get(reverse("plans:detail", args=["draft-plan"])).content.decode()
+    assert "导入识别记录（共" in page and "导入时更正 1 处" in page and "已有成绩" in page and "（已更正）" in page
