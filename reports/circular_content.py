@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Region
 from reports.queries import demo_in_view
-from targets.formatting import format_number, format_percent
+from targets.formatting import format_number, format_percent, months_through, scoped, sentence
 from targets.progress import COUNT, MILESTONE, RATIO, SHORTFALL_LABEL, STOCK, Status
 from targets.queries import (
     Cell,
@@ -109,7 +109,7 @@ class CircularContent:
     @property
     def period_label(self) -> str:
         """“2026年1—6月” (or “2026年1月”)."""
-        return f"{self.year}年1月" if self.month == 1 else f"{self.year}年1—{self.month}月"
+        return f"{self.year}年{months_through(self.month)}"
 
 
 BEHIND = {Status.LAGGING, Status.SEVERE}
@@ -125,7 +125,7 @@ DEFAULT_NEXT_STEPS = (
 
 
 def circular_title(plan: Plan, year: int, month: int) -> str:
-    period = f"{year}年1月" if month == 1 else f"{year}年1—{month}月"
+    period = f"{year}年{months_through(month)}"
     return f"关于{period}“{plan.display_short_title}”任务指标完成情况的通报"
 
 
@@ -180,7 +180,7 @@ def _opening(plan: Plan, year: int, month: int) -> str:
     cited = f"（{plan.document_number}）" if plan.document_number else ""
     return (
         f"根据《{plan.title}》{cited}关于按月通报各地任务指标完成情况的要求，"
-        f"现将{year}年1—{month}月各地任务指标完成情况通报如下。"
+        f"现将{year}年{months_through(month)}各地任务指标完成情况通报如下。"
     )
 
 
@@ -202,22 +202,22 @@ def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
     p = cell.progress
     if target.effective_kind == MILESTONE:
         done = f"，{cell.note}" if cell.children else ""
-        return f"{target.name}：{p.status.label}{done}。"
+        return sentence(f"{target.name}：{p.status.label}{done}")
     if p.cumulative is None or p.completion_rate is None:
-        return f"{target.name}：{cell.note or '截至本月尚无数据'}。"
+        return sentence(f"{target.name}：{cell.note or '截至本月尚无数据'}")
     amount = f"{format_number(p.cumulative, target.unit)}{target.unit}"
     rate = format_percent(p.completion_rate)
     kind = target.effective_kind
     if kind == STOCK:
-        text = f"{where}{target.name}达到{amount}，为目标的{rate}"
+        text = f"{scoped(where, target.name)}达到{amount}，为目标的{rate}"
         if cell.children and cell.children_reported < cell.children:
             text += f"（{cell.children - cell.children_reported}个地区尚未报送，按未报计）"
     elif kind == RATIO:
-        text = f"{where}{target.name}为{amount}，为目标的{rate}"
+        text = f"{scoped(where, target.name)}为{amount}，为目标的{rate}"
     elif kind == COUNT:
-        text = f"{where}本季度累计{target.name}{amount}，完成本季度目标的{rate}"
+        text = f"{where}本季度累计{target.name.removeprefix(where)}{amount}，完成本季度目标的{rate}"
     else:
-        text = f"{where}累计{target.name}{amount}，完成年度目标的{rate}"
+        text = f"{where}累计{target.name.removeprefix(where)}{amount}，完成年度目标的{rate}"
     if target.per_unit_level and cell.children:
         text += f"，{cell.children_reported}/{cell.children}个地区达到{target.per_unit_label}定额"
     if p.status == Status.DONE:
@@ -236,7 +236,7 @@ def _footnote(target: TargetRow, cell: Cell) -> str:
 
 def _footnotes(summaries: list[TargetSummary]) -> list[str]:
     """注: the targets the document states more than once, with the reading used and why."""
-    return [f"注：“{s.name}”{s.note}。" for s in summaries if s.note]
+    return [sentence(f"注：“{s.name}”{s.note}") for s in summaries if s.note]
 
 
 def _untracked(targets: list[TargetRow]) -> list[str]:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from plans.models import Plan, Region
+from targets.formatting import months_through
 from targets.models import Allocation
 from targets.progress import METHOD_LABELS, Status
 from targets.queries import (
@@ -205,7 +206,7 @@ def entry_notes(target_id: int, year: int, month: int, region: Region) -> list[s
         .order_by("month", "allocation__region__path")
     )
     return [
-        f"{m}月{name}：{'首次报送，含1—' + str(m - 1) + '月累计' if prior else f'核减{value.normalize():f}'}"
+        f"{m}月{name}：{'首次报送，含' + months_through(m - 1) + '累计' if prior else f'核减{value.normalize():f}'}"
         for m, name, prior, value in figures
     ]
 

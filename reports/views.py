@@ -29,6 +29,7 @@ from reports.circular_content import circular_title
 from reports.forms import CircularRequestForm, NextStepsForm
 from reports.models import Circular, CircularJob
 from skills_admin.lib.downloads import attachment
+from targets.formatting import months_through
 from targets.selection import Selection, filter_context, resolve
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -295,7 +296,7 @@ def table_export(request, table, fmt):
     sel = resolve(request)
     title, load, make = TABLES[table]
     exported = make(load(request, sel))
-    filename = f"{sel.plan.display_short_title}_{sel.region.name}_{sel.year}年1—{sel.month}月_{title}.{fmt}"
+    filename = f"{sel.plan.display_short_title}_{sel.region.name}_{sel.year}年{months_through(sel.month)}_{title}.{fmt}"
     data = tables.export_xlsx(exported, title) if fmt == "xlsx" else tables.export_csv(exported)
     return attachment(data, filename)
 

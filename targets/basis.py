@@ -17,6 +17,8 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
+from targets.formatting import months_through
+
 SUMMED_KINDS = ("flow", "count")
 
 
@@ -78,7 +80,7 @@ def entries_as_monthly(entries: list, allocations: dict, *, plan, year: int, mon
         figure = month_from_cumulative(entry.value, kind=target.kind, before=earlier, first_month=first)
         if figure.is_correction and not entry.remark.strip():
             errors.append(
-                f"“{target.name}”：1—{month}月累计{entry.value.normalize():f}低于此前已报累计，"
+                f"“{target.name}”：{months_through(month)}累计{entry.value.normalize():f}低于此前已报累计，"
                 "属于核减，请在备注中说明原因后再保存"
             )
         original = month_from_cumulative(entry.original_value, kind=target.kind, before=earlier, first_month=first)

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from plans.reading import counts_whole
 from skills_admin.lib.xlsx import FORMULA_TRIGGERS, WorkbookRejected, open_workbook_safely, write_text
+from targets.formatting import months_through
 from targets.models import MonthlyFigure, column_max
 
 SHEET_TITLE = "填报"
@@ -127,7 +128,7 @@ class ParsedUpload:
 
 
 def value_header(month: int, cumulative: bool) -> str:
-    return f"1—{month}月累计" if cumulative else HEADERS[COL_VALUE - 1]
+    return f"{months_through(month)}累计" if cumulative else HEADERS[COL_VALUE - 1]
 
 
 def _headers(month: int, cumulative: bool) -> tuple[str, ...]:
@@ -228,7 +229,7 @@ def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bo
     note = NOTE
     if cumulative:
         note += (
-            f"本表按1—{month}月累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
+            f"本表按{months_through(month)}累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
             "累计数低于此前须在备注说明（核减）。"
         )
     write_text(sheet.cell(NOTE_ROW, 2), note)

@@ -415,6 +415,12 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} · {self.year}年{self.month}月 · {self.get_kind_display()}"
 
+    @property
+    def channel_labels(self) -> str:
+        """“站内通知、邮件、群机器人”, not the stored codes “site,email,webhook”."""
+        labels = dict(Delivery.Channel.choices)
+        return "、".join(labels.get(code, code) for code in self.channels.split(",") if code)
+
 
 class Notification(models.Model):
     """A message in a user's in-product list (the bell); always written, whatever other channels are used."""

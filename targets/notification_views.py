@@ -65,5 +65,5 @@ def chase(request, slug, year, month):
     except ChaseError as exc:
         messages.error(request, str(exc))
         return redirect(back)
-    messages.success(request, f"已向{reminder.holder_count}个地区或部门发出催报（{reminder.channels}）")
+    messages.success(request, f"已向{reminder.holder_count}个地区或部门发出催报（{reminder.channel_labels}）")
     return redirect(back)

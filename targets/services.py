@@ -20,6 +20,7 @@ from skills_admin.lib.versions import regions_changed
 from targets import checks, progress
 from targets.basis import entries_as_monthly
 from targets.errors import ConflictError, ReportingError
+from targets.formatting import person_name
 from targets.grid import department_allocations, held_allocations
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
 from targets.notify import submission_notify
@@ -175,7 +176,7 @@ def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], a
         now_value = current.value if current else None
         now_remark = current.remark if current else ""
         if now_value != entry.original_value or now_remark != entry.original_remark:
-            who = current.updated_by if current and current.updated_by else "他人"
+            who = person_name(current.updated_by if current else None) or "他人"
             changes.append(
                 f"“{allocations[entry.allocation_id].target.name}”："
                 f"您打开时为 {_text(entry.original_value)}，现为 {_text(now_value)}（{who} 修改）"
@@ -201,7 +202,7 @@ def _stale(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], alloc
             continue
         if _entry_fields(entry) == _figure_fields(current):
             continue  # the upload says what the figure says now: nothing would be undone
-        who = current.updated_by if current and current.updated_by else "他人"
+        who = person_name(current.updated_by if current else None) or "他人"
         changes.append(
             f"{entry.label}“{allocations[entry.allocation_id].target.name}”：下载模板后已被修改，"
             f"现为 {_text(current.value if current else None)}（{who} 修改），请重新下载模板"
