@@ -281,13 +281,25 @@ def export_values(table: tables.Table) -> list[list]:
     return [header, *body]
 
 
+# Text a spreadsheet would take for a date or a number on opening a CSV: 序号 “1-1”, “10-4”, “2/3”.
+DATE_LIKE = re.compile(r"\d{1,4}([-/])\d{1,2}(\1\d{1,4})?")
+
+
 def export_csv(table: tables.Table) -> bytes:
     """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in export_values(table):
-        writer.writerow(["" if v is None else safe_text(v) if isinstance(v, str) else v for v in row])
+        writer.writerow(["" if v is None else csv_text(v) if isinstance(v, str) else v for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_text(value: str) -> str:
+    """A text cell of a CSV as Excel, WPS and LibreOffice must show it: never a formula of the user's, and a
+    序号 like “1-1” kept as text (a formula of ours, ="1-1", whose only content is digits and a dash), not the
+    date 1月1日 that a Chinese-locale spreadsheet makes of it."""
+    text = safe_text(value)
+    return f'="{text}"' if DATE_LIKE.fullmatch(text) else text
 
 
 def export_xlsx(table: tables.Table, title: str) -> bytes:
