@@ -302,16 +302,23 @@ def csv_text(value: str) -> str:
     return f'="{text}"' if DATE_LIKE.fullmatch(text) else text
 
 
-def export_xlsx(table: tables.Table, title: str) -> bytes:
+def export_xlsx(table: tables.Table, title: str, heading: str = "") -> bytes:
+    """The table as a sheet; `heading` (which plan, region and months) above it, since a file travels alone."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = INVALID_SHEET_CHARS.sub("", title)[:31] or "数据"
+    if heading:
+        sheet.append([safe_text(heading)])
+        sheet["A1"].font = Font(bold=True, size=12)
+    first = sheet.max_row + 1 if heading else 1
     for row in export_values(table):
         sheet.append([safe_text(v) if isinstance(v, str) else v for v in row])
-    for cell in sheet[1]:
+    for cell in sheet[first]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column in sheet.iter_cols(min_row=1, max_row=1):
+    sheet.freeze_panes = f"A{first + 1}"
+    sheet.print_title_rows = f"{first}:{first}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    for column in sheet.iter_cols(min_row=first, max_row=first):
         header = column[0]
         sheet.column_dimensions[header.column_letter].width = 30 if header.value == "指标" else 12
     out = io.BytesIO()

@@ -297,8 +297,10 @@ def table_export(request, table, fmt):
     title, load, make = TABLES[table]
     exported = make(load(request, sel))
     filename = f"{sel.plan.display_short_title}_{sel.region.name}_{sel.year}年{months_through(sel.month)}_{title}.{fmt}"
-    data = tables.export_xlsx(exported, title) if fmt == "xlsx" else tables.export_csv(exported)
-    return attachment(data, filename)
+    heading = f"{sel.plan.display_short_title} · {sel.region.name} · {sel.year}年{months_through(sel.month)} · {title}"
+    data = tables.export_xlsx(exported, title, heading) if fmt == "xlsx" else tables.export_csv(exported)
+    ascii_name = f"{sel.plan.slug}_{sel.region.code}_{sel.year}-01-{sel.month:02d}_{table}.{fmt}"
+    return attachment(data, filename, ascii_name)
 
 
 # --- monthly circulars (月度通报): list, request, job status, download, next steps -------------------------------
@@ -392,7 +394,11 @@ def circular_download(request, pk, fmt):
     if not path.is_file():
         raise Http404("通报文件不存在，请重新生成")
     suffix = "（附表）" if fmt == "xlsx" else ""
-    return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}")
+    ascii_name = (
+        f"circular_{circular.plan.slug}_{circular.region.code}_{circular.year}-{circular.month:02d}"
+        f"{'_annex' if fmt == 'xlsx' else ''}_v{circular.version}.{fmt}"
+    )
+    return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}", ascii_name)
 
 
 @cache_control(private=True)

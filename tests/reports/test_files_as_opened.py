@@ -1,8 +1,12 @@
 """Files as users open them: an office suite reads what we write the way a user in China sees it."""
 
+import io
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from reports.tables import csv_text
 from skills_admin.lib.xlsx import ODS, OLD_XLS, WorkbookRejected, open_workbook_safely
@@ -58,11 +62,59 @@ def test_an_xls_or_ods_upload_says_what_it_is_and_how_to_fix_it(tmp_path, to, me
 
 
 def test_the_upload_page_shows_the_xls_message(demo_plan, cast, client_for, tmp_path):
-    import io
-
     data = _via_libreoffice(tmp_path, "xls")
     upload = io.BytesIO(data)
     upload.name = "填报.xls"
     client = client_for(cast["shenyang_reporter"])
     response = client.post(reverse("targets:upload", args=[demo_plan.slug, YEAR, 11]), {"file": upload}, follow=True)
     assert OLD_XLS in response.content.decode()
+
+
+# --- Sizes and paper ---------------------------------------------------------------------------------------
+
+
+def test_the_annex_sizes_its_rate_columns_from_the_text_shown_not_the_raw_decimal():
+    from reports.excel import PERCENT, POINTS, _display_width
+
+    assert _display_width(Decimal("0.6432198765432198765432198765"), PERCENT) == len("64.3%") + 2
+    assert _display_width(Decimal("-3.25"), POINTS) == len("-3.3") + 2
+
+
+def test_the_circular_annex_rate_columns_are_narrow(demo_plan):
+    from reports.circular_content import circular_content
+    from reports.excel import build_circular_xlsx
+    from tests.conftest import DEMO_TODAY
+
+    content = circular_content(demo_plan, YEAR, 10, demo_plan.region, today=DEMO_TODAY)
+    sheet = load_workbook(io.BytesIO(build_circular_xlsx(content))).worksheets[0]
+    header = [c.value for c in sheet[3]]
+    for name in ("完成率", "序时进度", "序时差"):
+        column = next(i for i, h in enumerate(header, start=1) if h and name in h)
+        assert sheet.column_dimensions[get_column_letter(column)].width <= 14, name
+
+
+def test_the_entry_template_prints_on_a4_with_rows_tall_enough_for_long_names():
+    from targets.excel import FIRST_DATA_ROW, build_entry_template
+    from tests.targets.test_excel import template_row
+
+    long_name = "开展企业新型学徒制培训和以工代训等职业技能提升行动，重点面向制造业和服务业的新录用人员和转岗职工"
+    rows = [template_row(1, target_name=long_name), template_row(2, target_name="培训")]
+    data = build_entry_template(plan_title="辽宁", plan_slug="ln", year=2024, month=11, rows=rows, region_name="沈阳市")
+    sheet = load_workbook(io.BytesIO(data))["填报"]
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"
+    assert "沈阳市" in sheet["B1"].value and "2024年11月" in sheet["B1"].value
+    tall, short = (sheet.row_dimensions[FIRST_DATA_ROW + i].height for i in range(2))
+    assert tall >= 3 * 15 and short and short < tall
+    assert sheet.cell(FIRST_DATA_ROW, 6).alignment.wrap_text
+
+
+def test_fallback_file_names_are_meaningful_ascii(demo_plan, cast, client_for):
+    from skills_admin.lib.downloads import content_disposition
+
+    assert 'filename="download.docx"' in content_disposition("通报.docx")
+    assert 'filename="circular_liaoning-2022_210000_2022-10_v1.docx"' in content_disposition(
+        "关于2022年1—10月的通报.docx", "circular_liaoning-2022_210000_2022-10_v1.docx"
+    )
+    url = reverse("reports:table_export", args=["ranking", "csv"]) + "?plan=liaoning-2022&year=2022&month=10"
+    response = client_for(cast["admin"]).get(url)
+    assert 'filename="liaoning-2022_210000_2022-01-10_ranking.csv"' in response["Content-Disposition"]
