@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -118,3 +119,58 @@ def test_fallback_file_names_are_meaningful_ascii(demo_plan, cast, client_for):
     url = reverse("reports:table_export", args=["ranking", "csv"]) + "?plan=liaoning-2022&year=2022&month=10"
     response = client_for(cast["admin"]).get(url)
     assert 'filename="liaoning-2022_210000_2022-01-10_ranking.csv"' in response["Content-Disposition"]
+
+
+# --- Word -------------------------------------------------------------------------------------------------
+
+
+def test_each_word_table_heading_fits_its_column_on_one_line():
+    from reports.word import CELL_MARGIN_CM, COLUMN_WIDTHS_CM, TABLE_HEADERS, TABLE_SIZE
+
+    char_cm = TABLE_SIZE.pt / 72 * 2.54
+    for header, width in zip(TABLE_HEADERS, COLUMN_WIDTHS_CM, strict=True):
+        assert len(header) * char_cm + 2 * CELL_MARGIN_CM <= width, header
+    assert abs(sum(COLUMN_WIDTHS_CM) - 15.6) < 0.01
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报",
+        "关于2019年1—10月“湖滨区职业技能提升行动”任务指标完成情况的通报",
+        "关于2022年1月“技能宿迁”行动任务指标完成情况的通报",
+    ],
+)
+def test_the_circular_title_breaks_between_phrases_never_inside_a_word(title):
+    from reports.word import title_lines
+
+    lines = title_lines(title)
+    assert "".join(lines) == title and len(lines) >= 2
+    assert all(not line.endswith(("任务指", "任务", "完成情")) for line in lines)
+
+
+def test_the_word_ranking_header_cells_do_not_wrap(demo_plan):
+    from docx import Document
+
+    from reports.circular_content import circular_content
+    from reports.word import build_circular_docx
+    from tests.conftest import DEMO_TODAY
+
+    content = circular_content(demo_plan, YEAR, 10, demo_plan.region, today=DEMO_TODAY)
+    document = Document(io.BytesIO(build_circular_docx(content)))
+    header = document.tables[0].rows[0]
+    assert all(cell._tc.tcPr.find(qn("w:noWrap")) is not None for cell in header.cells)
+    title = next(p for p in document.paragraphs if "通报" in p.text and "关于" in p.text)
+    assert title._p.findall(".//" + qn("w:br")), "the title breaks between phrases"
+
+
+def test_libreoffice_reads_the_word_circular(demo_plan, tmp_path):
+    from reports.circular_content import circular_content
+    from reports.word import build_circular_docx
+    from tests.conftest import DEMO_TODAY
+
+    content = circular_content(demo_plan, YEAR, 10, demo_plan.region, today=DEMO_TODAY)
+    source = tmp_path / "circular.docx"
+    source.write_bytes(build_circular_docx(content))
+    text = convert(source, "txt:Text (encoded):UTF8").read_text(encoding="utf-8")
+    assert "序时进度" in text and "任务指标完成情况的通报" in text
