@@ -16,6 +16,7 @@ from django.utils import timezone
 from plans.models import Plan, Region
 from reports.queries import demo_in_view
 from targets.formatting import format_number, format_percent, months_through, scoped, sentence
+from targets.models import ASSESSMENT_UNSTATED
 from targets.progress import COUNT, MILESTONE, RATIO, SHORTFALL_LABEL, STOCK, Status
 from targets.queries import (
     Cell,
@@ -242,7 +243,7 @@ def _footnotes(summaries: list[TargetSummary]) -> list[str]:
 def _untracked(targets: list[TargetRow]) -> list[str]:
     if not targets:
         return []
-    named = "、".join(f"“{t.name}”（{t.assessment or '年度统计核定'}）" for t in targets)
+    named = "、".join(f"“{t.name}”（{t.assessment or ASSESSMENT_UNSTATED}）" for t in targets)
     return [f"另有{len(targets)}项指标不按月统计，不纳入本月排名：{named}。"]
 
 

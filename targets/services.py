@@ -436,7 +436,13 @@ def holders_ensure(*, plan: Plan, year: int) -> int:
     held = set(Allocation.objects.for_plan(plan).for_year(year).values_list("target_id", flat=True))
     plan_years = len(plan.years)
     created = [
-        Allocation(target=t, year=year, region=plan.region, value=t.yearly_share(plan_years), note="本级填报")
+        Allocation(
+            target=t,
+            year=year,
+            region=plan.region,
+            value=t.yearly_share(plan_years, list(plan.years).index(year) if year in plan.years else 0),
+            note="本级填报",
+        )
         for t in Target.objects.filter(key_task__plan=plan, is_reported=True).exclude(id__in=held)
     ]
     Allocation.objects.bulk_create(created)
