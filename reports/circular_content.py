@@ -28,7 +28,8 @@ from targets.engine import (
     progress_report,
     projections,
 )
-from targets.formatting import format_number, format_percent
+from targets.formatting import format_number, format_percent, months_through, scoped, sentence
+from targets.models import ASSESSMENT_UNSTATED
 from targets.queries import Completeness, completeness
 
 NO_TASK_LABEL = "无任务"
@@ -113,7 +114,7 @@ class CircularContent:
     @property
     def period_label(self) -> str:
         """“2026年1—6月” (or “2026年1月”)."""
-        return f"{self.year}年1月" if self.month == 1 else f"{self.year}年1—{self.month}月"
+        return f"{self.year}年{months_through(self.month)}"
 
 
 BEHIND = {Status.LAGGING, Status.SEVERE}
@@ -129,7 +130,7 @@ DEFAULT_NEXT_STEPS = (
 
 
 def circular_title(plan: Plan, year: int, month: int) -> str:
-    period = f"{year}年1月" if month == 1 else f"{year}年1—{month}月"
+    period = f"{year}年{months_through(month)}"
     return f"关于{period}“{plan.display_short_title}”任务指标完成情况的通报"
 
 
@@ -184,7 +185,7 @@ def _opening(plan: Plan, year: int, month: int) -> str:
     cited = f"（{plan.document_number}）" if plan.document_number else ""
     return (
         f"根据《{plan.title}》{cited}关于按月通报各地任务指标完成情况的要求，"
-        f"现将{year}年1—{month}月各地任务指标完成情况通报如下。"
+        f"现将{year}年{months_through(month)}各地任务指标完成情况通报如下。"
     )
 
 
@@ -206,21 +207,21 @@ def _sentence(target: TargetRow, cell: Cell, where: str) -> str:
     p = cell.progress
     if target.effective_kind == MILESTONE:
         done = f"，{cell.note}" if cell.children else ""
-        return f"{target.name}：{p.status.label}{done}。"
+        return sentence(f"{target.name}：{p.status.label}{done}")
     if p.cumulative is None or p.completion_rate is None:
-        return f"{target.name}：{cell.note or '截至本月尚无数据'}。"
+        return sentence(f"{target.name}：{cell.note or '截至本月尚无数据'}")
     amount = f"{format_number(p.cumulative, target.unit)}{target.unit}"
     rate = format_percent(p.completion_rate)
     kind = target.effective_kind
     if kind == STOCK:
-        text = f"{where}{target.name}达到{amount}，为目标的{rate}"
+        text = f"{scoped(where, target.name)}达到{amount}，为目标的{rate}"
         if cell.children and cell.children_reported < cell.children:
             text += f"（{cell.children - cell.children_reported}个地区尚未报送，按未报计）"
     elif kind == RATIO:
-        text = f"{where}{target.name}为{amount}，为目标的{rate}"
+        text = f"{scoped(where, target.name)}为{amount}，为目标的{rate}"
     else:  # the cumulative of the kind's window (本季度 for a per-quarter count) against its period's target
         window = target.meaning.period_word if target.is_quarterly else ""
-        text = f"{where}{window}累计{target.name}{amount}，完成{target.completion_phrase}的{rate}"
+        text = f"{where}{window}累计{target.name.removeprefix(where)}{amount}，完成{target.completion_phrase}的{rate}"
     if target.per_unit_level and cell.note:
         text += f"，{cell.note}"
     if p.status == Status.DONE:
@@ -239,13 +240,13 @@ def _footnote(target: TargetRow, cell: Cell) -> str:
 
 def _footnotes(summaries: list[TargetSummary]) -> list[str]:
     """注: the targets the document states more than once, with the reading used and why."""
-    return [f"注：“{s.name}”{s.note}。" for s in summaries if s.note]
+    return [sentence(f"注：“{s.name}”{s.note}") for s in summaries if s.note]
 
 
 def _untracked(targets: list[TargetRow]) -> list[str]:
     if not targets:
         return []
-    named = "、".join(f"“{t.name}”（{t.assessment or '年度统计核定'}）" for t in targets)
+    named = "、".join(f"“{t.name}”（{t.assessment or ASSESSMENT_UNSTATED}）" for t in targets)
     return [f"另有{len(targets)}项指标不按月统计，不纳入本月排名：{named}。"]
 
 

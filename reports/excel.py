@@ -276,20 +276,33 @@ def _fit_columns(sheet: Worksheet, minimum: int = 8, maximum: int = 40) -> None:
     widths: dict[int, int] = {}
     for row in sheet.iter_rows(min_row=HEADER_ROW):
         for cell in row:
-            widths[cell.column] = max(widths.get(cell.column, 0), _display_width(cell.value))
+            widths[cell.column] = max(widths.get(cell.column, 0), _display_width(cell.value, cell.number_format))
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
 
 
-def _display_width(value: object) -> int:
-    """Roughly how many character widths a value takes; Chinese characters count double."""
+def _display_width(value: object, number_format: str = "General") -> int:
+    """Roughly how many character widths a value takes as displayed (0.64 in 0.0% is “64.0%”, not the 34
+    digits of the Decimal); Chinese characters count double."""
     if value is None:
         return 0
     if isinstance(value, dt.datetime):
         return 16
     if not isinstance(value, str):
-        return len(f"{value:,}") + 2
+        return len(_displayed(value, number_format)) + 2
     return sum(2 if ord(char) > 0x2E7F else 1 for char in value)
+
+
+def _displayed(value, number_format: str) -> str:
+    """A number as its cell's format shows it (the formats this module writes)."""
+    number = Decimal(str(value))
+    if number_format == PERCENT:
+        return f"{number * 100:.1f}%"
+    if number_format == POINTS:
+        return f"{number:+.1f}"
+    if number_format == WHOLE:
+        return f"{number:,.0f}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 def _print_setup(sheet: Worksheet) -> None:

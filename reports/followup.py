@@ -29,7 +29,7 @@ from plans.scope import scope_for
 from reports.models import CircularStyle, Notice, NoticeEvent
 from skills_admin.lib.downloads import media_name
 from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end, progress_report
-from targets.formatting import format_percent
+from targets.formatting import format_percent, months_through
 from targets.periods import reporting_deadline
 
 logger = logging.getLogger(__name__)
@@ -326,7 +326,7 @@ def _write_notice_file(notice: Notice, today: dt.date) -> Path:
         colour_label=notice.get_colour_display(),
         region_name=notice.region.name,
         target_name=notice.target.name,
-        period=f"{notice.year}年1—{notice.month}月" if notice.month > 1 else f"{notice.year}年1月",
+        period=f"{notice.year}年{months_through(notice.month)}",
         reason=notice.reason,
         requirement=notice.requirement,
         answer_due=notice.answer_due,

@@ -142,4 +142,5 @@ def notice_download(request, pk, fmt="docx"):
     if fmt not in ("docx", "pdf") or path is None:
         raise Http404("督办单文件不存在")
     name = f"{notice.number}{notice.get_colour_display()}色督办单（{notice.region.name}）.{fmt}"
-    return attachment(path.read_bytes(), name)
+    ascii_name = f"notice-{notice.pk}-{notice.colour}-{notice.region.code}.{fmt}"
+    return attachment(path.read_bytes(), name, ascii_name)

@@ -27,6 +27,7 @@ from targets.engine import (
     month_end,
     progress_report,
 )
+from targets.formatting import months_through
 from targets.models import Allocation
 from targets.queries import completeness
 
@@ -207,7 +208,7 @@ def entry_notes(target_id: int, year: int, month: int, region: Region) -> list[s
         .order_by("month", "allocation__region__path")
     )
     return [
-        f"{m}月{name}：{'首次报送，含1—' + str(m - 1) + '月累计' if prior else f'核减{value.normalize():f}'}"
+        f"{m}月{name}：{'首次报送，含' + months_through(m - 1) + '累计' if prior else f'核减{value.normalize():f}'}"
         for m, name, prior, value in figures
     ]
 

@@ -281,25 +281,44 @@ def export_values(table: tables.Table) -> list[list]:
     return [header, *body]
 
 
+# Text a spreadsheet would take for a date or a number on opening a CSV: 序号 “1-1”, “10-4”, “2/3”.
+DATE_LIKE = re.compile(r"\d{1,4}([-/])\d{1,2}(\1\d{1,4})?")
+
+
 def export_csv(table: tables.Table) -> bytes:
     """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in export_values(table):
-        writer.writerow(["" if v is None else safe_text(v) if isinstance(v, str) else v for v in row])
+        writer.writerow(["" if v is None else csv_text(v) if isinstance(v, str) else v for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def export_xlsx(table: tables.Table, title: str) -> bytes:
+def csv_text(value: str) -> str:
+    """A text cell of a CSV as Excel, WPS and LibreOffice must show it: never a formula of the user's, and a
+    序号 like “1-1” kept as text (a formula of ours, ="1-1", whose only content is digits and a dash), not the
+    date 1月1日 that a Chinese-locale spreadsheet makes of it."""
+    text = safe_text(value)
+    return f'="{text}"' if DATE_LIKE.fullmatch(text) else text
+
+
+def export_xlsx(table: tables.Table, title: str, heading: str = "") -> bytes:
+    """The table as a sheet; `heading` (which plan, region and months) above it, since a file travels alone."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = INVALID_SHEET_CHARS.sub("", title)[:31] or "数据"
+    if heading:
+        sheet.append([safe_text(heading)])
+        sheet["A1"].font = Font(bold=True, size=12)
+    first = sheet.max_row + 1 if heading else 1
     for row in export_values(table):
         sheet.append([safe_text(v) if isinstance(v, str) else v for v in row])
-    for cell in sheet[1]:
+    for cell in sheet[first]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column in sheet.iter_cols(min_row=1, max_row=1):
+    sheet.freeze_panes = f"A{first + 1}"
+    sheet.print_title_rows = f"{first}:{first}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    for column in sheet.iter_cols(min_row=first, max_row=first):
         header = column[0]
         sheet.column_dimensions[header.column_letter].width = 30 if header.value == "指标" else 12
     out = io.BytesIO()

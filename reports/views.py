@@ -28,6 +28,7 @@ from reports.forms import CircularRequestForm, NextStepsForm
 from reports.models import Circular, CircularJob
 from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment, media_file
+from targets.formatting import months_through
 from targets.selection import Selection, filter_context, resolve
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -294,9 +295,11 @@ def table_export(request, table, fmt):
     sel = resolve(request)
     title, load, make = TABLES[table]
     exported = make(load(request, sel))
-    filename = f"{sel.plan.display_short_title}_{sel.region.name}_{sel.year}年1—{sel.month}月_{title}.{fmt}"
-    data = tables.export_xlsx(exported, title) if fmt == "xlsx" else tables.export_csv(exported)
-    return attachment(data, filename)
+    filename = f"{sel.plan.display_short_title}_{sel.region.name}_{sel.year}年{months_through(sel.month)}_{title}.{fmt}"
+    heading = f"{sel.plan.display_short_title} · {sel.region.name} · {sel.year}年{months_through(sel.month)} · {title}"
+    data = tables.export_xlsx(exported, title, heading) if fmt == "xlsx" else tables.export_csv(exported)
+    ascii_name = f"{sel.plan.slug}_{sel.region.code}_{sel.year}-01-{sel.month:02d}_{table}.{fmt}"
+    return attachment(data, filename, ascii_name)
 
 
 # --- monthly circulars (月度通报): list, request, job status, download, next steps -------------------------------
@@ -390,7 +393,11 @@ def circular_download(request, pk, fmt):
     if path is None:
         raise Http404("通报文件不存在，请重新生成")
     suffix = "（附表）" if fmt == "xlsx" else ""
-    return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}")
+    ascii_name = (
+        f"circular_{circular.plan.slug}_{circular.region.code}_{circular.year}-{circular.month:02d}"
+        f"{'_annex' if fmt == 'xlsx' else ''}_v{circular.version}.{fmt}"
+    )
+    return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}", ascii_name)
 
 
 @cache_control(private=True)

@@ -42,7 +42,11 @@ TITLE_LINE_SPACING = Pt(36)
 INDENT = Pt(32)  # two characters of 三号
 
 TABLE_HEADERS = ("排名", "地区", "年度目标", "累计", "完成率", "序时进度", "序时差", "状态")
-COLUMN_WIDTHS_CM = (1.3, 2.7, 2.2, 2.2, 1.8, 1.8, 1.6, 2.0)  # 15.6 cm: the text block of A4 under GB/T 9704
+# 15.6 cm: the text block of A4 under GB/T 9704. Each header fits on one line at 五号 with the cell margins (a
+# 1.8 cm 序时进度 broke as “序时进/度”): 4 characters × 0.37 cm + 2 × 0.19 cm = 1.86 cm.
+COLUMN_WIDTHS_CM = (1.3, 2.5, 2.2, 2.2, 1.8, 2.0, 1.6, 2.0)
+CELL_MARGIN_CM = 0.19  # Word's default left and right cell margin
+TITLE_CHARS_PER_LINE = 20  # 二号 (22 pt) characters on the 15.6 cm line
 NO_TASK_SPAN = (2, 6)  # 年度目标 … 序时差, merged into one “无任务” cell
 RED = RGBColor(0xC0, 0x00, 0x00)
 RED_HEX = "C00000"
@@ -132,7 +136,11 @@ def _border(paragraph, side: str, colour: str, size: int = 8) -> None:
 
 def _title_block(document, content: CircularContent, layout: CircularLayout) -> None:
     title = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=TITLE_LINE_SPACING)
-    _run(title, content.title, TITLE_FONT, TITLE_SIZE)
+    lines = title_lines(content.title)
+    for index, line in enumerate(lines):
+        run = _run(title, line, TITLE_FONT, TITLE_SIZE)
+        if index < len(lines) - 1:
+            run.add_break()
     if layout.extract_of:
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         _run(line, f"（{layout.extract_of}摘录）", SUBHEADING_FONT, BODY_SIZE)
@@ -211,6 +219,8 @@ def _ranking_table(document, target: TargetSummary, rows: list[RankingRow] | Non
     _fill_row(table.rows[0], _headers(TABLE_HEADERS, target.target_label), bold=True)
     for cell in table.rows[0].cells:
         _shade(cell, HEADER_SHADE)
+        no_wrap = OxmlElement("w:noWrap")  # a heading stays on one line
+        cell._tc.get_or_add_tcPr().insert_element_before(no_wrap, *SHD_SUCCESSORS[1:])
     _row_flags(table.rows[0], header=True)
     template = None
     for entry in target.ranking if rows is None else rows:
@@ -223,6 +233,23 @@ def _ranking_table(document, target: TargetSummary, rows: list[RankingRow] | Non
             template = row._tr
     for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
         column.width = Cm(width)
+
+
+def title_lines(title: str, capacity: int = TITLE_CHARS_PER_LINE) -> list[str]:
+    """The title broken between phrases, never inside a word (“任务指/标”): after the period (“…1—10月”) and
+    after the plan's quoted name, packed greedily into lines of `capacity` full-width characters."""
+    parts = [p for p in re.split(r"(?<=月)(?=“)|(?<=”)", title) if p]
+    lines: list[str] = []
+    for part in parts:
+        if lines and _full_width(lines[-1] + part) <= capacity:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines
+
+
+def _full_width(text: str) -> float:
+    return sum(1 if ord(char) > 0x2E7F or char in "“”—" else 0.5 for char in text)
 
 
 def _headers(headers: tuple[str, ...], target_label: str) -> tuple[str, ...]:

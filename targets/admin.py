@@ -20,6 +20,12 @@ class TargetAdmin(admin.ModelAdmin):
     ]
     list_filter = ["key_task__plan", "kind", "needs_review"]
     search_fields = ["name", "source_text"]
+    readonly_fields = ["assessment_source", "assessment_set_by"]
+
+    def save_model(self, request, obj, form, change):
+        if "assessment" in form.changed_data:
+            assessment_record(obj, request.user)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Allocation)
@@ -110,7 +116,15 @@ class TargetInline(admin.StackedInline):
         ("value", "upper", "unit", "qualifier"),
         ("kind", "period", "due_month"),
         ("higher_is_better", "is_reported", "needs_review"),
+        ("assessment", "assessment_source", "assessment_set_by"),
     ]
+    readonly_fields = ["assessment_source", "assessment_set_by"]
+
+
+def assessment_record(target: Target, user) -> None:
+    """An assessment typed by an admin is the admin's, not the document's: say so and who set it."""
+    target.assessment_source = "admin" if target.assessment else ""
+    target.assessment_set_by = user if target.assessment else None
 
 
 # A key task is edited with its targets; plans (a lower floor) cannot name Target, so the inline joins here.
@@ -120,3 +134,9 @@ admin.site.unregister(KeyTask)
 @admin.register(KeyTask)
 class KeyTaskWithTargetsAdmin(KeyTaskAdmin):
     inlines = [*KeyTaskAdmin.inlines, TargetInline]
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if isinstance(inline_form.instance, Target) and "assessment" in inline_form.changed_data:
+                assessment_record(inline_form.instance, request.user)
+        super().save_formset(request, form, formset, change)

@@ -48,7 +48,7 @@ def _number(value: Decimal) -> str:
 
 
 def _overshoot(value: Decimal, target: Decimal | None, cumulative_before: Decimal | None) -> list[str]:
-    if not target:
+    if target is None or target <= 0:  # never `not target`: a Decimal is tested against None, not for truth
         return []
     remaining = max(target - (cumulative_before or 0), Decimal(0))
     if value > max(remaining * OVERSHOOT_FACTOR, target * Decimal("0.2")):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
+from math import ceil
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
@@ -22,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from plans.reading import counts_whole
 from skills_admin.lib.xlsx import FORMULA_TRIGGERS, WorkbookRejected, open_workbook_safely, write_text
 from targets.engine import MILESTONE, RATIO, SPECS, spec
+from targets.formatting import months_through
 from targets.models import MonthlyFigure, column_max
 
 SHEET_TITLE = "填报"
@@ -131,7 +133,7 @@ class ParsedUpload:
 
 
 def value_header(month: int, cumulative: bool) -> str:
-    return f"1—{month}月累计" if cumulative else HEADERS[COL_VALUE - 1]
+    return f"{months_through(month)}累计" if cumulative else HEADERS[COL_VALUE - 1]
 
 
 def _headers(month: int, cumulative: bool, target_header: str = HEADERS[COL_TARGET - 1]) -> tuple[str, ...]:
@@ -212,18 +214,26 @@ def _check_range(number: Decimal, unit: str, kind: str) -> None:
 
 
 def build_entry_template(
-    *, plan_title: str, plan_slug: str, year: int, month: int, rows: list[TemplateRow], cumulative: bool = False
+    *,
+    plan_title: str,
+    plan_slug: str,
+    year: int,
+    month: int,
+    rows: list[TemplateRow],
+    cumulative: bool = False,
+    region_name: str = "",
 ) -> bytes:
     """The .xlsx a region downloads to fill in `month`'s figures of `rows` offline (values as 1—N月累计 when
     `cumulative`: the rows then carry cumulative values)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    _write_heading(sheet, plan_title, year, month, cumulative, rows)
+    _write_heading(sheet, f"{plan_title} {region_name}".rstrip(), year, month, cumulative, rows)
     styles = _Styles(workbook)
     for number, row in enumerate(rows, start=FIRST_DATA_ROW):
         _write_row(sheet, number, row)
         _style_row(sheet, number, row, styles)
+        sheet.row_dimensions[number].height = row_height(row.target_name, WIDTHS[5], row.remark, WIDTHS[-1])
     _add_validations(sheet, rows)
     _format_sheet(sheet)
     _write_meta(workbook.create_sheet(META_SHEET), plan_slug, year, month, rows)
@@ -239,7 +249,7 @@ def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bo
     note = NOTE
     if cumulative:
         note += (
-            f"本表按1—{month}月累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
+            f"本表按{months_through(month)}累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
             "累计数低于此前须在备注说明（核减）。"
         )
         if any(spec(r.kind, r.period).is_quarterly for r in rows):
@@ -250,10 +260,12 @@ def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bo
     last = len(HEADERS)
     sheet.merge_cells(start_row=TITLE_ROW, start_column=2, end_row=TITLE_ROW, end_column=last)
     sheet.merge_cells(start_row=NOTE_ROW, start_column=2, end_row=NOTE_ROW, end_column=last)
-    sheet.row_dimensions[NOTE_ROW].height = 32
+    sheet.row_dimensions[NOTE_ROW].height = row_height(note, sum(WIDTHS[1:]))
     for column, header in enumerate(_headers(month, cumulative, target_header(rows)), start=1):
         cell = sheet.cell(HEADER_ROW, column, header)
         cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), HEADER_FILL, BORDER, WRAP
+    pairs = [x for header, width in zip(_headers(month, cumulative), WIDTHS, strict=True) for x in (header, width)]
+    sheet.row_dimensions[HEADER_ROW].height = row_height(*pairs)
 
 
 def _write_row(sheet, number: int, row: TemplateRow) -> None:
@@ -314,7 +326,9 @@ def _style_row(sheet, number: int, row: TemplateRow, styles: _Styles) -> None:
     for column in range(1, len(HEADERS) + 1):
         fill = "可填" if column in inputs else "锁定" if row.locked else "只读"
         number_format = figures if column in FIGURE_COLUMNS else "@" if column == 2 else "General"
-        sheet.cell(number, column).style = styles.name(fill=fill, number_format=number_format, wrap=column == 6)
+        sheet.cell(number, column).style = styles.name(
+            fill=fill, number_format=number_format, wrap=column in (6, COL_REMARK)
+        )
 
 
 def _format_sheet(sheet) -> None:
@@ -324,11 +338,28 @@ def _format_sheet(sheet) -> None:
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 4)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4  # else Letter outside a Chinese locale
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     protection = sheet.protection
     protection.sheet = True
     protection.formatColumns = protection.formatRows = False  # widths and heights stay adjustable
+
+
+LINE_HEIGHT = 15  # points per wrapped line of 11-point text (Calc and Excel); rows get one line's padding
+
+
+def display_width(text: str) -> int:
+    """Character widths of `text` in a column: Chinese characters take two."""
+    return sum(2 if ord(char) > 0x2E7F else 1 for char in text or "")
+
+
+def row_height(*texts_and_widths) -> float:
+    """A row tall enough for each (text, column width) pair wrapped: Calc never grows a row by itself, and long
+    target names overlapped the next row."""
+    pairs = zip(texts_and_widths[::2], texts_and_widths[1::2], strict=True)
+    lines = max((ceil(display_width(text) / max(width - 1, 1)) for text, width in pairs), default=1)
+    return max(lines, 1) * LINE_HEIGHT + 3
 
 
 def _letter(column: int) -> str:

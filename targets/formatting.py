@@ -83,3 +83,26 @@ def _grouped(number: Decimal) -> str:
     """Thousands separators, trailing zeros trimmed: 1234.50 → “1,234.5”, 1200.00 → “1,200”."""
     text = f"{number:,.2f}"
     return text.rstrip("0").rstrip(".")
+
+
+def months_through(month: int) -> str:
+    """The months from January: “1—6月”, and January alone “1月” (never “1—1月”)."""
+    return "1月" if month == 1 else f"1{DASH}{month}月"
+
+
+def scoped(where: str, name: str) -> str:
+    """“全省” + “技工院校在校生规模”; a name that already says its scope (“全省技工院校…”) is not doubled."""
+    return name if name.startswith(where) else f"{where}{name}"
+
+
+def sentence(text: str) -> str:
+    """One full stop at the end, whatever the text brought (“…口径。” + “。” is not “。。”)."""
+    return text.rstrip().rstrip("。；;，,") + "。"
+
+
+def person_name(user) -> str:
+    """A user's full name (姓名), falling back to the username; "" for no user."""
+    if user is None:
+        return ""
+    full = f"{user.last_name}{user.first_name}".strip() if hasattr(user, "last_name") else ""
+    return full or getattr(user, "username", "") or str(user)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from targets.basis import cumulative_through, is_summed
+from targets.formatting import months_through
 from targets.grid import Grid
 from targets.models import MonthlyFigure
 from targets.services import FigureEntry
@@ -30,7 +31,7 @@ class GridForm(forms.Form):
         self.grid = grid
         self.cumulative = cumulative  # values shown and typed as 1—N月累计 (targets/basis.py)
         self.flags = flags or {}  # allocation id → {"includes_prior": …, "is_correction": …} of the month
-        self.value_label = f"1—{grid.month}月累计" if cumulative else "本月完成"
+        self.value_label = f"{months_through(grid.month)}累计" if cumulative else "本月完成"
         self.initial["version"] = grid.version
         for row in grid.rows:
             self._add_row_fields(row)

@@ -129,6 +129,7 @@ def _create_target(plan: Plan, task: KeyTask, data: dict) -> Target:
         needs_review=data.get("needs_review", False),
         is_reported=data.get("is_reported", True),
         assessment=data.get("assessment", ""),
+        assessment_source="document" if data.get("assessment") else "",
         per_unit_level=data.get("per_unit_level", ""),
         readings=data.get("readings", []),
         reading_note=data.get("reading_note", ""),
@@ -136,12 +137,17 @@ def _create_target(plan: Plan, task: KeyTask, data: dict) -> Target:
     for share in data.get("allocations", []):
         years = [share["year"]] if share.get("year") else plan.years
         holder = _allocation_holder(share, plan.region)
-        value = _yearly_share_value(target, _decimal(share.get("value")), share, len(plan.years))
+        value = _decimal(share.get("value"))
         value_max = _decimal(share.get("value_max"))  # a range (1至2所): judged against its lower bound
         Allocation.objects.bulk_create(
             [
                 Allocation(
-                    target=target, year=y, value=value, value_max=value_max, note=share.get("note", ""), **holder
+                    target=target,
+                    year=y,
+                    value=_yearly_share_value(target, value, share, plan.years, y),
+                    value_max=value_max,
+                    note=share.get("note", ""),
+                    **holder,
                 )
                 for y in years
             ]
@@ -149,12 +155,15 @@ def _create_target(plan: Plan, task: KeyTask, data: dict) -> Target:
     return target
 
 
-def _yearly_share_value(target: Target, value: Decimal | None, share: dict, plan_years: int) -> Decimal | None:
-    """A share of a whole-plan target given for every year is that year's part of it (Hubin: one third)."""
+def _yearly_share_value(
+    target: Target, value: Decimal | None, share: dict, years: list[int], year: int
+) -> Decimal | None:
+    """A share of a whole-plan target given for every year is that year's part of it (Hubin: one third, in whole
+    人次 where it counts whole things)."""
     if value is None or share.get("year") or target.period != Target.Period.PLAN:
         return value
-    per_year = Target(value=value, period=target.period, kind=target.kind).yearly_share(plan_years)
-    return per_year
+    part = Target(value=value, period=target.period, kind=target.kind, unit=target.unit)
+    return part.yearly_share(len(years), list(years).index(year))
 
 
 def _allocation_holder(share: dict, plan_region: Region) -> dict:

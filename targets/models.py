@@ -10,6 +10,10 @@ from django.db import models
 from django.db.models import Q
 
 from plans.models import Department, KeyTask, Plan, Region
+from plans.reading import counts_whole
+from targets.formatting import person_name
+
+ASSESSMENT_UNSTATED = "文件未明确考核方式"
 
 
 class Target(models.Model):
@@ -53,8 +57,23 @@ class Target(models.Model):
     needs_review = models.BooleanField("待复核", default=False, help_text="读不出数字的原文，需人工复核")
     is_reported = models.BooleanField("按月填报", default=True)
     is_headline = models.BooleanField("重点指标", default=False, help_text="领导驾驶舱和通报排名优先展示")
-    # How a target nobody reports monthly is judged (年底统计核定, 年终考核 …); shown instead of 未报.
-    assessment = models.CharField("考核方式", max_length=100, blank=True)
+    # How a target nobody reports monthly is judged; shown instead of 未报. From the document: its words, quoted,
+    # with their place; else set by an admin and said to be the admin's; else 文件未明确考核方式.
+    assessment = models.CharField("考核方式", max_length=300, blank=True)
+    assessment_source = models.CharField(
+        "考核方式来源",
+        max_length=10,
+        blank=True,
+        choices=[("document", "文件规定"), ("admin", "管理员设定")],
+    )
+    assessment_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="考核方式设定人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # A per-unit quota (每个市, 各县(区), 各功能区): `value` is what each unit of this level must reach.
     per_unit_level = models.CharField(
         "定额单位",
@@ -96,11 +115,31 @@ class Target(models.Model):
 
         return format_target_value(self.value, self.upper, self.unit, self.qualifier)
 
-    def yearly_share(self, plan_years: int) -> Decimal | None:
-        """The part of the target that falls to one year: a whole-plan target is split evenly."""
+    @property
+    def assessment_statement(self) -> str:
+        """How the target is judged, saying whose word it is: the document's quote, an admin's setting, or that
+        the document does not say."""
+        if not self.assessment:
+            return ASSESSMENT_UNSTATED
+        if self.assessment_source == "admin":
+            who = person_name(self.assessment_set_by)
+            return (
+                f"{self.assessment}（管理员{who}设定，非文件规定）"
+                if who
+                else f"{self.assessment}（管理员设定，非文件规定）"
+            )
+        return self.assessment
+
+    def yearly_share(self, plan_years: int, index: int = 0) -> Decimal | None:
+        """The part of the target that falls to the plan's `index`-th year: a whole-plan target is split evenly,
+        and one that counts whole things (人次, 人, 个) in whole units by largest remainder, earlier years taking
+        the remainder: 1000人次 over three years is 334 + 333 + 333, never 333.33 × 3."""
         if self.value is None:
             return None
         if self.period == self.Period.PLAN and plan_years > 1 and self.kind in (self.Kind.FLOW, self.Kind.COUNT):
+            if counts_whole(self.kind, self.unit) and self.value == self.value.to_integral_value():
+                base, remainder = divmod(int(self.value), plan_years)
+                return Decimal(base + (1 if index < remainder else 0))
             return (self.value / plan_years).quantize(Decimal("0.01"))
         return self.value
 
@@ -421,6 +460,12 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.year}年{self.month}月 · {self.get_kind_display()}"
+
+    @property
+    def channel_labels(self) -> str:
+        """“站内通知、邮件、群机器人”, not the stored codes “site,email,webhook”."""
+        labels = dict(Delivery.Channel.choices)
+        return "、".join(labels.get(code, code) for code in self.channels.split(",") if code)
 
 
 class Notification(models.Model):

@@ -95,7 +95,7 @@ def _chase_send(request, plan, year, month, form, back):
     except ChaseError as exc:
         messages.error(request, str(exc))
         return redirect(back)
-    messages.success(request, f"已向{reminder.holder_count}个地区或部门发出催报（{reminder.channels}）")
+    messages.success(request, f"已向{reminder.holder_count}个地区或部门发出催报（{reminder.channel_labels}）")
     nobody = [r.holder for r in chase_preview(plan, year, month, clock.today()) if not r.people and not r.locked]
     if nobody:
         messages.warning(request, f"{'、'.join(nobody)}没有填报员账号，催报无人接收；请先为其设置填报员")

@@ -352,7 +352,7 @@ def reminder_chase(
         new_value=f"催报{len(rows)}个地区或部门",
         user=user,
         via=AuditEntry.Via.FORM,
-        remark=f"渠道：{reminder.channels}；{reminder.message}"[:500],
+        remark=f"渠道：{reminder.channel_labels}；{reminder.message}"[:500],
     )
     return reminder
 

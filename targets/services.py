@@ -23,6 +23,7 @@ from targets.basis import entries_as_monthly
 from targets.engine import effective_kind, spec
 from targets.engine.arithmetic import cumulative_before as period_cumulative_before
 from targets.errors import ConflictError, ReportingError
+from targets.formatting import person_name
 from targets.grid import department_allocations, held_allocations
 from targets.models import Allocation, AuditEntry, MonthlyFigure, Notification, Submission, Target
 from targets.notify import submission_notify
@@ -200,7 +201,7 @@ def _conflicts(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], a
         now_value = current.value if current else None
         now_remark = current.remark if current else ""
         if now_value != entry.original_value or now_remark != entry.original_remark:
-            who = current.updated_by if current and current.updated_by else "他人"
+            who = person_name(current.updated_by if current else None) or "他人"
             changes.append(
                 f"“{allocations[entry.allocation_id].target.name}”："
                 f"您打开时为 {_text(entry.original_value)}，现为 {_text(now_value)}（{who} 修改）"
@@ -226,7 +227,7 @@ def _stale(entries: list[FigureEntry], existing: dict[int, MonthlyFigure], alloc
             continue
         if _entry_fields(entry) == _figure_fields(current):
             continue  # the upload says what the figure says now: nothing would be undone
-        who = current.updated_by if current and current.updated_by else "他人"
+        who = person_name(current.updated_by if current else None) or "他人"
         changes.append(
             f"{entry.label}“{allocations[entry.allocation_id].target.name}”：下载模板后已被修改，"
             f"现为 {_text(current.value if current else None)}（{who} 修改），请重新下载模板"
@@ -465,7 +466,13 @@ def holders_ensure(*, plan: Plan, year: int) -> int:
     held = set(Allocation.objects.for_plan(plan).for_year(year).values_list("target_id", flat=True))
     plan_years = len(plan.years)
     created = [
-        Allocation(target=t, year=year, region=plan.region, value=t.yearly_share(plan_years), note="本级填报")
+        Allocation(
+            target=t,
+            year=year,
+            region=plan.region,
+            value=t.yearly_share(plan_years, list(plan.years).index(year) if year in plan.years else 0),
+            note="本级填报",
+        )
         for t in Target.objects.filter(key_task__plan=plan, is_reported=True).exclude(id__in=held)
     ]
     Allocation.objects.bulk_create(created)

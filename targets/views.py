@@ -278,9 +278,16 @@ def template_download(request, slug, year, month):
     cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
     rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative)
     data = build_entry_template(
-        plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows, cumulative=cumulative
+        plan_title=plan.title,
+        plan_slug=plan.slug,
+        year=year,
+        month=month,
+        rows=rows,
+        cumulative=cumulative,
+        region_name=region.name,
     )
-    return attachment(data, f"{plan.display_short_title}{year}年{month}月填报模板-{region.name}.xlsx")
+    ascii_name = f"template_{plan.slug}_{region.code}_{year}-{month:02d}.xlsx"
+    return attachment(data, f"{plan.display_short_title}{year}年{month}月填报模板-{region.name}.xlsx", ascii_name)
 
 
 @login_required

@@ -2,6 +2,7 @@
 stored file name becomes a file: generated files are stored by their name relative to MEDIA_ROOT, and a name that
 resolves outside MEDIA_ROOT (`/etc/passwd`, `../../`, a symlink out) is never opened."""
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,16 +17,23 @@ CONTENT_TYPES = {
 }
 
 
-def content_disposition(filename: str) -> str:
-    ascii_fallback = filename.encode("ascii", "ignore").decode() or "download"
-    ascii_fallback = ascii_fallback.replace('"', "").replace("\\", "")
+def content_disposition(filename: str, ascii_name: str = "") -> str:
+    """The Chinese name for browsers that read filename*, and `ascii_name` (e.g. “liaoning-2022_210200_2022-01-10_
+    ranking.xlsx”) for those that do not: the Chinese stripped to its ASCII leftovers (“20221111.docx”) meant
+    nothing."""
+    stem, dot, suffix = (ascii_name or filename).rpartition(".")
+    if not ascii_name:  # what is left of a Chinese name: keep it only if it still has a word in it
+        stem = stem.encode("ascii", "ignore").decode()
+        stem = stem if re.search(r"[A-Za-z]{2}", stem) else "download"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_") or "download"
+    ascii_fallback = f"{stem}{dot}{re.sub(r'[^A-Za-z0-9]', '', suffix)}" if dot else stem
     return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def attachment(data: bytes, filename: str) -> HttpResponse:
+def attachment(data: bytes, filename: str, ascii_name: str = "") -> HttpResponse:
     suffix = filename[filename.rfind(".") :].lower()
     response = HttpResponse(data, content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
-    response["Content-Disposition"] = content_disposition(filename)
+    response["Content-Disposition"] = content_disposition(filename, ascii_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

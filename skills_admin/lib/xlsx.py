@@ -82,6 +82,13 @@ BOMB = "文件解压后过大，疑似压缩炸弹"
 EMPTY = "上传的文件是空的"
 TOO_MANY_CELLS = f"工作簿的单元格超过上限 {MAX_CELLS:,} 个，请使用下载的模板"
 TOO_MANY_MERGED = f"合并单元格过多（上限 {MAX_MERGED_RANGES:,} 处、共 {MAX_MERGED_CELLS:,} 格），请使用下载的模板"
+OLD_XLS = "这是 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后上传"
+ODS = "这是 .ods 文件，请在 Excel/WPS 中另存为 .xlsx 后上传"
+# An OLE2 file is an old .xls (WPS's default) when it holds a Workbook stream, an Office-encrypted .xlsx when it
+# holds EncryptionInfo; directory entry names are UTF-16LE.
+_OLE_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
+_OLE_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 TOO_SLOW = f"文件处理超过 {MAX_SECONDS:g} 秒仍未完成，请使用下载的模板"
 TOO_MANY_PARTS = f"工作簿包含的部件过多（上限 {MAX_PARTS} 个），请使用下载的模板"
 PART_TOO_LARGE = f"工作簿中有部件解压后超过 {MAX_PART_BYTES // MEGABYTE} MB，疑似压缩炸弹"
@@ -132,9 +139,18 @@ def _check_bytes(data: bytes, max_bytes: int) -> None:
     if not data:
         raise WorkbookRejected(EMPTY)
     if data.startswith(OLE_MAGIC):
-        raise WorkbookRejected(ENCRYPTED)
+        raise WorkbookRejected(_ole_kind(data))
+    if _ODS_MIMETYPE in data[:200]:  # an OpenDocument zip stores its mimetype first, uncompressed
+        raise WorkbookRejected(ODS)
     if not zipfile.is_zipfile(BytesIO(data)):
         raise WorkbookRejected(NOT_XLSX)
+
+
+def _ole_kind(data: bytes) -> str:
+    """What an OLE2 upload is, by its directory: an old .xls, or an encrypted (or unknown) workbook."""
+    if _OLE_ENCRYPTED not in data and any(name in data for name in _OLE_WORKBOOK):
+        return OLD_XLS
+    return ENCRYPTED
 
 
 def _check_archive(archive: zipfile.ZipFile, max_bytes: int, max_rows: int, max_columns: int) -> None:

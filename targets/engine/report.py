@@ -90,19 +90,20 @@ class ProgressReport:
         return dict(counts)
 
 
-def targets_of(plan: Plan) -> list[TargetRow]:
+def targets_of(plan: Plan, year: int | None = None) -> list[TargetRow]:
     """The plan's targets in document order (1 query)."""
     rows = (
         Target.objects.filter(key_task__plan=plan)
-        .select_related("key_task")
+        .select_related("key_task", "assessment_set_by")
         .prefetch_related("key_task__department_links__department")
         .order_by("key_task__number", "number")
     )
-    plan_years = len(plan.years)
-    return [_target_row(t, plan_years) for t in rows]
+    years = list(plan.years)
+    index = years.index(year) if year in years else 0  # whole units split by largest remainder: years differ
+    return [_target_row(t, len(years), index) for t in rows]
 
 
-def _target_row(t: Target, plan_years: int) -> TargetRow:
+def _target_row(t: Target, plan_years: int, year_index: int = 0) -> TargetRow:
     leads = [link.department.name for link in t.key_task.department_links.all() if link.role == "lead"]
     return TargetRow(
         id=t.id,
@@ -122,8 +123,8 @@ def _target_row(t: Target, plan_years: int) -> TargetRow:
         lead_department=leads[0] if leads else "",
         is_reported=t.is_reported,
         value=t.value,
-        yearly_value=t.yearly_share(plan_years),
-        assessment=t.assessment,
+        yearly_value=t.yearly_share(plan_years, year_index),
+        assessment=t.assessment_statement if not t.is_reported else t.assessment,
         per_unit_level=t.per_unit_level,
         per_unit_label=t.get_per_unit_level_display() if t.per_unit_level else "",
         reading_note=t.reading_note,
@@ -151,7 +152,7 @@ def progress_report(plan: Plan, year: int, month: int, *, region: Region | None 
     parent = region or plan.region
     peers = peer_regions(plan, parent)
     holders = [r.id for r in peers] + [parent.id]
-    targets = targets_of(plan)
+    targets = targets_of(plan, year)
     target_ids = [t.id for t in targets]
     allocations = list(  # by target ids rather than a join to the plan, so the region indexes are used
         Allocation.objects.filter(target_id__in=target_ids, year=year)

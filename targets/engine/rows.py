@@ -220,7 +220,7 @@ class ProgressRow:
         of, and that the document states the target more than once."""
         parts = []
         if not self.target.is_reported:
-            parts.append(f"不按月统计，{self.target.assessment or '年度统计核定'}")
+            parts.append(f"不按月统计，{self.target.assessment}")
         if self.note:  # a per-unit quota's total: “6/12个市达到下限”, or 无数据
             parts.append(self.note)
         if self.target.reading_note:

@@ -1,6 +1,7 @@
 from django import template
 
-from targets.formatting import format_number, format_percent, format_points
+from targets import formatting
+from targets.formatting import format_number, format_percent, format_points, person_name
 
 register = template.Library()
 
@@ -18,3 +19,15 @@ def percent(value):
 @register.filter
 def points(value):
     return format_points(value)
+
+
+@register.filter
+def months_through(month):
+    """“1—6月”, January alone “1月”."""
+    return formatting.months_through(int(month))
+
+
+@register.filter
+def person(user, nobody=""):
+    """A person's full name where a name belongs (发起人, 审核人, 修改人); the username only when none is set."""
+    return person_name(user) or nobody

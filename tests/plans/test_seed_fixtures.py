@@ -156,9 +156,9 @@ def test_liaoning_schools_per_city_with_the_documented_allocations(seed):
 
 
 UNTRACKED = {
-    "liaoning-2022": {"10-1", "10-2", "10-3", "10-6"},
-    "suqian-2022": {"1-5", "10-4", "16-3"},
-    "hubin-2019": {"1-3", "1-4", "3-7", "5-2", "6-2", "7-2", "8-2", "10-2", "11-2"},
+    "liaoning-2022": {"10-1", "10-2", "10-6"},
+    "suqian-2022": {"1-5", "10-4"},
+    "hubin-2019": set(),
     "jilin-2022": set(),
 }
 
@@ -172,9 +172,34 @@ def test_targets_nobody_reports_monthly_say_how_they_are_judged(slug, seed):
     assert not any(t.assessment for t in targets if t.is_reported)
 
 
-def test_hubin_ratio_targets_are_the_untracked_ones(seed):
+def test_hubin_ratio_targets_are_reported_monthly_as_the_document_sets_up_a_monthly_report(seed):
+    """三(一): 建立工作情况月报和季通报制度 — the ratios were once untracked with an invented 年度统计核定."""
     ratios = Target.objects.filter(key_task__plan__slug="hubin-2019", kind="ratio")
-    assert {f"{t.key_task.number}-{t.number}" for t in ratios} == UNTRACKED["hubin-2019"]
+    assert ratios.count() == 9 and all(t.is_reported for t in ratios)
+
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+@pytest.mark.parametrize("slug", sorted(UNTRACKED))
+def test_an_assessment_quotes_the_document_with_its_place(slug, seed):
+    """“年度统计核定” and “不按地区月报” were attached as the document's words; the documents never say them."""
+    for target in Target.objects.filter(key_task__plan__slug=slug).exclude(assessment=""):
+        quoted = re.fullmatch(r"“(.+)”（(\d{3}_[0-9a-f]+\.txt) 第(\d+)行，.+）", target.assessment)
+        assert quoted, target.assessment
+        line = (SEEDS / quoted[2]).read_text(encoding="utf-8").splitlines()[int(quoted[3]) - 1]
+        words = quoted[1].replace("‘", "“").replace("’", "”")
+        assert _compact(_simplified(words)) in _compact(_simplified(line)), (target.assessment, line[:80])
+        assert target.assessment_source == "document"
+        assert "年度统计核定" not in target.assessment and "不按地区月报" not in target.assessment
+
+
+TRADITIONAL = str.maketrans("報務進況強績評標為統據區織導將", "报务进况强绩评标为统据区织导将")
+
+
+def _simplified(text: str) -> str:
+    """Enough of traditional → simplified for the quoted Suqian sentences (the seed is in traditional script)."""
+    return text.translate(TRADITIONAL)
 
 
 @pytest.mark.parametrize(
@@ -189,6 +214,9 @@ def test_hubin_ratio_targets_are_the_untracked_ones(seed):
         ("hubin-2019", "31-1", {("1800", "人次"), ("2000", "人次")}),
         ("hubin-2019", "3-4", {("600", "人次"), ("600", "人")}),
         ("hubin-2019", "40-1", {("600", "人次"), ("600", "人")}),
+        ("liaoning-2022", "12-5", {("10", "家"), ("15", "家")}),  # once linked on one side only
+        ("hubin-2019", "4-1", {("3000", "人次"), ("1500", "人次")}),  # 贫困劳动力 vs 建档立卡贫困劳动力
+        ("hubin-2019", "27-1", {("3000", "人次"), ("1500", "人次")}),
     ],
 )
 def test_contradicting_statements_are_kept_as_readings(slug, code, values, seed):
@@ -202,8 +230,18 @@ def test_contradicting_statements_are_kept_as_readings(slug, code, values, seed)
 
 def test_only_contradicted_targets_carry_readings(seed):
     with_readings = Target.objects.exclude(readings=[]).exclude(reading_note="")
-    assert with_readings.count() == 9
+    assert with_readings.count() == 12
     assert not Target.objects.filter(reading_note="").exclude(readings=[]).exists()
+
+
+def test_an_alternative_reading_keeps_its_qualifier(seed):
+    """“3年培训1800人次以上” is at least 1800, not 1800: a reading whose text says 以上 / 左右 says so."""
+    words = {"以上": "at_least", "左右": "about"}
+    for target in Target.objects.exclude(readings=[]):
+        for reading in target.readings:
+            for word, code in words.items():
+                if reading["text"].endswith(word) or f"{word}," in reading["text"]:
+                    assert reading.get("qualifier") == code, (target.name, reading)
 
 
 def test_jilin_plan_claims_no_metadata_the_seed_lacks(seed):

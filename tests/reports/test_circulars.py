@@ -104,7 +104,7 @@ def test_excel_ranking_sheet_follows_the_engine_ranking(built, client, demo_plan
 def test_word_document_states_the_engine_figures(built, client, demo_plan, region):
     document = docx.Document(io.BytesIO(_download(client, built, "docx").content))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报" in text
+    assert "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报" in text.replace("\n", "")
     for heading in ("一、总体情况", "二、各地完成情况", "三、存在问题", "四、下步工作要求"):
         assert heading in text
     report = progress_report(demo_plan, YEAR, MONTH, region=region("210000"))

@@ -104,7 +104,7 @@ def test_demo_header_only_for_demo_data(document, content):
 
 def test_title_is_fangzheng_xiaobiaosong_22pt_centred(document, content):
     title = document.paragraphs[0]
-    assert title.text == content.title
+    assert title.text.replace("\n", "") == content.title  # broken between phrases
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     run = title.runs[0]
     assert east_asia(run) == "方正小标宋简体"
