@@ -19,12 +19,11 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from targets.progress import Status
 
 from plans.models import ApiToken, Plan, Profile
 from plans.reading import counts_whole
 from targets.basis import cumulative_through, month_from_cumulative
-from targets.engine import progress_report
+from targets.engine import Status, progress_report
 from targets.excel import COL_ID, COL_REMARK, COL_VALUE, FIRST_DATA_ROW, MAX_VALUE, parse_figure_value
 from targets.models import AuditEntry, MonthlyFigure
 from tests.conftest import add_figures, make_small_plan, make_user
