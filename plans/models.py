@@ -45,6 +45,10 @@ class Region(models.Model):
         "群机器人地址", max_length=300, blank=True, help_text="企业微信或钉钉群机器人的 Webhook 地址，催报时推送"
     )
 
+    bureau_name = models.CharField(
+        "单位全称", max_length=100, blank=True, help_text="督办单的主送单位，留空则为“地区名+人力资源和社会保障局”"
+    )
+
     objects = RegionQuerySet.as_manager()
 
     class Meta:
@@ -54,6 +58,13 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def bureau(self) -> str:
+        """The region's HR bureau by its full name (沈阳市人力资源和社会保障局): whom a notice is addressed to."""
+        if self.bureau_name:
+            return self.bureau_name
+        return f"{self.name}人力资源和社会保障{'厅' if self.level == self.Level.PROVINCE else '局'}"
 
     def build_path(self) -> str:
         return f"{self.parent.path}/{self.code}" if self.parent_id else self.code

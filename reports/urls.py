@@ -24,6 +24,9 @@ urlpatterns = [
     path("notices/<int:pk>/sign/", notice_views.notice_sign, name="notice_sign"),
     path("notices/<int:pk>/answer/", notice_views.notice_answer, name="notice_answer"),
     path("notices/<int:pk>/review/", notice_views.notice_review, name="notice_review"),
+    path("notices/<int:pk>/instruct/", notice_views.notice_instruct, name="notice_instruct"),
+    path("notices/<int:pk>/archive/", notice_views.notice_archive, name="notice_archive"),
+    path("notices/<int:pk>/evidence/<int:attachment_pk>/", notice_views.notice_attachment, name="notice_attachment"),
     path("notices/<int:pk>/<str:fmt>/", notice_views.notice_download, name="notice_download"),
     path("plans/<slug:slug>/next-steps/", views.next_steps_edit, name="next_steps"),
 ]

@@ -415,17 +415,35 @@ def _demo_header(section) -> None:
 
 
 @dataclass(frozen=True)
+class NoticeLine:
+    target_name: str
+    colour_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class NoticeText:
     masthead: str
     number: str
-    colour_label: str  # 红 / 黄 / 蓝
-    region_name: str
-    target_name: str
+    colour_label: str  # 红 / 黄 / 蓝: the worst of the items
+    addressee: str  # the region's bureau: 沈阳市人力资源和社会保障局
+    items: tuple[NoticeLine, ...]
     period: str  # 2026年1—10月
-    reason: str
     requirement: str
     answer_due: dt.date
     issue_date: dt.date
+    handler: str = ""  # 承办单位 承办人
+
+    @property
+    def matters(self) -> list[str]:
+        """The sentences that state the matters: one for a single item, a numbered list for several."""
+        if len(self.items) == 1:
+            (line,) = self.items
+            return [f"经核查，你单位“{line.target_name}”指标{self.period}{line.reason}。"]
+        return [f"经核查，你单位{self.period}有以下{len(self.items)}项指标需要督办："] + [
+            f"{i}. “{line.target_name}”（{line.colour_label}色）：{line.reason}。"
+            for i, line in enumerate(self.items, start=1)
+        ]
 
 
 NOTICE_COLOURS = {"红": RGBColor(0xC0, 0x00, 0x00), "黄": RGBColor(0xBF, 0x8F, 0x00), "蓝": RGBColor(0x1F, 0x4E, 0x99)}
@@ -442,14 +460,17 @@ def build_notice_docx(notice: NoticeText) -> bytes:
         notice.colour_label, RED
     )
     _paragraph(document, indent=False)
-    _run(_paragraph(document, indent=False), f"{notice.region_name}：", BODY_FONT, BODY_SIZE)
-    _body(document, f"经核查，你地区“{notice.target_name}”指标{notice.period}{notice.reason}。")
+    _run(_paragraph(document, indent=False), f"{notice.addressee}：", BODY_FONT, BODY_SIZE)
+    for sentence in notice.matters:
+        _body(document, sentence)
     if notice.requirement:
         _body(document, notice.requirement)
     _body(
         document,
         f"请于{chinese_date(notice.answer_due)}前在平台签收本督办单，并反馈滞后原因、整改措施和完成时限。",
     )
+    if notice.handler:
+        _body(document, f"承办：{notice.handler}")
     _paragraph(document, indent=False)
     for text in (notice.masthead, chinese_date(notice.issue_date)):
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)

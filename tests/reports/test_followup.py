@@ -178,7 +178,7 @@ def test_notice_list_page_shows_proposals_to_the_admin(small, client):
     with time_machine.travel(dt.datetime(2024, 7, 20, 10, 0), tick=False):
         response = client.get(reverse("reports:notices"), {"plan": plan.slug, "year": 2024, "month": 6})
     html = response.content.decode()
-    assert response.status_code == 200 and "系统建议督办" in html and "发出督办单" in html
+    assert response.status_code == 200 and "系统建议督办" in html and "发出勾选的督办单" in html
 
 
 @pytest.mark.django_db

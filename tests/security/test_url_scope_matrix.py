@@ -43,6 +43,7 @@ def _sample_kwargs(demo_plan, region):
         "department_id": Allocation.objects.exclude(department=None).values_list("department_id", flat=True)[0],
         "table": "overview",
         "fmt": "xlsx",
+        "attachment_pk": 1,
     }
 
 
@@ -134,7 +135,7 @@ from plans.models import (  # noqa: E402
     Plan,
     Profile,
 )
-from reports.models import Circular, CircularJob, Notice  # noqa: E402
+from reports.models import Circular, CircularJob, Notice, NoticeAttachment  # noqa: E402
 from targets.excel import COL_ID, COL_VALUE, FIRST_DATA_ROW, build_entry_template  # noqa: E402
 from targets.exports import template_rows  # noqa: E402
 from targets.grid import grid_for  # noqa: E402
@@ -219,12 +220,20 @@ def world(demo_plan, region, tmp_path, time_machine):
             number=f"督办{name}",
             reason=MARKS[name],
             answer_due=DEMO_TODAY,
+            issuer_region=plan.region,
+        )
+        evidence_file = tmp_path / "media" / f"evidence-{name}.pdf"
+        evidence_file.parent.mkdir(parents=True, exist_ok=True)
+        evidence_file.write_bytes(f"%PDF-{MARKS[name]}".encode())
+        attachment = NoticeAttachment.objects.create(
+            notice=notice, stored_name=evidence_file.name, original_name="佐证.pdf", kind="pdf", size=10
         )
         department, _ = Department.objects.get_or_create(name=f"矩阵部门{name}", region=plan.region)
         Allocation.objects.get_or_create(target=allocation.target, year=year, department=department, region=None)
         notification = Notification.objects.create(user=owner, kind="reminder", title=MARKS[name])
         objects[name] = {
             "notice": notice,
+            "attachment": attachment,
             "department": department,
             "notification": notification,
             "token": token,
@@ -256,6 +265,9 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:notice_answer": obj["notice"].pk,
         "reports:notice_review": obj["notice"].pk,
         "reports:notice_download": obj["notice"].pk,
+        "reports:notice_instruct": obj["notice"].pk,
+        "reports:notice_archive": obj["notice"].pk,
+        "reports:notice_attachment": obj["notice"].pk,
     }.get(name)
     values = {
         "slug": obj["plan"].slug,
@@ -268,6 +280,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "fmt": "docx",
         "table": "ranking",
         "department_id": obj["department"].pk,
+        "attachment_pk": obj["attachment"].pk,
     }
     return {k: values[k] for k in keys}
 
@@ -356,6 +369,8 @@ def _post_body(name: str, obj: dict):
         "reports:notice_sign": {},
         "reports:notice_answer": {"reasons": "矩阵", "measures": "矩阵", "date": "2030-01-01"},
         "reports:notice_review": {"decision": "close", "comment": "矩阵"},
+        "reports:notice_instruct": {"text": "矩阵批示"},
+        "reports:notice_archive": {},
     }.get(name)
 
 
