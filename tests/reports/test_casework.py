@@ -315,3 +315,29 @@ def test_an_overdue_step_is_marked_on_the_timeline(issued, client):
     with time_machine.travel(dt.datetime(2024, 8, 1, 10, 0), tick=False):
         timeline = client.get(reverse("reports:notice_detail", args=[notice.pk])).context["timeline"]
     assert [s.state for s in timeline][:3] == ["done", "overdue", "overdue"]
+
+
+# --- the leaders' page ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_red_list_names_the_worst_five_and_counts_the_rest(client):
+    plan, province, cities, (target,) = make_small_plan(cities=8)
+    for i, city in enumerate(cities):  # the later the city, the deeper behind
+        add_figures(target, city, 2024, D(1200), {m: D(40 - 4 * i) for m in range(1, 7)})
+    client.force_login(make_user("leader", Profile.Role.LEADER, province.code))
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(reverse("reports:leader"), {"plan": plan.slug, "year": 2024, "month": 6})
+    data = response.context["data"]
+    assert [line["region_name"] for line in data["red_list"]] == [c.name for c in reversed(cities)][:5]
+    assert (data["red_more"], data["red_total"]) == (3, 8)
+    assert "等3个地区" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_leaders_page_shows_open_notices_by_colour_and_the_overdue(issued, client):
+    plan, province, a, notice, admin = issued
+    client.force_login(make_user("leader", Profile.Role.LEADER, province.code))
+    with time_machine.travel(dt.datetime(2024, 8, 1, 10, 0), tick=False):
+        html = client.get(reverse("reports:leader"), {"plan": plan.slug, "year": 2024, "month": 6}).content.decode()
+    assert "在办1份" in html and "黄 1" in html and "逾期未反馈1份" in html and notice.number in html
