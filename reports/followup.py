@@ -365,17 +365,21 @@ def notice_answer(
 
 
 def answer_date_allowed(plan: Plan, date: dt.date, *, today: dt.date) -> bool:
-    """承诺完成时间: not in the past, and not beyond a year after the plan ends."""
-    return today <= date <= _latest_answer_date(plan)
+    """承诺完成时间: not in the past, and not beyond a year after the plan ends (a year from today for a plan
+    already over, whose notices are still being answered)."""
+    return today <= date <= _latest_answer_date(plan, today)
 
 
 def answer_date_error(plan: Plan, today: dt.date) -> str:
-    return f"承诺完成时间应在{today:%Y-%m-%d}至{_latest_answer_date(plan):%Y-%m-%d}之间"
+    return f"承诺完成时间应在{today:%Y-%m-%d}至{_latest_answer_date(plan, today):%Y-%m-%d}之间"
 
 
-def _latest_answer_date(plan: Plan) -> dt.date:
-    end = plan.end_date
-    return end.replace(year=end.year + 1, day=28 if (end.month, end.day) == (2, 29) else end.day)
+def _latest_answer_date(plan: Plan, today: dt.date) -> dt.date:
+    return max(_a_year_after(plan.end_date), _a_year_after(today))
+
+
+def _a_year_after(day: dt.date) -> dt.date:
+    return day.replace(year=day.year + 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 def notice_review(*, notice: Notice, user, close: bool, comment: str = "") -> Notice:

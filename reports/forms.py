@@ -97,7 +97,7 @@ class MultipleFileField(forms.FileField):
 class NoticeAnswerForm(forms.Form):
     reasons = forms.CharField(label="滞后原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     measures = forms.CharField(label="整改措施", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    date = forms.DateField(label="承诺完成时间", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="承诺完成时间", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     files = MultipleFileField(
         label="佐证材料",
         required=False,

@@ -82,9 +82,9 @@ def test_leader_page_circular_and_a_yellow_notice_from_issue_to_the_next_circula
     make_user("city_reporter", Profile.Role.REPORTER, yellow.region.code)
     page = new_page(browser)
     login(page, live_server, "admin")
-    page.goto(f"{live_server.url}/reports/notices/?plan={demo_plan.slug}&year=2022&month=10")
-    row = page.locator(f"#proposals tr.proposal-yellow[data-region='{yellow.region.name}']").first
-    row.locator("button.issue-notice").click()
+    query = f"plan={demo_plan.slug}&year=2022&month=10&colour=yellow&region_code={yellow.region.code}"
+    page.goto(f"{live_server.url}/reports/notices/?{query}")
+    page.click("#issue-selected")
     page.wait_for_selector("#notice-facts")
     notice = Notice.objects.get()
     assert (notice.colour, notice.region_id, notice.status) == ("yellow", yellow.region.id, "issued")
