@@ -341,3 +341,20 @@ def test_leaders_page_shows_open_notices_by_colour_and_the_overdue(issued, clien
     with time_machine.travel(dt.datetime(2024, 8, 1, 10, 0), tick=False):
         html = client.get(reverse("reports:leader"), {"plan": plan.slug, "year": 2024, "month": 6}).content.decode()
     assert "在办1份" in html and "黄 1" in html and "逾期未反馈1份" in html and notice.number in html
+
+
+def test_templates_use_svg_icons_not_emoji_that_debian_chromium_cannot_draw():
+    import re
+    from pathlib import Path
+
+    emoji = re.compile("[\U0001f300-\U0001faff\u2600-\u26ff\u2b50]")
+    root = Path(__file__).resolve().parents[2] / "templates"
+    found = {str(p.relative_to(root)): emoji.findall(p.read_text()) for p in root.rglob("*.html")}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+@pytest.mark.django_db
+def test_the_bell_is_an_inline_svg(client, cast):
+    client.force_login(cast["shenyang_reporter"])
+    html = client.get("/").content.decode()
+    assert 'class="icon icon-bell"' in html and "🔔" not in html
