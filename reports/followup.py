@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
+from reports.circular_content import follow_up_sentences  # noqa: F401  (what the circular says of notices)
 from reports.models import CircularStyle, Notice, NoticeEvent, NoticeItem
 from targets.formatting import format_percent
 from targets.periods import reporting_deadline
@@ -498,33 +499,6 @@ def notice_lists(user, plan: Plan, *, today: dt.date) -> dict:
 def _colour_counts(notices: list[Notice]) -> list[tuple[str, int]]:
     counts = Counter(n.colour for n in notices)
     return [(Notice.Colour(c).label, counts[c]) for c in COLOUR_ORDER if counts[c]]
-
-
-def follow_up_sentences(plan: Plan, region: Region, year: int, month: int) -> tuple[str, ...]:
-    """What the circular of (year, month) says about the notices issued on last month's figures.
-
-    Notices on month m-1 are issued during month m (after m-1's circular), so the circular of month m reports
-    them: “本月发出督办单N份（红X 黄Y 蓝Z），已反馈M份”, and names those not yet answered.
-    """
-    before = (year, month - 1) if month > 1 else (year - 1, 12)
-    notices = list(
-        Notice.objects.filter(plan=plan, year=before[0], month=before[1], region__path__startswith=region.path)
-        .select_related("region", "target")
-        .prefetch_related("items__target")
-        .order_by("id")
-    )
-    if not notices:
-        return ()
-    colours = Counter(n.colour for n in notices)
-    answered = [n for n in notices if n.status in (Notice.Status.ANSWERED, Notice.Status.CLOSED)]
-    text = (
-        f"本月发出督办单{len(notices)}份（红{colours['red']} 黄{colours['yellow']} 蓝{colours['blue']}），"
-        f"已反馈{len(answered)}份"
-    )
-    waiting = [n for n in notices if n.awaiting_answer]
-    if waiting:
-        text += "；尚未反馈的有：" + "、".join(f"{n.region.name}（{n.target_names}，{n.number}）" for n in waiting)
-    return (text + "。",)
 
 
 # --- the notice as a Word file ----------------------------------------------------------------------------------

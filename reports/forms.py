@@ -24,6 +24,10 @@ class CircularRequestForm(forms.Form):
         return cleaned
 
 
+class CircularIssueForm(forms.Form):
+    issue_date = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
 class NextStepsForm(forms.ModelForm):
     class Meta:
         model = Plan

@@ -26,6 +26,12 @@ class Circular(models.Model):
     )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     is_automatic = models.BooleanField("定时生成", default=False)
+    # A circular is a draft (watermarked 草稿, no 文号, no date) until an admin issues it with its 成文日期.
+    issue_date = models.DateField("成文日期", null=True, blank=True)
+    issued_at = models.DateTimeField("签发时间", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "月度通报"
@@ -46,6 +52,10 @@ class Circular(models.Model):
 
     def path_of(self, fmt: str) -> str:
         return {"docx": self.docx_path, "xlsx": self.xlsx_path, "pdf": self.pdf_path}[fmt]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
 
 
 class CircularJobQuerySet(models.QuerySet):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("circulars/request/", views.circular_request_view, name="circular_request"),
     path("circulars/jobs/<int:pk>/", views.job_status, name="job_status"),
     path("circulars/jobs/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
+    path("circulars/<int:pk>/issue/", views.circular_issue_view, name="circular_issue"),
     path("circulars/<int:pk>/<str:fmt>/", views.circular_download, name="circular_download"),
     path("notices/", notice_views.notice_list, name="notices"),
     path("notices/issue/", notice_views.notice_issue, name="notice_issue"),

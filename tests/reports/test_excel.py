@@ -214,7 +214,20 @@ def sample_content(**changes) -> CircularContent:
         version=1,
         is_demo=True,
     )
+    content = dataclasses.replace(content, sections=sample_sections(content))
     return dataclasses.replace(content, **changes)
+
+
+def sample_sections(content: CircularContent) -> tuple:
+    """The body as the section builders make it, from the sample's own words."""
+    from reports.circular_sections import ANNEX_NOTE, Section, summary_table
+
+    return (
+        Section("总体情况", (content.overview_paragraphs[0],), (summary_table(content.targets),), (ANNEX_NOTE,)),
+        Section("红黄榜", ("红榜：大连市。", "黄榜：沈阳市、丹东市，滞后、逾期或未报送的指标较多。")),
+        Section("存在问题", tuple(f"{i}.{p}" for i, p in enumerate(content.problems, 1))),
+        Section("下一步工作", tuple(line for line in content.next_steps.splitlines() if line)),
+    )
 
 
 def open_workbook(content: CircularContent):
