@@ -33,3 +33,16 @@ class CircularLayout:
 def chinese_date(day) -> str:
     """2026-11-22 → 2026年11月22日 (GB/T 9704-2012 writes dates in Arabic numerals)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1—99; larger numbers stay Arabic)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return DIGITS[ones]
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")

@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
-from reports.circular_layout import CircularLayout, chinese_date
+from reports.circular_layout import CircularLayout, chinese_date, chinese_number
 from reports.circular_sections import Section, Table
 from targets.formatting import DASH, format_number, format_percent, format_points
 from targets.progress import Status
@@ -50,7 +50,6 @@ RED_HEX = "C00000"
 MASTHEAD_SIZE = Pt(30)
 HEADER_SHADE = "DDEBF7"
 DEMO_HEADER = "演示数据（仅供演示，非正式通报）"
-DIGITS = "〇一二三四五六七八九"
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 SHD_SUCCESSORS = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
@@ -83,16 +82,6 @@ def build_circular_docx(content: CircularContent, layout: CircularLayout | None 
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def chinese_number(number: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1—99; larger numbers stay Arabic)."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, ones = divmod(number, 10)
-    if tens == 0:
-        return DIGITS[ones]
-    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
 
 
 # --- sections of the text ------------------------------------------------------------------------------------
