@@ -170,17 +170,48 @@ def _signature(document, content: CircularContent, layout: CircularLayout) -> No
 
 
 def _record(document, content: CircularContent, layout: CircularLayout) -> None:
-    """The 版记: 抄送 and 印发机关 with the date, between rules."""
+    """The 版记: 抄送 and 印发机关 with the date, between rules, framed at the foot of the last page."""
     _paragraph(document, indent=False)
+    lines = []
     if layout.copy_to:
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT, indent=False)
         _border(line, "top", "000000")
         _run(line, f"抄送：{layout.copy_to}。", BODY_FONT, Pt(14))
+        lines.append(line)
     printed = _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT, indent=False)
     _border(printed, "top", "000000")
     _border(printed, "bottom", "000000")
     printer = layout.printed_by or layout.signer(content)
     _run(printed, f"{printer}　　{layout.date_text(content)}印发", BODY_FONT, Pt(14))
+    for line in (*lines, printed):
+        _at_page_foot(line)
+
+
+def _at_page_foot(paragraph) -> None:
+    """Anchor the paragraph in a frame at the bottom of the text block (consecutive ones share the frame)."""
+    frame = OxmlElement("w:framePr")
+    for name, value in (
+        ("w", "8845"),
+        ("wrap", "around"),
+        ("vAnchor", "margin"),
+        ("hAnchor", "margin"),
+        ("xAlign", "center"),
+        ("yAlign", "bottom"),
+    ):
+        frame.set(qn(f"w:{name}"), value)
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        frame,
+        "w:widowControl",
+        "w:numPr",
+        "w:suppressLineNumbers",
+        "w:pBdr",
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:spacing",
+        "w:ind",
+        "w:jc",
+    )
 
 
 # --- the ranking table ---------------------------------------------------------------------------------------

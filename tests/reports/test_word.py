@@ -171,6 +171,16 @@ def test_document_number_issuer_and_date_and_no_basis_line(document, content):
     assert issuer.alignment == date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def test_the_record_sits_at_the_foot_of_the_last_page(content):
+    layout = CircularLayout(masthead="辽宁省人力资源和社会保障厅", copy_to="省委组织部")
+    document = Document(BytesIO(build_circular_docx(content, layout)))
+    record = document.paragraphs[-2:]
+    assert record[0].text == "抄送：省委组织部。" and record[1].text.endswith("印发")
+    for paragraph in record:
+        frame = paragraph._p.pPr.find(qn("w:framePr"))
+        assert frame is not None and frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
+
+
 def test_a_draft_is_watermarked_and_undated_until_issued(content):
     draft = Document(
         BytesIO(build_circular_docx(content, CircularLayout(masthead="辽宁省人力资源和社会保障厅", is_draft=True)))
