@@ -89,7 +89,35 @@ def reporter_home(user, today: dt.date) -> dict:
         .select_related("target", "plan", "region")
         .order_by("-at", "-id")[:5]
     )
-    return {"waiting": waiting, "returned": returned, "saved": saved, **_notes(user)}
+    return {
+        "waiting": waiting,
+        "returned": returned,
+        "saved": saved,
+        "notices": _notices_waiting(region, department, today),
+        **_notes(user),
+    }
+
+
+def _notices_waiting(region: Region | None, department, today: dt.date) -> dict:
+    """待签收 / 待反馈: the notices of the reporter's own region (a department's reporter answers none; 1 query)."""
+    from reports.models import Notice
+
+    if region is None or department is not None:
+        return {"to_sign": [], "to_answer": []}
+    waiting = list(
+        Notice.objects.filter(
+            region=region, status__in=(Notice.Status.ISSUED, Notice.Status.SIGNED, Notice.Status.RETURNED)
+        )
+        .select_related("plan")
+        .prefetch_related("items__target")
+        .order_by("answer_due", "id")
+    )
+    for n in waiting:
+        n.overdue = n.is_overdue(today)
+    return {
+        "to_sign": [n for n in waiting if n.status == Notice.Status.ISSUED],
+        "to_answer": [n for n in waiting if n.status != Notice.Status.ISSUED],
+    }
 
 
 def _notes(user) -> dict:

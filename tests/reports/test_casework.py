@@ -358,3 +358,18 @@ def test_the_bell_is_an_inline_svg(client, cast):
     client.force_login(cast["shenyang_reporter"])
     html = client.get("/").content.decode()
     assert 'class="icon icon-bell"' in html and "🔔" not in html
+
+
+@pytest.mark.django_db
+def test_the_reporters_home_lists_notices_to_sign_and_to_answer(issued, client):
+    plan, province, a, notice, admin = issued
+    reporter = make_user("reporter_a", Profile.Role.REPORTER, a.code)
+    client.force_login(reporter)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get("/").content.decode()
+        assert "待签收1份，待反馈0份" in html and notice.number in html
+        client.post(reverse("reports:notice_sign", args=[notice.pk]))
+        assert "待签收0份，待反馈1份" in client.get("/").content.decode()
+    client.force_login(make_user("reporter_b", Profile.Role.REPORTER, "990200"))
+    with time_machine.travel(NOW, tick=False):
+        assert notice.number not in client.get("/").content.decode()
