@@ -111,10 +111,6 @@ def notice_issue(request):
     if not form.is_valid():
         messages.error(request, "；".join(e for es in form.errors.values() for e in es))
         return back
-    if "item" not in request.POST and request.POST.get("region") and request.POST.get("target"):
-        request.POST = request.POST.copy()  # the one-item form of the first version
-        request.POST["item"] = f"{request.POST['region']}:{request.POST['target']}"
-        request.POST[f"{request.POST['region']}-requirement"] = request.POST.get("requirement", "")
     try:
         drafts = _drafts(request, plan, today)
         if not drafts:

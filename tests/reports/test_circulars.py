@@ -84,7 +84,7 @@ def test_excel_summary_figures_equal_the_progress_engine(built, client, demo_pla
         checked += 1
     assert checked >= 10
     assert {"汇总", "填报情况", "滞后名单"} <= set(book.sheetnames)
-    assert len(book.sheetnames) == 3 + checked  # one ranking sheet per reported target
+    assert len(book.sheetnames) == 5 + checked  # one ranking sheet per reported target, the body, the details
 
 
 def test_excel_ranking_sheet_follows_the_engine_ranking(built, client, demo_plan, region):

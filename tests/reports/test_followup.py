@@ -72,18 +72,13 @@ def test_proposals_come_from_the_engine_red_first(small):
 
 
 def issue(client, plan, region, target, colour="yellow"):
-    data = {
-        "plan": plan.slug,
-        "region": region.code,
-        "target": target.id,
-        "year": 2024,
-        "month": 6,
-        "colour": colour,
-        "reason": "低于序时进度5.0个百分点",
-    }
+    """Issue the engine's proposal for (region, target); the colour is the engine's, asserted here."""
+    data = {"plan": plan.slug, "year": 2024, "month": 6, "item": f"{region.code}:{target.id}"}
     response = client.post(reverse("reports:notice_issue"), data)
     assert response.status_code == 302, response.content
-    return Notice.objects.latest("id")
+    notice = Notice.objects.latest("id")
+    assert notice.colour == colour
+    return notice
 
 
 @pytest.mark.django_db

@@ -258,6 +258,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:job_status": obj["job"].pk,
         "reports:job_retry": obj["job"].pk,
         "reports:circular_download": obj["circular"].pk,
+        "reports:circular_issue": obj["circular"].pk,
         "api_token_revoke": obj["token"].pk,  # someone else's token, whatever the role
         "targets:notification_open": obj["notification"].pk,  # someone else's message, whatever the role
         "reports:notice_detail": obj["notice"].pk,
@@ -359,17 +360,16 @@ def _post_body(name: str, obj: dict):
         "targets:chase": {"message": "矩阵催报"},
         "reports:notice_issue": {
             "plan": plan.slug,
-            "region": region.code,
-            "target": obj["allocation"].target_id,
             "year": year,
             "month": month,
-            "colour": "yellow",
-            "reason": "矩阵督办",
+            "item": f"{region.code}:{obj['allocation'].target_id}",
+            f"{region.code}-requirement": "矩阵督办",
         },
         "reports:notice_sign": {},
         "reports:notice_answer": {"reasons": "矩阵", "measures": "矩阵", "date": "2030-01-01"},
         "reports:notice_review": {"decision": "close", "comment": "矩阵"},
         "reports:notice_instruct": {"text": "矩阵批示"},
+        "reports:circular_issue": {"issue_date": DEMO_TODAY.isoformat()},
         "reports:notice_archive": {},
     }.get(name)
 
