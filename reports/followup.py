@@ -5,9 +5,12 @@
 - 红: 严重滞后 two months in a row, a milestone overdue, or not reported after the reporting deadline
   (the reminder is the deadline itself until reminders exist).
 
-`propose_colour` is pure; `notice_proposals` reads the engine (two `progress_report`s: this month and last);
-the services write a notice and one `NoticeEvent` per step; `notices_escalate` turns unanswered notices
-past their deadline red.
+`propose_colour` is pure; `notice_proposals` reads the engine (two `progress_report`s: this month and last)
+for the regions below the admin's own; `proposals_by_region` groups them, one notice per region listing its
+items. A notice is a case: 下发 → 签收 → 反馈 (with 佐证材料, `evidence.py`) → 复核 (退回 or 办结) → 归档, each
+step one `NoticeEvent` told to the other side (`notice_timeline` reads them back); only the region's own
+reporters sign and answer, only the issuer's side reviews and closes; a leader may add a 领导批示;
+`notices_escalate` turns unanswered notices past their deadline red.
 """
 
 from __future__ import annotations
@@ -280,24 +283,6 @@ def _notice_create(plan, year, month, draft: NoticeDraft, items: list[Proposal],
     notice.docx_path = str(_write_notice_file(notice, today))
     notice.save(update_fields=["number", "docx_path", "pdf_path"])
     _event(notice, "下发", user, f"{notice.get_colour_display()}色督办：{reason}")
-    return notice
-
-
-def notice_issue(
-    *,
-    plan: Plan,
-    region: Region,
-    target_id: int,
-    year: int,
-    month: int,
-    requirement: str = "",
-    user,
-    today: dt.date,
-    **_ignored,
-) -> Notice:
-    """Issue a notice on one proposed item (the single-item form of `notices_issue`)."""
-    drafts = [NoticeDraft(region=region, target_ids=(target_id,), requirement=requirement)]
-    (notice,) = notices_issue(plan=plan, year=year, month=month, drafts=drafts, user=user, today=today)
     return notice
 
 

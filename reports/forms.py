@@ -35,18 +35,6 @@ class NextStepsForm(forms.ModelForm):
         widgets = {"next_steps": forms.Textarea(attrs={"rows": 4, "class": "form-control"})}
 
 
-class NoticeIssueForm(forms.Form):
-    """An admin's decision on one of the engine's proposals (the hidden fields come from the proposal)."""
-
-    region = forms.CharField(widget=forms.HiddenInput)
-    target = forms.IntegerField(widget=forms.HiddenInput)
-    year = forms.IntegerField(widget=forms.HiddenInput)
-    month = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=12)
-    colour = forms.ChoiceField(label="颜色", choices=[("red", "红"), ("yellow", "黄"), ("blue", "蓝")])
-    reason = forms.CharField(label="督办事由", max_length=300)
-    requirement = forms.CharField(label="整改要求", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class NoticeBatchForm(forms.Form):
     """The month of a batch of notices; the chosen items and each region's words are read by the view."""
 
