@@ -50,6 +50,10 @@ class Region(models.Model):
         validators=[validate_robot_url],
     )
 
+    bureau_name = models.CharField(
+        "单位全称", max_length=100, blank=True, help_text="督办单的主送单位，留空则为“地区名+人力资源和社会保障局”"
+    )
+
     objects = RegionQuerySet.as_manager()
 
     class Meta:
@@ -59,6 +63,13 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def bureau(self) -> str:
+        """The region's HR bureau by its full name (沈阳市人力资源和社会保障局): whom a notice is addressed to."""
+        if self.bureau_name:
+            return self.bureau_name
+        return f"{self.name}人力资源和社会保障{'厅' if self.level == self.Level.PROVINCE else '局'}"
 
     def build_path(self) -> str:
         return f"{self.parent.path}/{self.code}" if self.parent_id else self.code

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from reports.models import Circular, CircularJob, CircularStyle, DocumentNumber, Notice, NoticeEvent
+from reports.models import (
+    Circular,
+    CircularJob,
+    CircularStyle,
+    DocumentNumber,
+    Notice,
+    NoticeAttachment,
+    NoticeEvent,
+    NoticeItem,
+)
 
 
 @admin.register(Circular)
@@ -37,9 +46,32 @@ class NoticeEventInline(admin.TabularInline):
         return False
 
 
+class NoticeItemInline(admin.TabularInline):
+    model = NoticeItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["target", "colour", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NoticeAttachmentInline(admin.TabularInline):
+    """The evidence files by their names; the stored path is never editable (a path is not a permission)."""
+
+    model = NoticeAttachment
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "kind", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["number", "colour", "region", "target", "year", "month", "status", "answer_due", "escalated"]
+    list_display = ["number", "colour", "region", "year", "month", "status", "answer_due", "escalated"]
     list_filter = ["colour", "status", "plan"]
-    readonly_fields = ["number", "issued_by", "issued_at", "docx_path", "pdf_path"]
-    inlines = [NoticeEventInline]
+    readonly_fields = ["number", "issued_by", "issued_at", "issuer_region", "docx_path", "pdf_path"]
+    inlines = [NoticeItemInline, NoticeAttachmentInline, NoticeEventInline]

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plans.models import Plan, Region
-from reports.queries import demo_in_view
+from reports import circular_sections
+from reports.circular_sections import Section
+from reports.queries import demo_in_view, headline_codes
 from skills_admin.lib import clock
 from targets.engine import (
     COUNT,
@@ -110,6 +112,7 @@ class CircularContent:
     lagging: list[LaggingRow]
     version: int
     is_demo: bool
+    sections: tuple[Section, ...] = ()
 
     @property
     def period_label(self) -> str:
@@ -151,6 +154,19 @@ def circular_content(
     reporting = _within(completeness(plan, year, month), region)
     summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]
     untracked = [t for t in report.targets if not t.is_reported]
+    projected = projections(plan, report)
+    facts = circular_sections.Facts(
+        plan=plan,
+        region=region,
+        report=report,
+        summaries=summaries,
+        reporting=reporting,
+        projected=projected,
+        scope_name=scope_name(region),
+        follow_up=follow_up_sentences(plan, region, year, month),
+        next_steps=plan.next_steps or DEFAULT_NEXT_STEPS,
+        headline_codes=headline_codes(plan),
+    )
     return CircularContent(
         title=circular_title(plan, year, month),
         plan_title=plan.title,
@@ -163,12 +179,13 @@ def circular_content(
         opening=_opening(plan, year, month),
         overview_paragraphs=_overview(report, summaries, region) + _untracked(untracked) + _footnotes(summaries),
         targets=summaries,
-        problems=_problems(report, reporting) + _shortfalls(report, projections(plan, report)),
+        problems=_problems(report, reporting) + _shortfalls(report, projected),
         next_steps=plan.next_steps or DEFAULT_NEXT_STEPS,
         completeness=[_completeness_row(r) for r in reporting.rows],
         lagging=_lagging(report),
         version=version,
         is_demo=demo_in_view(plan, year, month, region),
+        sections=circular_sections.build_sections(facts),
     )
 
 
@@ -336,3 +353,34 @@ def _lagging(report: ProgressReport) -> list[LaggingRow]:
                     )
                 )
     return sorted(rows, key=lambda r: r.schedule_gap)
+
+
+def follow_up_sentences(plan: Plan, region: Region, year: int, month: int) -> tuple[str, ...]:
+    """What the circular of (year, month) says about the notices issued on last month's figures.
+
+    Notices on month m-1 are issued during month m (after m-1's circular), so the circular of month m reports
+    them: “本月发出督办单N份（红X 黄Y 蓝Z），已反馈M份”, and names those not yet answered.
+    """
+    from collections import Counter
+
+    from reports.models import Notice
+
+    before = (year, month - 1) if month > 1 else (year - 1, 12)
+    notices = list(
+        Notice.objects.filter(plan=plan, year=before[0], month=before[1], region__path__startswith=region.path)
+        .select_related("region", "target")
+        .prefetch_related("items__target")
+        .order_by("id")
+    )
+    if not notices:
+        return ()
+    colours = Counter(n.colour for n in notices)
+    answered = [n for n in notices if n.status in (Notice.Status.ANSWERED, Notice.Status.CLOSED)]
+    text = (
+        f"本月发出督办单{len(notices)}份（红{colours['red']} 黄{colours['yellow']} 蓝{colours['blue']}），"
+        f"已反馈{len(answered)}份"
+    )
+    waiting = [n for n in notices if n.awaiting_answer]
+    if waiting:
+        text += "；尚未反馈的有：" + "、".join(f"{n.region.name}（{n.target_names}，{n.number}）" for n in waiting)
+    return (text + "。",)

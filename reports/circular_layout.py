@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.circular_content import CircularContent, RankingRow, TargetSummary
+from reports.circular_content import CircularContent
 
 
 @dataclass(frozen=True)
@@ -20,29 +20,29 @@ class CircularLayout:
     printed_by: str = ""  # 印发机关 in the 版记; empty: the signature
     headline_codes: tuple[str, ...] = ()  # body tables only for these targets (the rest are in the Excel annex)
     extract_of: str = ""  # a city's extract: its name
-    follow_up: tuple[str, ...] = ()  # what the follow-up notices (督办单) say this month
+    is_draft: bool = False  # not issued yet: watermarked 草稿, no 文号, the 成文日期 left blank
 
     def signer(self, content: CircularContent) -> str:
         return self.signature or content.issuer
 
-
-def table_rows(target: TargetSummary) -> list[RankingRow]:
-    """The rows worth printing: regions with a task (无任务 rows stay in the Excel annex)."""
-    return [row for row in target.ranking if row.has_task]
-
-
-def has_comparison(target: TargetSummary) -> bool:
-    """A table is worth printing when at least two regions have a task and one of them has a figure."""
-    rows = table_rows(target)
-    return len(rows) >= 2 and any(row.cumulative is not None or row.completion_rate is not None for row in rows)
+    def date_text(self, content: CircularContent) -> str:
+        """The 成文日期 as printed; a draft leaves it blank, to be filled in when issued."""
+        return "　　年　月　日" if self.is_draft else chinese_date(content.issue_date)
 
 
-def body_tables(content: CircularContent, layout: CircularLayout) -> list[tuple[TargetSummary, list[RankingRow]]]:
-    """The per-target tables of the body: headline targets (when marked) with something to compare."""
-    chosen = [t for t in content.targets if has_comparison(t)]
-    if layout.headline_codes:
-        chosen = [t for t in chosen if t.code in layout.headline_codes]
-    return [(t, table_rows(t)) for t in chosen]
+def chinese_date(day) -> str:
+    """2026-11-22 → 2026年11月22日 (GB/T 9704-2012 writes dates in Arabic numerals)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
-ANNEX_NOTE = "全部指标分地区完成情况详见附件（Excel）。"
+DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1—99; larger numbers stay Arabic)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return DIGITS[ones]
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")

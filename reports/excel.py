@@ -21,6 +21,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
+from reports.circular_layout import chinese_number
 from skills_admin.lib.xlsx import write_text
 from targets.engine import Status
 
@@ -37,6 +38,7 @@ RANK_CHANGE = '"↑"0;"↓"0;"持平"'
 DATETIME = "yyyy-mm-dd hh:mm"
 
 SUMMARY_SHEET, COMPLETENESS_SHEET, LAGGING_SHEET = "汇总", "填报情况", "滞后名单"
+BODY_SHEET, DETAILS_SHEET = "通报正文", "分项说明"
 SUMMARY_HEADERS = ("序号", "指标", "单位", "目标", "本月", "累计", "完成率", "序时进度", "序时差", "状态")
 RANKING_HEADERS = (
     "排名",
@@ -78,6 +80,9 @@ def build_circular_xlsx(content: CircularContent) -> bytes:
         _ranking_sheet(sheet, content, target)
     _completeness_sheet(workbook.create_sheet(COMPLETENESS_SHEET), content)
     _lagging_sheet(workbook.create_sheet(LAGGING_SHEET), content)
+    if content.sections:
+        _body_sheet(workbook.create_sheet(sheet_title(BODY_SHEET, taken)), content)
+    _details_sheet(workbook.create_sheet(sheet_title(DETAILS_SHEET, taken | {BODY_SHEET})), content)
     workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", content.title)
     workbook.properties.creator = ILLEGAL_CHARACTERS_RE.sub("", content.issuer)
     buffer = BytesIO()
@@ -110,6 +115,55 @@ def _summary_sheet(sheet: Worksheet, content: CircularContent) -> None:
         row += _figures(target)
         _write_row(sheet, HEADER_ROW + index, [*row, (target.status_label, None)], target.status_code)
     _finish(sheet)
+
+
+def _body_sheet(sheet: Worksheet, content: CircularContent) -> None:
+    """The body as the Word and PDF files print it, from the same sections: headings, paragraphs, tables."""
+    row = 1
+    _banner(sheet, row, content.title, 7)
+    sheet.cell(row=row, column=1).font = Font(bold=True, size=14)
+    for number, section in enumerate(content.sections, 1):
+        row += 2
+        write_text(sheet.cell(row=row, column=1), f"{chinese_number(number)}、{section.title}")
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        for text in section.paragraphs:
+            row += 1
+            write_text(sheet.cell(row=row, column=1), text)
+        for table in section.tables:
+            row += 1
+            write_text(sheet.cell(row=row, column=1), table.caption)
+            row += 1
+            for column, header in enumerate(table.headers, 1):
+                cell = sheet.cell(row=row, column=column)
+                write_text(cell, header)
+                cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
+            for texts, status in zip(table.rows, table.statuses, strict=True):
+                row += 1
+                for column, text in enumerate(texts, 1):
+                    cell = sheet.cell(row=row, column=column)
+                    write_text(cell, text)
+                    cell.border = BORDER
+                if status:
+                    sheet.cell(row=row, column=len(texts)).fill = PatternFill("solid", fgColor=Status(status).fill)
+        for text in section.closing:
+            row += 1
+            write_text(sheet.cell(row=row, column=1), text)
+    sheet.column_dimensions["A"].width = 12
+    sheet.column_dimensions["B"].width = 48
+
+
+def _details_sheet(sheet: Worksheet, content: CircularContent) -> None:
+    """What the body leaves out: every target's sentence and every problem, one per row."""
+    row = 0
+    for heading, texts in (("各指标完成情况", content.overview_paragraphs), ("存在问题（明细）", content.problems)):
+        row += 1
+        write_text(sheet.cell(row=row, column=1), heading)
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        for text in texts:
+            row += 1
+            write_text(sheet.cell(row=row, column=1), text)
+            sheet.cell(row=row, column=1).alignment = LEFT
+    sheet.column_dimensions["A"].width = 120
 
 
 def _ranking_sheet(sheet: Worksheet, content: CircularContent, target: TargetSummary) -> None:

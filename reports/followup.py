@@ -5,9 +5,12 @@
 - 红: 严重滞后 two months in a row, a milestone overdue, or not reported after the reporting deadline
   (the reminder is the deadline itself until reminders exist).
 
-`propose_colour` is pure; `notice_proposals` reads the engine (two `progress_report`s: this month and last);
-the services write a notice and one `NoticeEvent` per step; `notices_escalate` turns unanswered notices
-past their deadline red.
+`propose_colour` is pure; `notice_proposals` reads the engine (two `progress_report`s: this month and last)
+for the regions below the admin's own; `proposals_by_region` groups them, one notice per region listing its
+items. A notice is a case: 下发 → 签收 → 反馈 (with 佐证材料, `evidence.py`) → 复核 (退回 or 办结) → 归档, each
+step one `NoticeEvent` told to the other side (`notice_timeline` reads them back); only the region's own
+reporters sign and answer, only the issuer's side reviews and closes; a leader may add a 领导批示;
+`notices_escalate` turns unanswered notices past their deadline red.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from django.utils import timezone
 
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
-from reports.models import CircularStyle, Notice, NoticeEvent
+from reports.circular_content import follow_up_sentences  # noqa: F401  (what the circular says of notices)
+from reports.models import CircularStyle, Notice, NoticeEvent, NoticeItem
 from skills_admin.lib.downloads import media_name
 from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end, progress_report
 from targets.formatting import format_percent, months_through
@@ -97,24 +101,53 @@ def _due_date(target: TargetRow, year: int) -> dt.date | None:
 
 
 def notice_style(plan: Plan) -> tuple[str, int, int]:
+    """The notice number prefix (the plan's 通报版式: its notice prefix, else its document prefix), the days of
+    warning for blue and the days given to answer."""
     style = CircularStyle.objects.filter(plan=plan).first()
     if style is None:
         return DEFAULT_NOTICE_PREFIX, DEFAULT_BLUE_DAYS, DEFAULT_ANSWER_DAYS
-    return style.notice_prefix or DEFAULT_NOTICE_PREFIX, style.notice_blue_days, style.notice_answer_days
+    prefix = style.notice_prefix or style.number_prefix or DEFAULT_NOTICE_PREFIX
+    return prefix, style.notice_blue_days, style.notice_answer_days
 
 
-def notice_proposals(plan: Plan, year: int, month: int, *, today: dt.date) -> list[Proposal]:
-    """What the engine proposes for the plan's regions this month, red first (~14 queries)."""
+def notice_proposals(
+    plan: Plan,
+    year: int,
+    month: int,
+    *,
+    today: dt.date,
+    user=None,
+    colour: str = "",
+    region_code: str = "",
+    target_id: int | None = None,
+) -> list[Proposal]:
+    """What the engine proposes this month for the regions below the user's own, red first (~14 queries).
+
+    A city admin's proposals are its counties' (the report of its subtree); without a user, the plan's regions.
+    `colour`, `region_code` and `target_id` narrow the list (the page's filters).
+    """
     _, blue_days, _ = notice_style(plan)
-    report = progress_report(plan, year, month)
-    before = progress_report(plan, year, month - 1) if month > 1 else None
+    scope = scope_for(user) if user is not None else None
+    parent = scope.home_region(plan) if scope is not None else plan.region
+    report = progress_report(plan, year, month, region=parent)
+    before = progress_report(plan, year, month - 1, region=parent) if month > 1 else None
     deadline_passed = today > reporting_deadline(plan, year, month)
-    issued = set(Notice.objects.filter(plan=plan, year=year, month=month).values_list("region_id", "target_id"))
+    issued = set(
+        NoticeItem.objects.filter(notice__plan=plan, notice__year=year, notice__month=month).values_list(
+            "notice__region_id", "target_id"
+        )
+    )
+    regions = {r.id: r for r in report.regions if r != parent and (scope is None or scope.covers(r))}
     proposals = []
     for target in report.targets:
+        if target_id is not None and target.id != target_id:
+            continue
         for cell in report.target_cells(target.id):
+            region = regions.get(cell.region_id)
+            if region is None or (region_code and region.code != region_code):
+                continue
             previous = before.cell(target.id, cell.region_id) if before else None
-            colour = propose_colour(
+            proposed = propose_colour(
                 cell.progress,
                 previous.progress if previous else None,
                 due_date=_due_date(target, year),
@@ -122,18 +155,47 @@ def notice_proposals(plan: Plan, year: int, month: int, *, today: dt.date) -> li
                 blue_days=blue_days,
                 deadline_passed=deadline_passed,
             )
-            if colour:
-                region = next(r for r in report.regions if r.id == cell.region_id)
-                key = (region.id, target.id)
-                proposals.append(Proposal(region, target, *colour, already_issued=key in issued))
+            if proposed and (not colour or proposed[0] == colour):
+                proposals.append(Proposal(region, target, *proposed, already_issued=(region.id, target.id) in issued))
     return sorted(proposals, key=lambda p: (COLOUR_ORDER[p.colour], p.region.sort_order, p.region.code, p.target.code))
+
+
+@dataclass(frozen=True)
+class RegionProposals:
+    """One region's proposals: what one notice to that region would list."""
+
+    region: Region
+    proposals: tuple[Proposal, ...]
+
+    @property
+    def colour(self) -> str:
+        """The notice's colour: the worst of its items."""
+        return min((p.colour for p in self.proposals), key=COLOUR_ORDER.__getitem__)
+
+    @property
+    def colour_label(self) -> str:
+        return Notice.Colour(self.colour).label
+
+    @property
+    def open_proposals(self) -> tuple[Proposal, ...]:
+        return tuple(p for p in self.proposals if not p.already_issued)
+
+
+def proposals_by_region(proposals: list[Proposal]) -> list[RegionProposals]:
+    """Proposals grouped per region, the regions with the worst colour first."""
+    grouped: dict[int, list[Proposal]] = {}
+    for p in proposals:
+        grouped.setdefault(p.region.id, []).append(p)
+    groups = [RegionProposals(items[0].region, tuple(items)) for items in grouped.values()]
+    return sorted(groups, key=lambda g: (COLOUR_ORDER[g.colour], g.region.sort_order, g.region.code))
 
 
 # --- the steps ------------------------------------------------------------------------------------------------
 
 
 # Who is told of each step: the region's reporters of what the province does, the province of what they do.
-TO_REGION = ("下发", "办结", "退回", "升级")
+INSTRUCTION = "领导批示"
+TO_REGION = ("下发", "办结", "退回", "升级", INSTRUCTION)
 
 
 def _event(notice: Notice, action: str, user, comment: str = "") -> None:
@@ -153,57 +215,104 @@ def _event(notice: Notice, action: str, user, comment: str = "") -> None:
     )
 
 
-def notice_issue(
-    *,
-    plan: Plan,
-    region: Region,
-    target_id: int,
-    year: int,
-    month: int,
-    colour: str,
-    reason: str,
-    requirement: str = "",
-    user,
-    today: dt.date,
-) -> Notice:
-    """Issue a numbered notice to `region` and write its Word file."""
+@dataclass(frozen=True)
+class NoticeDraft:
+    """What the admin decided for one region: the items chosen and the notice's own words."""
+
+    region: Region
+    target_ids: tuple[int, ...]
+    requirement: str = ""
+    handler_unit: str = ""
+    handler_person: str = ""
+    answer_due: dt.date | None = None
+
+
+def notices_issue(
+    *, plan: Plan, year: int, month: int, drafts: list[NoticeDraft], user, today: dt.date
+) -> list[Notice]:
+    """Issue one numbered notice per region listing the chosen items, all or none.
+
+    The items' colours and reasons are the engine's (read again here, never taken from the form); an item
+    already issued this month, or no longer proposed, is refused.
+    """
+    scope = scope_for(user)
+    if not scope.is_admin:
+        raise PermissionDenied("只有管理员可以发出督办单")
+    if not plan.covers_month(year, month):
+        raise ValidationError(f"{year}年{month}月不在方案实施期内")
+    proposed = {(p.region.id, p.target.id): p for p in notice_proposals(plan, year, month, today=today, user=user)}
+    notices = []
+    with transaction.atomic():
+        for draft in drafts:
+            if not draft.target_ids:
+                continue
+            items = [proposed.get((draft.region.id, t)) for t in draft.target_ids]
+            if any(p is None for p in items):
+                raise ValidationError(f"{draft.region.name}的督办事项不在本月建议之列，请刷新页面后重试")
+            if any(p.already_issued for p in items):
+                raise ValidationError(f"{draft.region.name}的部分事项本月已发出督办单")
+            notices.append(_notice_create(plan, year, month, draft, items, user=user, scope=scope, today=today))
+    return notices
+
+
+def _notice_create(plan, year, month, draft: NoticeDraft, items: list[Proposal], *, user, scope, today) -> Notice:
     from reports.documents import document_number_take
 
-    if not scope_for(user).is_admin:
-        raise PermissionDenied("只有省级管理员可以发出督办单")
-    if colour not in Notice.Colour.values:
-        raise ValidationError("督办单颜色无效")
     prefix, _, answer_days = notice_style(plan)
-    with transaction.atomic():
-        notice = Notice.objects.create(
-            plan=plan,
-            region=region,
-            target_id=target_id,
-            year=year,
-            month=month,
-            colour=colour,
-            reason=reason[:300],
-            requirement=requirement,
-            answer_due=today + dt.timedelta(days=answer_days),
-            issued_by=user,
-            number="",
-        )
-        notice.number = document_number_take(prefix=prefix, year=today.year, subject=f"notice:{notice.pk}")
-        notice.docx_path = media_name(_write_notice_file(notice, today))
-        notice.save(update_fields=["number", "docx_path", "pdf_path"])
-        _event(notice, "下发", user, f"{notice.get_colour_display()}色督办：{reason}")
+    group = RegionProposals(draft.region, tuple(items))
+    reason = "；".join(f"{p.target.name}{p.reason}" for p in items)
+    notice = Notice.objects.create(
+        plan=plan,
+        region=draft.region,
+        year=year,
+        month=month,
+        colour=group.colour,
+        reason=reason[:300],
+        requirement=draft.requirement,
+        handler_unit=draft.handler_unit,
+        handler_person=draft.handler_person,
+        answer_due=draft.answer_due or today + dt.timedelta(days=answer_days),
+        issued_by=user,
+        issuer_region=scope.region or plan.region,
+        number="",
+    )
+    NoticeItem.objects.bulk_create(
+        [NoticeItem(notice=notice, target_id=p.target.id, colour=p.colour, reason=p.reason[:300]) for p in items]
+    )
+    notice.number = document_number_take(prefix=prefix, year=today.year, subject=f"notice:{notice.pk}")
+    notice.docx_path = media_name(_write_notice_file(notice, today))
+    notice.save(update_fields=["number", "docx_path", "pdf_path"])
+    _event(notice, "下发", user, f"{notice.get_colour_display()}色督办：{reason}")
     return notice
 
 
 def _check_region_user(notice: Notice, user) -> None:
     if not is_region_reporter(scope_for(user), notice):
-        raise PermissionDenied("只有被督办地区的填报人员可以签收和反馈")
+        raise PermissionDenied("只有被督办地区本级的填报人员可以签收和反馈")
 
 
 def is_region_reporter(scope, notice: Notice) -> bool:
-    """The reporters of the region a notice is addressed to (or of a region above it) sign and answer it; an
-    admin, who checks the answer, never answers for the region."""
-    return scope.role == Profile.Role.REPORTER and scope.covers(notice.region)
+    """Only the region's own reporters sign and answer its notice: not a reporter above it, not a department's
+    reporter, not an admin (who checks the answer)."""
+    return (
+        scope.role == Profile.Role.REPORTER
+        and scope.department_id is None
+        and scope.region is not None
+        and scope.region.pk == notice.region_id
+    )
+
+
+def is_reviewer(scope, notice: Notice) -> bool:
+    """The issuer's side reviews and closes (办结) a notice: an admin of the issuing region or above it, never
+    the addressed region's own admin (segregation of duties)."""
+    issuer = notice.issuer_region or notice.plan.region
+    return scope.is_admin and scope.covers(issuer) and (scope.is_global or scope.region.pk != notice.region_id)
+
+
+def is_party(scope, notice: Notice) -> bool:
+    """Who may read a notice's evidence: its region's reporters, the issuer's admins, leaders above it."""
+    leader = scope.role == Profile.Role.LEADER and scope.covers(notice.region)
+    return is_region_reporter(scope, notice) or is_reviewer(scope, notice) or leader
 
 
 def notice_sign(*, notice: Notice, user) -> Notice:
@@ -217,24 +326,52 @@ def notice_sign(*, notice: Notice, user) -> Notice:
     return notice
 
 
-def notice_answer(*, notice: Notice, user, reasons: str, measures: str, date: dt.date) -> Notice:
+def notice_answer(
+    *, notice: Notice, user, reasons: str, measures: str, date: dt.date, files=(), today: dt.date | None = None
+) -> Notice:
+    """The region's answer, with its 佐证材料 (already checked by `evidence.check_upload`)."""
+    from reports import evidence
+
     _check_region_user(notice, user)
     if notice.status not in (Notice.Status.SIGNED, Notice.Status.RETURNED, Notice.Status.ISSUED):
         raise ValidationError("该督办单当前不能反馈")
+    today = today or timezone.localdate()
+    if not answer_date_allowed(notice.plan, date, today=today):
+        raise ValidationError(answer_date_error(notice.plan, today))
     with transaction.atomic():
         if notice.status == Notice.Status.ISSUED:
             _event(notice, "签收", user)
         notice.answer_reasons, notice.answer_measures, notice.answer_date = reasons, measures, date
         notice.status, notice.answered_at = Notice.Status.ANSWERED, timezone.now()
         notice.save(update_fields=["answer_reasons", "answer_measures", "answer_date", "status", "answered_at"])
-        _event(notice, "反馈", user, f"原因：{reasons}\n措施：{measures}\n完成时间：{date:%Y-%m-%d}")
+        names = [evidence.attachment_store(notice=notice, upload=f, user=user).original_name for f in files]
+        attached = f"\n佐证材料：{'、'.join(names)}" if names else ""
+        _event(notice, "反馈", user, f"原因：{reasons}\n措施：{measures}\n完成时间：{date:%Y-%m-%d}{attached}")
     return notice
 
 
+def answer_date_allowed(plan: Plan, date: dt.date, *, today: dt.date) -> bool:
+    """承诺完成时间: not in the past, and not beyond a year after the plan ends (a year from today for a plan
+    already over, whose notices are still being answered)."""
+    return today <= date <= _latest_answer_date(plan, today)
+
+
+def answer_date_error(plan: Plan, today: dt.date) -> str:
+    return f"承诺完成时间应在{today:%Y-%m-%d}至{_latest_answer_date(plan, today):%Y-%m-%d}之间"
+
+
+def _latest_answer_date(plan: Plan, today: dt.date) -> dt.date:
+    return max(_a_year_after(plan.end_date), _a_year_after(today))
+
+
+def _a_year_after(day: dt.date) -> dt.date:
+    return day.replace(year=day.year + 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
 def notice_review(*, notice: Notice, user, close: bool, comment: str = "") -> Notice:
-    """复核: close the notice (办结) or send it back (退回) for a better answer."""
-    if not scope_for(user).is_admin:
-        raise PermissionDenied("只有省级管理员可以复核督办单")
+    """复核: close the notice (办结) or send it back (退回) for a better answer; the issuer's side only."""
+    if not is_reviewer(scope_for(user), notice):
+        raise PermissionDenied("只有发出督办单的一方可以复核和办结")
     if notice.status != Notice.Status.ANSWERED:
         raise ValidationError("只有已反馈的督办单可以复核")
     with transaction.atomic():
@@ -245,6 +382,29 @@ def notice_review(*, notice: Notice, user, close: bool, comment: str = "") -> No
             notice.status = Notice.Status.RETURNED
         notice.save(update_fields=["review_comment", "status", "closed_at"])
         _event(notice, "办结" if close else "退回", user, comment)
+    return notice
+
+
+def notice_archive(*, notice: Notice, user) -> Notice:
+    """归档: a closed notice is filed; it leaves the working lists but stays readable."""
+    if not is_reviewer(scope_for(user), notice):
+        raise PermissionDenied("只有发出督办单的一方可以归档")
+    if notice.status != Notice.Status.CLOSED or notice.archived_at is not None:
+        raise ValidationError("只有已办结、未归档的督办单可以归档")
+    with transaction.atomic():
+        notice.archived_at = timezone.now()
+        notice.save(update_fields=["archived_at"])
+        _event(notice, "归档", user)
+    return notice
+
+
+def notice_instruct(*, notice: Notice, user, text: str) -> Notice:
+    """领导批示: a leader's instruction on a notice, recorded and shown to the region."""
+    scope = scope_for(user)
+    if scope.role != Profile.Role.LEADER or not scope.covers(notice.region):
+        raise PermissionDenied("只有领导可以批示")
+    with transaction.atomic():
+        _event(notice, INSTRUCTION, user, text)
     return notice
 
 
@@ -262,10 +422,51 @@ def notices_escalate(*, today: dt.date) -> int:
 # --- reads ----------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TimelineStep:
+    label: str
+    state: str  # done / pending / overdue
+    at: dt.datetime | None = None
+    who: str = ""
+
+
+# The steps of a case and the events that complete each (the last such event counts).
+TIMELINE = (
+    ("下发", ("下发",)),
+    ("签收", ("签收",)),
+    ("反馈", ("反馈",)),
+    ("复核", ("退回", "办结")),
+    ("办结", ("办结",)),
+    ("归档", ("归档",)),
+)
+
+
+def notice_timeline(notice: Notice, events: list[NoticeEvent], *, today: dt.date) -> list[TimelineStep]:
+    """下发 → 签收 → 反馈 → 复核 → 办结 → 归档, each with who and when; a step still waiting past the answer
+    deadline is overdue. A send-back reopens 反馈: a step counts only if done after the last 退回."""
+    returned = [i for i, e in enumerate(events) if e.action == "退回"]
+    steps = []
+    for label, actions in TIMELINE:
+        done = [e for i, e in enumerate(events) if e.action in actions]
+        if label in ("反馈", "办结") and returned:
+            done = [e for i, e in enumerate(events) if e.action in actions and i > returned[-1]]
+        if done:
+            e = done[-1]
+            who = (e.user.get_full_name() or e.user.username) if e.user else "系统"
+            steps.append(TimelineStep(label, "done", e.at, who))
+        else:
+            late = label in ("签收", "反馈") and notice.is_overdue(today)
+            steps.append(TimelineStep(label, "overdue" if late else "pending"))
+    return steps
+
+
 def notice_lists(user, plan: Plan, *, today: dt.date) -> dict:
     """Open notices by colour and region, overdue answers, closed this month (2 queries)."""
     notices = list(
-        Notice.objects.visible_to(user).filter(plan=plan).select_related("region", "target", "target__key_task")
+        Notice.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("region", "target")
+        .prefetch_related("items__target")
     )
     open_ = sorted((n for n in notices if n.is_open), key=lambda n: (COLOUR_ORDER[n.colour], n.region.sort_order, n.pk))
     return {
@@ -285,52 +486,30 @@ def _colour_counts(notices: list[Notice]) -> list[tuple[str, int]]:
     return [(Notice.Colour(c).label, counts[c]) for c in COLOUR_ORDER if counts[c]]
 
 
-def follow_up_sentences(plan: Plan, region: Region, year: int, month: int) -> tuple[str, ...]:
-    """What the circular of (year, month) says about the notices issued on last month's figures.
-
-    Notices on month m-1 are issued during month m (after m-1's circular), so the circular of month m reports
-    them: “本月发出督办单N份（红X 黄Y 蓝Z），已反馈M份”, and names those not yet answered.
-    """
-    before = (year, month - 1) if month > 1 else (year - 1, 12)
-    notices = list(
-        Notice.objects.filter(plan=plan, year=before[0], month=before[1], region__path__startswith=region.path)
-        .select_related("region", "target")
-        .order_by("id")
-    )
-    if not notices:
-        return ()
-    colours = Counter(n.colour for n in notices)
-    answered = [n for n in notices if n.status in (Notice.Status.ANSWERED, Notice.Status.CLOSED)]
-    text = (
-        f"本月发出督办单{len(notices)}份（红{colours['red']} 黄{colours['yellow']} 蓝{colours['blue']}），"
-        f"已反馈{len(answered)}份"
-    )
-    waiting = [n for n in notices if n.awaiting_answer]
-    if waiting:
-        text += "；尚未反馈的有：" + "、".join(f"{n.region.name}（{n.target.name}，{n.number}）" for n in waiting)
-    return (text + "。",)
-
-
 # --- the notice as a Word file ----------------------------------------------------------------------------------
 
 
 def _write_notice_file(notice: Notice, today: dt.date) -> Path:
     from reports.documents import write_atomically
     from reports.pdf import PdfUnavailable, build_notice_pdf
-    from reports.word import NoticeText, build_notice_docx
+    from reports.word import NoticeLine, NoticeText, build_notice_docx
 
     style = CircularStyle.objects.filter(plan=notice.plan).first()
+    issuer = notice.issuer_region or notice.plan.region
     text = NoticeText(
-        masthead=style.masthead if style else notice.plan.region.name,
+        masthead=style.masthead if style and issuer == notice.plan.region else issuer.bureau,
         number=notice.number,
         colour_label=notice.get_colour_display(),
-        region_name=notice.region.name,
-        target_name=notice.target.name,
+        addressee=notice.region.bureau,
+        items=tuple(
+            NoticeLine(item.target.name, item.get_colour_display(), item.reason)
+            for item in notice.items.select_related("target")
+        ),
         period=f"{notice.year}年{months_through(notice.month)}",
-        reason=notice.reason,
         requirement=notice.requirement,
         answer_due=notice.answer_due,
         issue_date=today,
+        handler=" ".join(x for x in (notice.handler_unit, notice.handler_person) if x),
     )
     folder = Path(settings.MEDIA_ROOT) / "notices" / notice.plan.slug
     if settings.CIRCULAR_PDF:

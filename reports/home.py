@@ -46,17 +46,34 @@ def reporter_home(user, today: dt.date) -> dict:
         .select_related("target", "plan", "region")
         .order_by("-at", "-id")[:5]
     )
-    notices = []
-    if department_for(user) is None:
-        notices = list(
-            Notice.objects.visible_to(user).filter(status__in=TO_ANSWER).select_related("plan", "region", "target")[:20]
-        )
     return {
         "waiting": waiting,
         "returned": [w for w in waiting if w.status == Submission.Status.RETURNED],
         "saved": saved,
-        "notices": notices,
+        "notices": _notices_waiting(scope_for(user).region, department_for(user), today),
         **_notes(user),
+    }
+
+
+def _notices_waiting(region: Region | None, department, today: dt.date) -> dict:
+    """待签收 / 待反馈: the notices of the reporter's own region (a department's reporter answers none; 1 query)."""
+    from reports.models import Notice
+
+    if region is None or department is not None:
+        return {"to_sign": [], "to_answer": []}
+    waiting = list(
+        Notice.objects.filter(
+            region=region, status__in=(Notice.Status.ISSUED, Notice.Status.SIGNED, Notice.Status.RETURNED)
+        )
+        .select_related("plan")
+        .prefetch_related("items__target")
+        .order_by("answer_due", "id")
+    )
+    for n in waiting:
+        n.overdue = n.is_overdue(today)
+    return {
+        "to_sign": [n for n in waiting if n.status == Notice.Status.ISSUED],
+        "to_answer": [n for n in waiting if n.status != Notice.Status.ISSUED],
     }
 
 

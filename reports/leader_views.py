@@ -5,7 +5,8 @@ from dataclasses import replace
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from reports import charts, queries
+from reports import charts, followup, queries
+from skills_admin.lib import clock
 from targets.selection import filter_context, resolve
 
 
@@ -20,5 +21,6 @@ def leader(request):
         **filter_context(request, sel),
         "action_url": request.path,
         "data": data,
+        "notices": followup.notice_lists(request.user, sel.plan, today=clock.today()),
     }
     return render(request, "reports/leader.html", ctx)

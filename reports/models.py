@@ -26,6 +26,12 @@ class Circular(models.Model):
     )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     is_automatic = models.BooleanField("定时生成", default=False)
+    # A circular is a draft (watermarked 草稿, no 文号, no date) until an admin issues it with its 成文日期.
+    issue_date = models.DateField("成文日期", null=True, blank=True)
+    issued_at = models.DateTimeField("签发时间", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "月度通报"
@@ -46,6 +52,10 @@ class Circular(models.Model):
 
     def path_of(self, fmt: str) -> str:
         return {"docx": self.docx_path, "xlsx": self.xlsx_path, "pdf": self.pdf_path}[fmt]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
 
 
 class CircularJobQuerySet(models.QuerySet):
@@ -180,7 +190,10 @@ class Notice(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="notices")
     region = models.ForeignKey(Region, verbose_name="督办地区", on_delete=models.PROTECT, related_name="notices")
-    target = models.ForeignKey("targets.Target", verbose_name="指标", on_delete=models.PROTECT, related_name="notices")
+    # The first notices named one target; a notice lists its region's items (NoticeItem) since casework.
+    target = models.ForeignKey(
+        "targets.Target", verbose_name="指标", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
     year = models.PositiveSmallIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份")
     colour = models.CharField("颜色", max_length=6, choices=Colour.choices)
@@ -202,6 +215,12 @@ class Notice(models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     docx_path = models.CharField(max_length=300, blank=True)
     pdf_path = models.CharField(max_length=300, blank=True)
+    issuer_region = models.ForeignKey(
+        Region, verbose_name="发出单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handler_unit = models.CharField("承办单位", max_length=100, blank=True)
+    handler_person = models.CharField("承办人", max_length=50, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     objects = NoticeQuerySet.as_manager()
 
@@ -224,6 +243,54 @@ class Notice(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.awaiting_answer and today > self.answer_due
+
+    @property
+    def target_names(self) -> str:
+        """The targets the notice is about, in its items' order (prefetch `items__target` for lists)."""
+        names = [item.target.name for item in self.items.all()]
+        if not names and self.target_id is not None:
+            names = [self.target.name]
+        return "、".join(names)
+
+
+class NoticeItem(models.Model):
+    """One matter a notice raises with its region: a target, the colour proposed for it and why."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items")
+    target = models.ForeignKey("targets.Target", verbose_name="指标", on_delete=models.PROTECT, related_name="+")
+    colour = models.CharField("颜色", max_length=6, choices=Notice.Colour.choices)
+    reason = models.CharField("督办事由", max_length=300)
+
+    class Meta:
+        verbose_name = "督办事项"
+        verbose_name_plural = "督办事项"
+        ordering = ["notice", "id"]
+        constraints = [models.UniqueConstraint(fields=["notice", "target"], name="unique_notice_item_target")]
+
+    def __str__(self) -> str:
+        return f"{self.notice.number} {self.target}"
+
+
+class NoticeAttachment(models.Model):
+    """A 佐证材料 file sent with an answer: stored under MEDIA_ROOT by a generated name, served to the parties only."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=200, editable=False)  # relative to MEDIA_ROOT
+    original_name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=10)
+    size = models.PositiveIntegerField("大小")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class NoticeEvent(models.Model):

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports.circular_content import CircularContent
-from reports.circular_layout import ANNEX_NOTE, CircularLayout, body_tables
-from reports.word import TABLE_HEADERS, chinese_date, chinese_number, ranking_texts
+from reports.circular_layout import CircularLayout, chinese_date
+from reports.word import chinese_number
 from targets.engine import Status
 
 TIMEOUT_SECONDS = 120
@@ -40,25 +40,33 @@ class PdfUnavailable(Exception):
 
 def circular_html(content: CircularContent, layout: CircularLayout | None = None) -> str:
     layout = layout or CircularLayout()
-    tables = [
+    sections = [
         {
-            "heading": f"（{chinese_number(i)}）{t.code} {t.name}（单位：{t.unit_label}）",
-            "rows": [(ranking_texts(r, t.unit), Status(r.status_code).colour) for r in rows],
+            "heading": f"{chinese_number(i)}、{section.title}",
+            "paragraphs": section.paragraphs,
+            "tables": [
+                {
+                    "caption": t.caption,
+                    "headers": t.headers,
+                    "widths": [f"{w / sum(t.widths_cm) * 100:.1f}%" for w in t.widths_cm],
+                    "rows": [
+                        (texts, Status(status).colour if status else "")
+                        for texts, status in zip(t.rows, t.statuses, strict=True)
+                    ],
+                }
+                for t in section.tables
+            ],
+            "closing": section.closing,
         }
-        for i, (t, rows) in enumerate(body_tables(content, layout), 1)
+        for i, section in enumerate(content.sections, 1)
     ]
-    problems = [*content.problems, *layout.follow_up]
     ctx = {
         "c": content,
         "layout": layout,
         "signer": layout.signer(content),
         "printer": layout.printed_by or layout.signer(content),
-        "date": chinese_date(content.issue_date),
-        "tables": tables,
-        "headers": TABLE_HEADERS,
-        "annex_note": ANNEX_NOTE,
-        "problems": [f"{i}.{p}" if len(problems) > 1 else p for i, p in enumerate(problems, 1)],
-        "next_steps": [line.strip() for line in content.next_steps.splitlines() if line.strip()],
+        "date": layout.date_text(content),
+        "sections": sections,
     }
     return render_to_string("reports/circular_print.html", ctx)
 

@@ -445,7 +445,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
         "at_schedule": sum(1 for c in counted if c.progress.meets_schedule),
         "counted": len(counted),
         "headline": headline,
-        "red_list": _red_list(report, names),
+        **red_list_top(_red_list(report, names)),
         "shortfalls": _shortfalls(report, projected, region.name),
         "projection_methods": PROJECTION_METHODS,
         "circular": Circular.objects.filter(plan=plan, region=region).first(),
@@ -475,7 +475,26 @@ def _red_list(report: ProgressReport, names: dict[int, str]) -> list[dict]:
                 "more": max(len(worst) - RED_EXAMPLES, 0),
             }
         )
-    return sorted(lines, key=lambda line: -line["count"])
+    return sorted(lines, key=_red_rank)
+
+
+RED_TOP = 5
+
+
+def _red_rank(line: dict) -> tuple:
+    """What is wrong, worst first: overdue milestones weigh double, then how many targets, then how far behind."""
+    depth = sum(r.schedule_gap or 0 for r in line["severe"])
+    return (-(2 * len(line["overdue"]) + len(line["severe"])), depth, line["region_name"])
+
+
+def red_list_top(lines: list[dict], limit: int = RED_TOP) -> dict:
+    """The red list as shown: the worst `limit` regions, how many more (“等N个地区”), and the total."""
+    return {
+        "red_list": lines[:limit],
+        "red_more": max(len(lines) - limit, 0),
+        "red_total": len(lines),
+        "red_all": lines,
+    }
 
 
 def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[dict]:

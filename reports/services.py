@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -17,12 +18,12 @@ from reports.circular_content import CircularContent, circular_content
 from reports.circular_layout import CircularLayout
 from reports.documents import document_number_take, write_atomically
 from reports.excel import build_circular_xlsx
-from reports.followup import follow_up_sentences
 from reports.models import Circular, CircularJob, CircularStyle
 from reports.pdf import PdfUnavailable, build_circular_pdf
 from reports.queries import headline_codes
 from reports.word import build_circular_docx
 from skills_admin.lib.downloads import media_name
+from targets.engine import month_end
 from targets.periods import reporting_deadline
 
 logger = logging.getLogger(__name__)
@@ -92,17 +93,19 @@ def _build_files(job: CircularJob, today: dt.date | None) -> Circular:
         )
 
 
-def circular_layout(plan: Plan, region: Region, year: int, month: int, content: CircularContent) -> CircularLayout:
-    """The plan's 通报版式; the province's own circular takes the next number of its sequence (every version of
-    one month keeps the month's number); a city's extract is marked so and not numbered."""
+def circular_layout(
+    plan: Plan, region: Region, year: int, month: int, content: CircularContent, *, issued: bool = False
+) -> CircularLayout:
+    """The plan's 通报版式. A draft is marked 草稿 and carries no number; when issued, the province's own circular
+    takes the next number of its sequence (every version of one month keeps the month's number), dated by its
+    成文日期; a city's extract is marked so and not numbered."""
     style = CircularStyle.objects.filter(plan=plan).first()
     extract_of = "" if region.id == plan.region_id else region.name
     headline = headline_codes(plan) if style is None or style.headline_tables_only else ()
-    follow_up = follow_up_sentences(plan, region, year, month)
     if style is None:
-        return CircularLayout(headline_codes=headline, extract_of=extract_of, follow_up=follow_up)
+        return CircularLayout(headline_codes=headline, extract_of=extract_of, is_draft=not issued)
     number = ""
-    if style.number_prefix and not extract_of:
+    if issued and style.number_prefix and not extract_of:
         subject = f"circular:{plan.id}:{region.id}:{year}-{month:02d}"
         number = document_number_take(prefix=style.number_prefix, year=content.issue_date.year, subject=subject)
     return CircularLayout(
@@ -114,8 +117,39 @@ def circular_layout(plan: Plan, region: Region, year: int, month: int, content: 
         printed_by=style.printed_by,
         headline_codes=headline,
         extract_of=extract_of,
-        follow_up=follow_up,
+        is_draft=not issued,
     )
+
+
+def circular_issue(*, circular: Circular, issue_date: dt.date, user, today: dt.date) -> Circular:
+    """签发: the circular's files rebuilt with its 成文日期 and, for the province's own, its 文号; no more 草稿.
+
+    The date is the one the admin chose (the day of issue by default), never the day a draft was generated; it
+    lies between the end of the month reported and today.
+    """
+    from plans.scope import scope_for
+
+    if not scope_for(user).administers(circular.region):
+        raise PermissionDenied("只有本地区的管理员可以签发通报")
+    if circular.is_issued:
+        raise ValidationError("该通报已签发")
+    if not (month_end(circular.year, circular.month) <= issue_date <= today):
+        raise ValidationError(f"成文日期应在{month_end(circular.year, circular.month):%Y-%m-%d}至{today:%Y-%m-%d}之间")
+    plan, region = circular.plan, circular.region
+    with translation.override("zh-hans"), timezone.override("Asia/Shanghai"), transaction.atomic():
+        content = circular_content(
+            plan, circular.year, circular.month, region, version=circular.version, today=issue_date
+        )
+        layout = circular_layout(plan, region, circular.year, circular.month, content, issued=True)
+        folder = Path(circular.docx_path).parent
+        stem = f"{region.code}-v{circular.version}-issued"
+        circular.xlsx_path = str(write_atomically(folder / f"{stem}.xlsx", build_circular_xlsx(content)))
+        circular.docx_path = str(write_atomically(folder / f"{stem}.docx", build_circular_docx(content, layout)))
+        circular.pdf_path = str(_pdf(folder / f"{stem}.pdf", content, layout) or "")
+        circular.document_number = layout.document_number
+        circular.issue_date, circular.issued_at, circular.issued_by = issue_date, timezone.now(), user
+        circular.save()
+    return circular
 
 
 def _pdf(path: Path, content: CircularContent, layout: CircularLayout) -> Path | None:

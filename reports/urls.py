@@ -17,6 +17,7 @@ urlpatterns = [
     path("circulars/request/", views.circular_request_view, name="circular_request"),
     path("circulars/jobs/<int:pk>/", views.job_status, name="job_status"),
     path("circulars/jobs/<int:pk>/retry/", views.job_retry_view, name="job_retry"),
+    path("circulars/<int:pk>/issue/", views.circular_issue_view, name="circular_issue"),
     path("circulars/<int:pk>/<str:fmt>/", views.circular_download, name="circular_download"),
     path("notices/", notice_views.notice_list, name="notices"),
     path("notices/issue/", notice_views.notice_issue, name="notice_issue"),
@@ -24,6 +25,9 @@ urlpatterns = [
     path("notices/<int:pk>/sign/", notice_views.notice_sign, name="notice_sign"),
     path("notices/<int:pk>/answer/", notice_views.notice_answer, name="notice_answer"),
     path("notices/<int:pk>/review/", notice_views.notice_review, name="notice_review"),
+    path("notices/<int:pk>/instruct/", notice_views.notice_instruct, name="notice_instruct"),
+    path("notices/<int:pk>/archive/", notice_views.notice_archive, name="notice_archive"),
+    path("notices/<int:pk>/evidence/<int:attachment_pk>/", notice_views.notice_attachment, name="notice_attachment"),
     path("notices/<int:pk>/<str:fmt>/", notice_views.notice_download, name="notice_download"),
     path("plans/<slug:slug>/next-steps/", views.next_steps_edit, name="next_steps"),
 ]

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,9 +22,9 @@ from django_tables2 import RequestConfig
 
 from plans.scope import scope_for
 from plans.views import get_plan_for_user
-from reports import charts, page_cache, queries, tables, tasks
+from reports import charts, page_cache, queries, services, tables, tasks
 from reports.circular_content import circular_title
-from reports.forms import CircularRequestForm, NextStepsForm
+from reports.forms import CircularIssueForm, CircularRequestForm, NextStepsForm
 from reports.models import Circular, CircularJob
 from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment, media_file
@@ -329,6 +329,7 @@ def circular_list(request):
         "form": CircularRequestForm(selection=selection),
         "title": circular_title(selection.plan, selection.year, selection.month),
         "next_steps_form": NextStepsForm(instance=selection.plan),
+        "issue_form": CircularIssueForm(initial={"issue_date": clock.today()}),
         **filter_context(request, selection, with_regions=False),
     }
     return render(request, "reports/circular_list.html", ctx)
@@ -398,6 +399,35 @@ def circular_download(request, pk, fmt):
         f"{'_annex' if fmt == 'xlsx' else ''}_v{circular.version}.{fmt}"
     )
     return attachment(path.read_bytes(), f"{circular.title}{suffix}（第{circular.version}版）.{fmt}", ascii_name)
+
+
+@cache_control(private=True)
+@login_required
+@require_POST
+def circular_issue_view(request, pk):
+    """签发: the admin chooses the 成文日期 (today by default); the 文号 is taken now, the 草稿 mark goes."""
+    _require_circular_role(request.user)
+    circular = get_object_or_404(Circular.objects.select_related("plan", "region"), pk=pk)
+    if not scope_for(request.user).covers(circular.region):
+        raise Http404("找不到该通报")
+    back = redirect(
+        reverse("reports:circulars") + f"?plan={circular.plan.slug}&year={circular.year}&month={circular.month}"
+    )
+    form = CircularIssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择成文日期")
+        return back
+    try:
+        services.circular_issue(
+            circular=circular, issue_date=form.cleaned_data["issue_date"], user=request.user, today=clock.today()
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return back
+    messages.success(
+        request, f"已签发：{circular.title}{'（' + circular.document_number + '）' if circular.document_number else ''}"
+    )
+    return back
 
 
 @cache_control(private=True)

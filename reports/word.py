@@ -24,7 +24,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
-from reports.circular_layout import ANNEX_NOTE, CircularLayout, body_tables
+from reports.circular_layout import CircularLayout, chinese_date, chinese_number
+from reports.circular_sections import Section, Table
 from targets.engine import Status
 from targets.formatting import DASH, format_number, format_percent, format_points
 
@@ -53,7 +54,6 @@ RED_HEX = "C00000"
 MASTHEAD_SIZE = Pt(30)
 HEADER_SHADE = "DDEBF7"
 DEMO_HEADER = "演示数据（仅供演示，非正式通报）"
-DIGITS = "〇一二三四五六七八九"
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 SHD_SUCCESSORS = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
@@ -71,36 +71,21 @@ def build_circular_docx(content: CircularContent, layout: CircularLayout | None 
     if layout.recipients:
         _run(_paragraph(document, indent=False), f"{layout.recipients}：", BODY_FONT, BODY_SIZE)
     _body(document, content.opening)
-    _overview(document, content)
-    _regions(document, content, layout)
-    _problems(document, content, layout)
-    _next_steps(document, content)
+    for number, section in enumerate(content.sections, 1):
+        _section(document, number, section)
     _signature(document, content, layout)
     if layout.copy_to or layout.masthead:
         _record(document, content, layout)
     _footer(document.sections[0])
     if content.is_demo:
         _demo_header(document.sections[0])
+    if layout.is_draft:
+        _draft_watermark(document.sections[0])
     document.core_properties.title = _clean(content.title)
     document.core_properties.author = _clean(content.issuer)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def chinese_number(number: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1—99; larger numbers stay Arabic)."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, ones = divmod(number, 10)
-    if tens == 0:
-        return DIGITS[ones]
-    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
-
-
-def chinese_date(day: dt.date) -> str:
-    """2026-11-22 → 2026年11月22日 (GB/T 9704-2012 writes dates in Arabic numerals)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- sections of the text ------------------------------------------------------------------------------------
@@ -145,67 +130,96 @@ def _title_block(document, content: CircularContent, layout: CircularLayout) -> 
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         _run(line, f"（{layout.extract_of}摘录）", SUBHEADING_FONT, BODY_SIZE)
     if not layout.masthead:
-        meta = f"{content.issuer}　{chinese_date(content.issue_date)}"
+        meta = f"{content.issuer}　{layout.date_text(content)}"
         if content.version > 1:
             meta += f"（第{content.version}版）"
         _run(_paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False), meta, SUBHEADING_FONT, BODY_SIZE)
-    if content.document_number:
-        line = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        _run(line, f"依据文件：{content.document_number}", SUBHEADING_FONT, BODY_SIZE)
     _paragraph(document, indent=False)
 
 
-def _overview(document, content: CircularContent) -> None:
-    _heading(document, 1, "总体情况")
-    for text in content.overview_paragraphs:
+def _section(document, number: int, section: Section) -> None:
+    """One numbered section: its paragraphs, its tables (each under its caption), its closing paragraphs."""
+    _heading(document, number, section.title)
+    for text in section.paragraphs:
+        _body(document, text)
+    for table in section.tables:
+        _run(_keep_with_next(_paragraph(document)), table.caption, SUBHEADING_FONT, BODY_SIZE)
+        _table(document, table)
+    for text in section.closing:
         _body(document, text)
 
 
-def _regions(document, content: CircularContent, layout: CircularLayout) -> None:
-    """Tables only where regions can be compared, without 无任务 rows; the full tables are in the annex."""
-    _heading(document, 2, "各地完成情况")
-    for index, (target, rows) in enumerate(body_tables(content, layout), 1):
-        heading = f"（{chinese_number(index)}）{target.code} {target.name}（单位：{target.unit_label}）"
-        _run(_keep_with_next(_paragraph(document)), heading, SUBHEADING_FONT, BODY_SIZE)
-        _ranking_table(document, target, rows)
-    _body(document, ANNEX_NOTE)
-
-
-def _problems(document, content: CircularContent, layout: CircularLayout) -> None:
-    _heading(document, 3, "存在问题")
-    problems = [*content.problems, *layout.follow_up]
-    numbered = len(problems) > 1
-    for index, text in enumerate(problems, 1):
-        _body(document, f"{index}.{text}" if numbered else text)
-
-
-def _next_steps(document, content: CircularContent) -> None:
-    _heading(document, 4, "下步工作要求")
-    for text in content.next_steps.splitlines():
-        if text.strip():
-            _body(document, text.strip())
+def _table(document, data: Table) -> None:
+    """A body table: header row repeated on every page, rows never split, the last cell shaded by status."""
+    table = document.add_table(rows=1, cols=len(data.headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fill_row(table.rows[0], data.headers, bold=True, widths=data.widths_cm)
+    for cell in table.rows[0].cells:
+        _shade(cell, HEADER_SHADE)
+    _row_flags(table.rows[0], header=True)
+    for texts, status in zip(data.rows, data.statuses, strict=True):
+        row = table.add_row()
+        _fill_row(row, texts, widths=data.widths_cm)
+        if status:
+            _shade(row.cells[-1], Status(status).fill)
+        _row_flags(row)
+    for column, width in zip(table.columns, data.widths_cm, strict=True):
+        column.width = Cm(width)
 
 
 def _signature(document, content: CircularContent, layout: CircularLayout) -> None:
     _paragraph(document, indent=False)
-    for text in (layout.signer(content), chinese_date(content.issue_date)):
+    for text in (layout.signer(content), layout.date_text(content)):
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
         line.paragraph_format.right_indent = INDENT
         _run(line, text, BODY_FONT, BODY_SIZE)
 
 
 def _record(document, content: CircularContent, layout: CircularLayout) -> None:
-    """The 版记: 抄送 and 印发机关 with the date, between rules."""
+    """The 版记: 抄送 and 印发机关 with the date, between rules, framed at the foot of the last page."""
     _paragraph(document, indent=False)
+    lines = []
     if layout.copy_to:
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT, indent=False)
         _border(line, "top", "000000")
         _run(line, f"抄送：{layout.copy_to}。", BODY_FONT, Pt(14))
+        lines.append(line)
     printed = _paragraph(document, WD_ALIGN_PARAGRAPH.LEFT, indent=False)
     _border(printed, "top", "000000")
     _border(printed, "bottom", "000000")
     printer = layout.printed_by or layout.signer(content)
-    _run(printed, f"{printer}　　{chinese_date(content.issue_date)}印发", BODY_FONT, Pt(14))
+    _run(printed, f"{printer}　　{layout.date_text(content)}印发", BODY_FONT, Pt(14))
+    for line in (*lines, printed):
+        _at_page_foot(line)
+
+
+def _at_page_foot(paragraph) -> None:
+    """Anchor the paragraph in a frame at the bottom of the text block (consecutive ones share the frame)."""
+    frame = OxmlElement("w:framePr")
+    for name, value in (
+        ("w", "8845"),
+        ("wrap", "around"),
+        ("vAnchor", "margin"),
+        ("hAnchor", "margin"),
+        ("xAlign", "center"),
+        ("yAlign", "bottom"),
+    ):
+        frame.set(qn(f"w:{name}"), value)
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        frame,
+        "w:widowControl",
+        "w:numPr",
+        "w:suppressLineNumbers",
+        "w:pBdr",
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:spacing",
+        "w:ind",
+        "w:jc",
+    )
 
 
 # --- the ranking table ---------------------------------------------------------------------------------------
@@ -299,8 +313,8 @@ def ranking_texts(entry: RankingRow, unit: str) -> list[str]:
     ]
 
 
-def _fill_row(row, texts, bold: bool = False) -> None:
-    for cell, width, text in zip(row.cells, COLUMN_WIDTHS_CM, texts, strict=True):
+def _fill_row(row, texts, bold: bool = False, widths=COLUMN_WIDTHS_CM) -> None:
+    for cell, width, text in zip(row.cells, widths, texts, strict=True):
         cell.width = Cm(width)
         paragraph = cell.paragraphs[0]
         _format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
@@ -431,6 +445,25 @@ def _instruction(code: str):
     return element
 
 
+DRAFT_WATERMARK = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    ' xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+    '<w:pict><v:shape id="DraftWatermark" o:spid="_x0000_s2049" type="#_x0000_t136"'
+    ' style="position:absolute;margin-left:0;margin-top:0;width:360pt;height:180pt;rotation:315;'
+    "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+    'mso-position-vertical:center;mso-position-vertical-relative:margin" fillcolor="#d9d9d9" stroked="f">'
+    '<v:fill opacity=".5"/><v:textpath style="font-family:&quot;宋体&quot;;font-size:1pt" string="草稿"/>'
+    "</v:shape></w:pict></w:r>"
+)
+
+
+def _draft_watermark(section) -> None:
+    """草稿 across every page until the circular is issued (a VML text watermark in the header, as Word's own)."""
+    from docx.oxml import parse_xml
+
+    section.header.paragraphs[0]._p.append(parse_xml(DRAFT_WATERMARK))
+
+
 def _demo_header(section) -> None:
     paragraph = section.header.paragraphs[0]
     _format(paragraph, WD_ALIGN_PARAGRAPH.CENTER, indent=False, spacing=None)
@@ -442,17 +475,35 @@ def _demo_header(section) -> None:
 
 
 @dataclass(frozen=True)
+class NoticeLine:
+    target_name: str
+    colour_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class NoticeText:
     masthead: str
     number: str
-    colour_label: str  # 红 / 黄 / 蓝
-    region_name: str
-    target_name: str
+    colour_label: str  # 红 / 黄 / 蓝: the worst of the items
+    addressee: str  # the region's bureau: 沈阳市人力资源和社会保障局
+    items: tuple[NoticeLine, ...]
     period: str  # 2026年1—10月
-    reason: str
     requirement: str
     answer_due: dt.date
     issue_date: dt.date
+    handler: str = ""  # 承办单位 承办人
+
+    @property
+    def matters(self) -> list[str]:
+        """The sentences that state the matters: one for a single item, a numbered list for several."""
+        if len(self.items) == 1:
+            (line,) = self.items
+            return [f"经核查，你单位“{line.target_name}”指标{self.period}{line.reason}。"]
+        return [f"经核查，你单位{self.period}有以下{len(self.items)}项指标需要督办："] + [
+            f"{i}. “{line.target_name}”（{line.colour_label}色）：{line.reason}。"
+            for i, line in enumerate(self.items, start=1)
+        ]
 
 
 NOTICE_COLOURS = {"红": RGBColor(0xC0, 0x00, 0x00), "黄": RGBColor(0xBF, 0x8F, 0x00), "蓝": RGBColor(0x1F, 0x4E, 0x99)}
@@ -469,14 +520,17 @@ def build_notice_docx(notice: NoticeText) -> bytes:
         notice.colour_label, RED
     )
     _paragraph(document, indent=False)
-    _run(_paragraph(document, indent=False), f"{notice.region_name}：", BODY_FONT, BODY_SIZE)
-    _body(document, f"经核查，你地区“{notice.target_name}”指标{notice.period}{notice.reason}。")
+    _run(_paragraph(document, indent=False), f"{notice.addressee}：", BODY_FONT, BODY_SIZE)
+    for sentence in notice.matters:
+        _body(document, sentence)
     if notice.requirement:
         _body(document, notice.requirement)
     _body(
         document,
         f"请于{chinese_date(notice.answer_due)}前在平台签收本督办单，并反馈滞后原因、整改措施和完成时限。",
     )
+    if notice.handler:
+        _body(document, f"承办：{notice.handler}")
     _paragraph(document, indent=False)
     for text in (notice.masthead, chinese_date(notice.issue_date)):
         line = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)

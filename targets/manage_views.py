@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plans.manage_services import manageable_departments, manageable_regions, require_admin
 from plans.models import Plan
 from plans.scope import scope_for
+from skills_admin.lib import clock
 from skills_admin.lib.masking import mask_robot_url
 from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm
 from targets.manage_services import (
@@ -129,7 +129,7 @@ def _visible_plan(request, slug) -> Plan:
 @login_required
 def reopen(request, slug):
     plan = _visible_plan(request, slug)
-    today = timezone.localdate()
+    today = clock.today()
     regions = manageable_regions(request.user).filter(plan.region.subtree_q(None)).order_by("path")
     # A department's shares belong to the plan's region: only that region's admins reopen them.
     departments = manageable_departments(request.user).order_by("name")

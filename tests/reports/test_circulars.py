@@ -84,7 +84,7 @@ def test_excel_summary_figures_equal_the_progress_engine(built, client, demo_pla
         checked += 1
     assert checked >= 10
     assert {"汇总", "填报情况", "滞后名单"} <= set(book.sheetnames)
-    assert len(book.sheetnames) == 3 + checked  # one ranking sheet per reported target
+    assert len(book.sheetnames) == 5 + checked  # one ranking sheet per reported target, the body, the details
 
 
 def test_excel_ranking_sheet_follows_the_engine_ranking(built, client, demo_plan, region):
@@ -105,7 +105,7 @@ def test_word_document_states_the_engine_figures(built, client, demo_plan, regio
     document = docx.Document(io.BytesIO(_download(client, built, "docx").content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "关于2022年1—10月“技能辽宁行动”任务指标完成情况的通报" in text.replace("\n", "")
-    for heading in ("一、总体情况", "二、各地完成情况", "三、存在问题", "四、下步工作要求"):
+    for heading in ("一、总体情况", "二、红黄榜", "三、存在问题", "四、下一步工作"):
         assert heading in text
     report = progress_report(demo_plan, YEAR, MONTH, region=region("210000"))
     flow = next(
@@ -114,8 +114,9 @@ def test_word_document_states_the_engine_figures(built, client, demo_plan, regio
         if t.is_reported and t.effective_kind == "flow" and report.totals[t.id].progress.completion_rate
     )
     rate = report.totals[flow.id].progress.completion_rate
-    assert f"完成年度目标的{rate:.1f}%" in text
-    assert 1 <= len(document.tables) <= 4  # headline targets only; the full tables are in the Excel annex
+    cells = {c.text for table in document.tables for row in table.rows for c in row.cells}
+    assert f"{rate:.1f}%" in cells and flow.name in cells  # the summary table: one row per target
+    assert len(document.tables) == 3  # the summary, the 红榜 and the 黄榜; region tables are in the Excel annex
 
 
 def test_regenerating_keeps_earlier_versions_with_who_and_when(

@@ -213,7 +213,20 @@ def sample_content(**changes) -> CircularContent:
         version=1,
         is_demo=True,
     )
+    content = dataclasses.replace(content, sections=sample_sections(content))
     return dataclasses.replace(content, **changes)
+
+
+def sample_sections(content: CircularContent) -> tuple:
+    """The body as the section builders make it, from the sample's own words."""
+    from reports.circular_sections import ANNEX_NOTE, Section, summary_table
+
+    return (
+        Section("总体情况", (content.overview_paragraphs[0],), (summary_table(content.targets),), (ANNEX_NOTE,)),
+        Section("红黄榜", ("红榜：大连市。", "黄榜：沈阳市、丹东市，滞后、逾期或未报送的指标较多。")),
+        Section("存在问题", tuple(f"{i}.{p}" for i, p in enumerate(content.problems, 1))),
+        Section("下一步工作", tuple(line for line in content.next_steps.splitlines() if line)),
+    )
 
 
 def open_workbook(content: CircularContent):
@@ -280,6 +293,8 @@ def test_sheet_names(workbook):
         "2-1 新增高技能人才",
         "填报情况",
         "滞后名单",
+        "通报正文",
+        "分项说明",
     ]
 
 
@@ -299,7 +314,7 @@ def test_targets_with_clashing_names_still_build():
     content = sample_content()
     clash = [renamed(t, code="1-1", name="职业技能培训/总量" * 5) for t in content.targets]
     names = open_workbook(dataclasses.replace(content, targets=clash)).sheetnames
-    assert len(set(names)) == 6 and all(len(n) <= 31 for n in names)
+    assert len(set(names)) == 8 and all(len(n) <= 31 for n in names)
 
 
 # --- 汇总 -------------------------------------------------------------------------------------------------------
@@ -455,6 +470,8 @@ def test_lagging_sheet_without_laggards_says_so():
 
 def test_every_sheet_is_frozen_fitted_and_print_ready(workbook):
     for sheet in workbook.worksheets:
+        if sheet.title in ("通报正文", "分项说明"):  # text, not a table
+            continue
         assert sheet.freeze_panes == "A4"
         assert sheet.page_setup.orientation == "landscape"
         assert int(sheet.page_setup.paperSize) == 9  # A4
@@ -468,3 +485,13 @@ def test_every_sheet_is_frozen_fitted_and_print_ready(workbook):
 def test_demo_note_only_for_demo_data():
     sheet = open_workbook(sample_content(is_demo=False))["汇总"]
     assert "演示数据" not in sheet["A1"].value
+
+
+def test_the_annex_carries_the_body_from_the_same_sections_and_the_details(content):
+    workbook = open_workbook(content)
+    body = workbook["通报正文"]
+    values = [c.value for row in body.iter_rows() for c in row if c.value]
+    assert ["一、总体情况", "二、红黄榜", "三、存在问题", "四、下一步工作"] == [v for v in values if v[1:2] == "、"]
+    assert "主要指标完成情况" in values and content.targets[0].name in values
+    details = [c.value for c in workbook["分项说明"]["A"] if c.value]
+    assert all(p in details for p in content.overview_paragraphs) and all(p in details for p in content.problems)

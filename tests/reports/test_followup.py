@@ -73,18 +73,13 @@ def test_proposals_come_from_the_engine_red_first(small):
 
 
 def issue(client, plan, region, target, colour="yellow"):
-    data = {
-        "plan": plan.slug,
-        "region": region.code,
-        "target": target.id,
-        "year": 2024,
-        "month": 6,
-        "colour": colour,
-        "reason": "低于序时进度5.0个百分点",
-    }
+    """Issue the engine's proposal for (region, target); the colour is the engine's, asserted here."""
+    data = {"plan": plan.slug, "year": 2024, "month": 6, "item": f"{region.code}:{target.id}"}
     response = client.post(reverse("reports:notice_issue"), data)
     assert response.status_code == 302, response.content
-    return Notice.objects.latest("id")
+    notice = Notice.objects.latest("id")
+    assert notice.colour == colour
+    return notice
 
 
 @pytest.mark.django_db
@@ -179,7 +174,7 @@ def test_notice_list_page_shows_proposals_to_the_admin(small, client):
     with time_machine.travel(dt.datetime(2024, 7, 20, 10, 0), tick=False):
         response = client.get(reverse("reports:notices"), {"plan": plan.slug, "year": 2024, "month": 6})
     html = response.content.decode()
-    assert response.status_code == 200 and "系统建议督办" in html and "发出督办单" in html
+    assert response.status_code == 200 and "系统建议督办" in html and "发出勾选的督办单" in html
 
 
 @pytest.mark.django_db

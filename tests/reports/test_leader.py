@@ -50,8 +50,11 @@ def test_leaders_page_shows_the_engines_headline_and_red_list(client_for, cast, 
         for c in report.target_cells(t.id)
         if c.progress.status.value in ("severe", "milestone_overdue")
     }
-    assert sum(line["count"] for line in data["red_list"]) == len(severe)
-    for line in data["red_list"]:
+    assert sum(line["count"] for line in data["red_all"]) == len(severe)
+    assert len(data["red_list"]) <= 5 and data["red_list"] == data["red_all"][:5]
+    if data["red_more"]:
+        assert f"等{data['red_more']}个地区" in response.content.decode()
+    for line in data["red_all"]:
         assert {r["status"] for r in line["severe"]} <= {"severe"}
         assert {r["status"] for r in line["overdue"]} <= {"milestone_overdue"}
     assert "推算方法" in response.content.decode()

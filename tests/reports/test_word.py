@@ -13,12 +13,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from reports.circular_layout import ANNEX_NOTE, has_comparison
+from reports.circular_layout import CircularLayout
+from reports.circular_sections import ANNEX_NOTE
 from reports.word import build_circular_docx, chinese_date, chinese_number
 from targets.formatting import format_number, format_percent, format_points
-from tests.reports.test_excel import HYPERLINK_REGION, renamed, sample_content
+from tests.reports.test_excel import sample_content
 
-TABLE_HEADERS = ["排名", "地区", "年度目标", "累计", "完成率", "序时进度", "序时差", "状态"]
+TABLE_HEADERS = ["序号", "指标", "完成率", "序时进度", "状态"]
+HEADINGS = ["一、总体情况", "二、红黄榜", "三、存在问题", "四、下一步工作"]
 
 
 @pytest.fixture(scope="module")
@@ -122,13 +124,12 @@ def test_normal_style_names_its_east_asian_font(document):
 
 def test_every_run_names_its_east_asian_font(document):
     runs = list(all_runs(document))
-    assert len(runs) > 100
+    assert len(runs) > 40
     assert all(east_asia(run) for run in runs)
 
 
 def test_headings_are_heiti_and_body_is_fangsong_indented(document, content):
-    headings = ["一、总体情况", "二、各地完成情况", "三、存在问题", "四、下步工作要求"]
-    for text in headings:
+    for text in HEADINGS:
         run = paragraph_with(document, text).runs[0]
         assert east_asia(run) == "黑体" and run.font.size == Pt(16)
     body = paragraph_with(document, content.overview_paragraphs[0])
@@ -141,22 +142,54 @@ def test_headings_are_heiti_and_body_is_fangsong_indented(document, content):
 
 def test_sections_follow_the_circular_order(document, content):
     texts = [p.text for p in document.paragraphs]
-    order = ["一、总体情况", "二、各地完成情况", "三、存在问题", "四、下步工作要求"]
-    assert [texts.index(t) for t in order] == sorted(texts.index(t) for t in order)
+    assert [texts.index(t) for t in HEADINGS] == sorted(texts.index(t) for t in HEADINGS)
     assert content.opening in texts
-    assert all(p in texts for p in content.overview_paragraphs)
+    for section in content.sections:
+        assert all(p in texts for p in (*section.paragraphs, *section.closing))
     assert "1." + content.problems[0] in texts and "2." + content.problems[1] in texts
     assert "未按时报送数据的地区，要严格落实按月报送制度。" in texts
-    assert "（三）2-1 新增高技能人才（单位：人）" in texts
+    assert "主要指标完成情况" in texts
 
 
-def test_document_number_issuer_and_date(document, content):
+def test_sections_are_data_adding_one_is_one_change(content):
+    from reports.circular_sections import Section
+
+    extra = (*content.sections[:1], Section("督办情况", ("本月发出督办单2份。",)), *content.sections[1:])
+    texts = [
+        p.text for p in Document(BytesIO(build_circular_docx(dataclasses.replace(content, sections=extra)))).paragraphs
+    ]
+    assert texts.index("二、督办情况") < texts.index("三、红黄榜") < texts.index("五、下一步工作")
+
+
+def test_document_number_issuer_and_date_and_no_basis_line(document, content):
     texts = [p.text for p in document.paragraphs]
     assert "辽宁省人力资源和社会保障厅　2026年7月10日" in texts[:4]
-    assert "依据文件：辽人社发〔2022〕7号" in texts[:4]
+    assert not any(t.startswith("依据文件") for t in texts)  # the plan is cited in the opening sentence
+    assert "辽人社发〔2022〕7号" in content.opening
     issuer, date = document.paragraphs[-2], document.paragraphs[-1]
     assert (issuer.text, date.text) == (content.issuer, "2026年7月10日")
     assert issuer.alignment == date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_the_record_sits_at_the_foot_of_the_last_page(content):
+    layout = CircularLayout(masthead="辽宁省人力资源和社会保障厅", copy_to="省委组织部")
+    document = Document(BytesIO(build_circular_docx(content, layout)))
+    record = document.paragraphs[-2:]
+    assert record[0].text == "抄送：省委组织部。" and record[1].text.endswith("印发")
+    for paragraph in record:
+        frame = paragraph._p.pPr.find(qn("w:framePr"))
+        assert frame is not None and frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
+
+
+def test_a_draft_is_watermarked_and_undated_until_issued(content):
+    draft = Document(
+        BytesIO(build_circular_docx(content, CircularLayout(masthead="辽宁省人力资源和社会保障厅", is_draft=True)))
+    )
+    assert 'string="草稿"' in draft.sections[0].header._element.xml
+    assert draft.paragraphs[-1].text.endswith("印发") and "年　月　日" in draft.paragraphs[-1].text
+    issued = Document(BytesIO(build_circular_docx(content, CircularLayout(masthead="辽宁省人力资源和社会保障厅"))))
+    assert "草稿" not in issued.sections[0].header._element.xml
+    assert "2026年7月10日印发" in issued.paragraphs[-1].text
 
 
 def test_chinese_numbers_and_dates():
@@ -176,36 +209,22 @@ def test_chinese_numbers_and_dates():
 # --- ranking tables -------------------------------------------------------------------------------------------
 
 
-def test_one_ranking_table_per_target_with_repeated_header(document, content):
-    assert len(document.tables) == len(content.targets) == 3
-    for table in document.tables:
-        header = table.rows[0]
-        assert [c.text for c in header.cells] == TABLE_HEADERS
-        assert header._tr.trPr.find(qn("w:tblHeader")) is not None
-        assert table.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
+def test_one_summary_table_with_repeated_header(document, content):
+    assert len(document.tables) == 1
+    header = document.tables[0].rows[0]
+    assert [c.text for c in header.cells] == TABLE_HEADERS
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert document.tables[0].rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
 
 
-def test_ranking_table_rows_equal_the_input_without_no_task_rows(document, content):
-    compared = [t for t in content.targets if has_comparison(t)]
-    for table, target in zip(document.tables, compared, strict=True):
-        rows = [[c.text for c in row.cells] for row in table.rows[1:]]
-        assert rows == [expected_texts(entry) for entry in target.ranking if entry.has_task]
-
-
-def test_ranking_table_figures_as_printed(document):
-    rows = [[c.text for c in row.cells] for row in document.tables[2].rows[1:]]
-    shenyang = next(r for r in rows if r[1] == "沈阳市")
-    assert shenyang[2:] == ["2,500", "1,229", "49.2%", "50.0%", "-0.8", "滞后"]
-    assert HYPERLINK_REGION in [r[1] for r in rows]
-
-
-def test_no_task_rows_stay_out_of_the_word_body(document, content):
-    compared = [t for t in content.targets if has_comparison(t)]
-    assert any(not entry.has_task for t in compared for entry in t.ranking)
-    for table, target in zip(document.tables, compared, strict=True):
-        names = {row.cells[1].text for row in table.rows}
-        assert not names & {entry.region_name for entry in target.ranking if not entry.has_task}
-        assert "无任务" not in {c.text for row in table.rows for c in row.cells}
+def test_summary_table_rows_are_the_targets_as_printed(document, content):
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows[1:]]
+    assert [r[1] for r in rows] == [t.name for t in content.targets]
+    assert rows[2][2:] == [
+        format_percent(content.targets[2].completion_rate),
+        format_percent(content.targets[2].schedule_rate),
+        content.targets[2].status_label,
+    ]
     assert ANNEX_NOTE in [p.text for p in document.paragraphs]
 
 
@@ -216,18 +235,12 @@ def test_table_text_is_fangsong_10_5pt(document):
 
 
 def test_control_characters_do_not_break_the_file(content):
-    target = content.targets[0]
-    broken = renamed(target, name="职业\x07技能培训")
-    data = build_circular_docx(dataclasses.replace(content, targets=[broken], problems=["\x0b问题"]))
+    from reports.circular_sections import Section
+
+    broken = (Section("存在问题", ("\x0b问题", "职业\x07技能培训")),)
+    data = build_circular_docx(dataclasses.replace(content, sections=broken))
     texts = [p.text for p in Document(BytesIO(data)).paragraphs]
-    assert "（一）1-1 职业技能培训（单位：万人次）" in texts
-
-
-def test_a_target_without_regions_to_compare_gets_no_table(content):
-    empty = dataclasses.replace(content.targets[0], ranking=[])
-    document = Document(BytesIO(build_circular_docx(dataclasses.replace(content, targets=[empty]))))
-    assert not document.tables
-    assert ANNEX_NOTE in [p.text for p in document.paragraphs]
+    assert "职业技能培训" in texts and "问题" in texts
 
 
 # --- PDF through LibreOffice, where installed ------------------------------------------------------------------

@@ -46,6 +46,7 @@ def _sample_kwargs(demo_plan, region):
         "table": "overview",
         "fmt": "xlsx",
         "user_id": Profile.objects.filter(region=shenyang).values_list("user_id", flat=True).first() or 0,
+        "attachment_pk": 1,
     }
 
 
@@ -146,7 +147,7 @@ from plans.models import (  # noqa: E402
     Profile,
     Region,
 )
-from reports.models import Circular, CircularJob, CircularStyle, Notice  # noqa: E402
+from reports.models import Circular, CircularJob, CircularStyle, Notice, NoticeAttachment  # noqa: E402
 from targets.excel import COL_ID, COL_VALUE, FIRST_DATA_ROW, build_entry_template  # noqa: E402
 from targets.exports import template_rows  # noqa: E402
 from targets.grid import grid_for  # noqa: E402
@@ -243,6 +244,13 @@ def world(demo_plan, region, tmp_path, time_machine, settings):
             number=f"督办{name}",
             reason=MARKS[name],
             answer_due=DEMO_TODAY,
+            issuer_region=plan.region,
+        )
+        evidence_file = tmp_path / "media" / f"evidence-{name}.pdf"
+        evidence_file.parent.mkdir(parents=True, exist_ok=True)
+        evidence_file.write_bytes(f"%PDF-{MARKS[name]}".encode())
+        attachment = NoticeAttachment.objects.create(
+            notice=notice, stored_name=evidence_file.name, original_name="佐证.pdf", kind="pdf", size=10
         )
         department, _ = Department.objects.get_or_create(name=f"矩阵部门{name}", region=plan.region)
         Allocation.objects.get_or_create(target=allocation.target, year=year, department=department, region=None)
@@ -254,6 +262,7 @@ def world(demo_plan, region, tmp_path, time_machine, settings):
         objects[name] = {
             "reminder": reminder,
             "notice": notice,
+            "attachment": attachment,
             "department": department,
             "notification": notification,
             "token": token,
@@ -281,6 +290,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:job_status": obj["job"].pk,
         "reports:job_retry": obj["job"].pk,
         "reports:circular_download": obj["circular"].pk,
+        "reports:circular_issue": obj["circular"].pk,
         "api_token_revoke": obj["token"].pk,  # someone else's token, whatever the role
         "api_token_admin_revoke": obj["token"].pk,  # a token of a user in (or outside) the admin's subtree
         "targets:notification_open": obj["notification"].pk,  # someone else's message, whatever the role
@@ -289,6 +299,9 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "reports:notice_answer": obj["notice"].pk,
         "reports:notice_review": obj["notice"].pk,
         "reports:notice_download": obj["notice"].pk,
+        "reports:notice_instruct": obj["notice"].pk,
+        "reports:notice_archive": obj["notice"].pk,
+        "reports:notice_attachment": obj["notice"].pk,
     }.get(name)
     values = {
         "slug": obj["plan"].slug,
@@ -302,6 +315,7 @@ def _kwargs(name: str, obj: dict, keys) -> dict:
         "table": "ranking",
         "department_id": obj["department"].pk,
         "user_id": obj["owner"].pk,
+        "attachment_pk": obj["attachment"].pk,
     }
     return {k: values[k] for k in keys}
 
@@ -384,12 +398,10 @@ def _post_body(name: str, obj: dict):
         "targets:chase": {"message": "矩阵催报", "action": "send"},
         "reports:notice_issue": {
             "plan": plan.slug,
-            "region": region.code,
-            "target": obj["allocation"].target_id,
             "year": year,
             "month": month,
-            "colour": "yellow",
-            "reason": "矩阵督办",
+            "item": f"{region.code}:{obj['allocation'].target_id}",
+            f"{region.code}-requirement": "矩阵督办",
         },
         "reports:notice_sign": {},
         "reports:notice_answer": {"reasons": "矩阵", "measures": "矩阵", "date": "2030-01-01"},
@@ -418,6 +430,9 @@ def _post_body(name: str, obj: dict):
             "until": "2027-01-31",
             "reason": "矩阵",
         },
+        "reports:notice_instruct": {"text": "矩阵批示"},
+        "reports:circular_issue": {"issue_date": DEMO_TODAY.isoformat()},
+        "reports:notice_archive": {},
     }.get(name)
 
 
