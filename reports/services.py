@@ -22,7 +22,7 @@ from reports.models import Circular, CircularJob, CircularStyle
 from reports.pdf import PdfUnavailable, build_circular_pdf
 from reports.queries import headline_codes
 from reports.word import build_circular_docx
-from skills_admin.lib.downloads import media_name
+from skills_admin.lib.downloads import media_name, media_root
 from targets.engine import month_end
 from targets.periods import reporting_deadline
 
@@ -141,11 +141,12 @@ def circular_issue(*, circular: Circular, issue_date: dt.date, user, today: dt.d
             plan, circular.year, circular.month, region, version=circular.version, today=issue_date
         )
         layout = circular_layout(plan, region, circular.year, circular.month, content, issued=True)
-        folder = Path(circular.docx_path).parent
+        folder = (media_root() / circular.docx_path).parent  # stored names are relative to MEDIA_ROOT
         stem = f"{region.code}-v{circular.version}-issued"
-        circular.xlsx_path = str(write_atomically(folder / f"{stem}.xlsx", build_circular_xlsx(content)))
-        circular.docx_path = str(write_atomically(folder / f"{stem}.docx", build_circular_docx(content, layout)))
-        circular.pdf_path = str(_pdf(folder / f"{stem}.pdf", content, layout) or "")
+        circular.xlsx_path = media_name(write_atomically(folder / f"{stem}.xlsx", build_circular_xlsx(content)))
+        circular.docx_path = media_name(write_atomically(folder / f"{stem}.docx", build_circular_docx(content, layout)))
+        pdf = _pdf(folder / f"{stem}.pdf", content, layout)
+        circular.pdf_path = media_name(pdf) if pdf else ""
         circular.document_number = layout.document_number
         circular.issue_date, circular.issued_at, circular.issued_by = issue_date, timezone.now(), user
         circular.save()

@@ -9,7 +9,6 @@ font for Chinese text.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -23,11 +22,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from reports.circular_content import NO_TASK_LABEL, CircularContent, RankingRow, TargetSummary
+from reports.circular_content import CircularContent
 from reports.circular_layout import CircularLayout, chinese_date, chinese_number
 from reports.circular_sections import Section, Table
 from targets.engine import Status
-from targets.formatting import DASH, format_number, format_percent, format_points
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -158,6 +156,8 @@ def _table(document, data: Table) -> None:
     _fill_row(table.rows[0], data.headers, bold=True, widths=data.widths_cm)
     for cell in table.rows[0].cells:
         _shade(cell, HEADER_SHADE)
+        no_wrap = OxmlElement("w:noWrap")  # a heading stays on one line (序时进度, never 序时进/度)
+        cell._tc.get_or_add_tcPr().insert_element_before(no_wrap, *SHD_SUCCESSORS[1:])
     _row_flags(table.rows[0], header=True)
     for texts, status in zip(data.rows, data.statuses, strict=True):
         row = table.add_row()
@@ -222,31 +222,7 @@ def _at_page_foot(paragraph) -> None:
     )
 
 
-# --- the ranking table ---------------------------------------------------------------------------------------
-
-
-def _ranking_table(document, target: TargetSummary, rows: list[RankingRow] | None = None) -> None:
-    table = document.add_table(rows=1, cols=len(TABLE_HEADERS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _fill_row(table.rows[0], _headers(TABLE_HEADERS, target.target_label), bold=True)
-    for cell in table.rows[0].cells:
-        _shade(cell, HEADER_SHADE)
-        no_wrap = OxmlElement("w:noWrap")  # a heading stays on one line
-        cell._tc.get_or_add_tcPr().insert_element_before(no_wrap, *SHD_SUCCESSORS[1:])
-    _row_flags(table.rows[0], header=True)
-    template = None
-    for entry in target.ranking if rows is None else rows:
-        texts = ranking_texts(entry, target.unit)
-        if template is not None and entry.has_task and all(texts):
-            _copy_row(table, template, texts, Status(entry.status_code).fill)
-            continue
-        row = _ranking_row(table, entry, target.unit)
-        if entry.has_task and all(texts):
-            template = row._tr
-    for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
-        column.width = Cm(width)
+# --- the title -------------------------------------------------------------------------------------------------
 
 
 def title_lines(title: str, capacity: int = TITLE_CHARS_PER_LINE) -> list[str]:
@@ -264,53 +240,6 @@ def title_lines(title: str, capacity: int = TITLE_CHARS_PER_LINE) -> list[str]:
 
 def _full_width(text: str) -> float:
     return sum(1 if ord(char) > 0x2E7F or char in "“”—" else 0.5 for char in text)
-
-
-def _headers(headers: tuple[str, ...], target_label: str) -> tuple[str, ...]:
-    """The fixed headings with the target column named for the target's kind (季度目标 for a quarterly count)."""
-    return tuple(target_label if h == "年度目标" else h for h in headers)
-
-
-def _ranking_row(table, entry: RankingRow, unit: str):
-    row = table.add_row()
-    _fill_row(row, ranking_texts(entry, unit))
-    _shade(row.cells[-1], Status(entry.status_code).fill)
-    _row_flags(row)
-    if not entry.has_task:
-        first, last = NO_TASK_SPAN
-        row.cells[first].merge(row.cells[last])
-    return row
-
-
-def _copy_row(table, template, texts: list[str], fill: str) -> None:
-    """A row like `template` (a styled row with text in every cell) with other texts and status shade.
-
-    Styling a cell through python-docx costs ~0.1 ms per property; a province circular has ~6,000 cells,
-    so rows after the first are copies of the first with their texts replaced (same XML, a tenth the time).
-    """
-    row = copy.deepcopy(template)
-    cells = row.findall(qn("w:tc"))
-    for cell, text in zip(cells, texts, strict=True):
-        cell.find(f".//{qn('w:t')}").text = _clean(text)
-    cells[-1].find(f"{qn('w:tcPr')}/{qn('w:shd')}").set(qn("w:fill"), fill)
-    table._tbl.append(row)
-
-
-def ranking_texts(entry: RankingRow, unit: str) -> list[str]:
-    """The cells of a ranking row as printed; a region without a task shows “无任务” over the figures."""
-    rank = DASH if entry.rank is None else str(entry.rank)
-    if not entry.has_task:
-        return [rank, entry.region_name, NO_TASK_LABEL, "", "", "", "", entry.status_label]
-    return [
-        rank,
-        entry.region_name,
-        format_number(entry.target_value, unit),
-        format_number(entry.cumulative, unit),
-        format_percent(entry.completion_rate),
-        format_percent(entry.schedule_rate),
-        format_points(entry.schedule_gap),
-        entry.status_label,
-    ]
 
 
 def _fill_row(row, texts, bold: bool = False, widths=COLUMN_WIDTHS_CM) -> None:

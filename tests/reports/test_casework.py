@@ -41,6 +41,7 @@ from django.urls import reverse  # noqa: E402
 
 from plans.models import Profile, Region  # noqa: E402
 from reports.models import CircularStyle, Notice  # noqa: E402
+from skills_admin.lib.downloads import media_file  # noqa: E402
 from tests.conftest import make_region, make_user  # noqa: E402
 
 NOW = dt.datetime(2024, 7, 20, 10, 0)
@@ -97,7 +98,7 @@ def test_admin_issues_a_batch_one_notice_per_region_listing_its_items(two, clien
         dt.date(2024, 7, 31),
     )
     assert notice_a.number == "测人社函〔2024〕1号" and notice_b.number == "测人社函〔2024〕2号"
-    texts = [p.text for p in docx.Document(notice_a.docx_path).paragraphs]
+    texts = [p.text for p in docx.Document(media_file(notice_a.docx_path)).paragraphs]
     assert f"{a.name}人力资源和社会保障局：" in texts  # addressed to the bureau
     assert any("有以下2项指标需要督办" in t for t in texts) and any("请于月底前补齐进度" in t for t in texts)
     # issued items are marked and cannot be issued twice

@@ -14,6 +14,7 @@ from plans.models import Plan
 from reports.circular_content import circular_content
 from reports.pdf import build_circular_pdf
 from reports.services import circular_layout
+from skills_admin.lib.downloads import media_file
 from targets.models import MonthlyFigure
 
 SEEDS = ["liaoning-2022", "suqian-2022", "jilin-2022", "hubin-2019"]
@@ -85,7 +86,7 @@ def test_a_built_circular_is_a_draft_without_number_or_date(draft):
 
     assert (draft.document_number, draft.is_issued, draft.issue_date) == ("", False, None)
     assert not DocumentNumber.objects.exists()
-    document = docx.Document(draft.docx_path)
+    document = docx.Document(media_file(draft.docx_path))
     assert 'string="草稿"' in document.sections[0].header._element.xml
     assert "2026年11月22日" not in "\n".join(p.text for p in document.paragraphs)  # not the generation day
 
@@ -100,13 +101,13 @@ def test_issuing_takes_the_number_and_the_chosen_date_and_removes_the_draft_mark
         client.post(url, {"issue_date": "2026-11-23"})
     draft.refresh_from_db()
     assert (draft.document_number, draft.issue_date) == ("辽人社函〔2026〕1号", dt.date(2026, 11, 23))
-    document = docx.Document(draft.docx_path)
+    document = docx.Document(media_file(draft.docx_path))
     texts = [p.text for p in document.paragraphs]
     assert "辽人社函〔2026〕1号" in texts and "2026年11月23日" in texts
     assert "草稿" not in document.sections[0].header._element.xml
     assert not any(t.startswith("依据文件") for t in texts)
     if draft.pdf_path:
-        text = pdf_text(draft.pdf_path)
+        text = pdf_text(media_file(draft.pdf_path))
         assert "辽人社函〔2026〕1号" in text and "2026年11月23日" in text
         assert not re.search(r"草\s*稿|稿\s*草", text)
     # issued once: a second issue is refused, the number stays
@@ -136,8 +137,8 @@ def test_only_an_admin_of_the_region_issues(draft, client, cast):
 @needs_pdf
 @pytest.mark.django_db
 def test_draft_pdf_is_marked_and_every_font_is_embedded(draft):
-    assert re.search(r"草\s*稿|稿\s*草", pdf_text(draft.pdf_path))  # the diagonal mark reads either way
-    fonts = subprocess.run(["pdffonts", draft.pdf_path], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"草\s*稿|稿\s*草", pdf_text(media_file(draft.pdf_path)))  # the diagonal mark reads either way
+    fonts = subprocess.run(["pdffonts", media_file(draft.pdf_path)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     print(f"\npdffonts: {len(rows)} fonts, types {sorted({' '.join(r.split()[1:3]) for r in rows})}")
     assert rows and all(r.split()[-5] == "yes" and r.split()[-3] == "yes" for r in rows)  # embedded, ToUnicode

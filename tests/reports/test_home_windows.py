@@ -146,7 +146,7 @@ def test_a_reporter_finds_the_notices_to_sign_or_answer_on_the_home_page(small, 
     )
     with _at(dt.date(YEAR, 5, 5)):
         mine, theirs = _home(client_for, reporter), _home(client_for, other)
-    assert "督办〔2024〕1号" in mine.split('id="home-notice-list"')[1] and "待签收" in mine
+    assert "督办〔2024〕1号" in mine.split('id="home-notices-list"')[1] and "待签收" in mine
     assert "督办〔2024〕1号" not in theirs
 
 

@@ -88,7 +88,7 @@ def test_the_chase_log_and_the_audit_log_show_names_and_channel_labels(demo_plan
     admin.save()
     client = client_for(admin)
     url = reverse("targets:chase", args=[demo_plan.slug, YEAR, 11])
-    client.post(url, {"channels": ["email", "webhook"], "message": "请尽快报送"})
+    client.post(url, {"channels": ["email", "webhook"], "message": "请尽快报送", "action": "send"})
     html = client.get(reverse("targets:completeness") + f"?plan={demo_plan.slug}&year={YEAR}&month=11").content.decode()
     assert "site,email" not in html and "站内通知、邮件" in html
     assert "王明" in html

@@ -13,7 +13,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from reports.pdf import chromium_binary, html_to_pdf
-from reports.word import NoticeText
+from reports.word import NoticeLine, NoticeText
 
 needs_chromium = pytest.mark.skipif(chromium_binary() is None, reason="chromium is not installed")
 
@@ -97,10 +97,9 @@ def test_the_print_templates_escape_what_users_wrote():
         masthead="辽宁省人力资源和社会保障厅",
         number="辽人社督〔2024〕1号",
         colour_label="黄",
-        region_name="沈阳市",
-        target_name="<script>alert(1)</script>",
+        addressee="沈阳市人力资源和社会保障局",
+        items=(NoticeLine("<script>alert(1)</script>", "黄", '<img src="file:///etc/passwd">'),),
         period="2024年1—6月",
-        reason='<img src="file:///etc/passwd">',
         requirement="按时反馈",
         answer_due=dt.date(2024, 7, 30),
         issue_date=dt.date(2024, 7, 20),
