@@ -64,7 +64,7 @@ def comparison_region(plan: Plan, region: Region) -> Region:
     return region.parent  # 1 query
 
 
-def _headline(report: ProgressReport, rows: list[dict]) -> list[dict]:
+def _headline(report: ProgressReport, rows: list[ProgressRow]) -> list[dict]:
     by_label: dict[str, int] = defaultdict(int)
     for status, n in report.status_counts().items():
         by_label[Status(status).label] += n
@@ -91,8 +91,8 @@ def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict
         for c in report.target_cells(t.id)
     }
     lagging = sorted(
-        (row for row in cells.values() if row["status"] in LAGGING),
-        key=lambda row: (row["schedule_gap"] is None, row["schedule_gap"] or 0, row["code"]),
+        (row for row in cells.values() if row.status in LAGGING),
+        key=lambda row: (row.schedule_gap is None, row.schedule_gap or 0, row.code),
     )
     regions = [{"id": r.id, "name": r.name, "code": r.code} for r in report.regions]
     reporting = completeness(plan, year, month, user)
@@ -106,19 +106,21 @@ def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict
         "regions": regions,
         "matrix": matrix_rows(totals, regions, cells),
         "lagging": lagging,
-        "lagging_targets": [row for row in totals if row["status"] in LAGGING],
+        "lagging_targets": [row for row in totals if row.status in LAGGING],
         "headline": _headline(report, totals),
         "completeness": reporting,
-        "has_figures": any(row["reported"] for row in [*totals, *cells.values()]),
+        "has_figures": any(row.reported for row in [*totals, *cells.values()]),
     }
 
 
-def matrix_rows(targets: list[dict], regions: list[dict], cells: dict) -> list[dict]:
+def matrix_rows(
+    targets: list[ProgressRow], regions: list[dict], cells: dict[tuple[int, int], ProgressRow]
+) -> list[dict]:
     """The heat map as table rows: one per target, one key per region ("r<id>") holding that cell's row."""
     rows = []
     for t in targets:
-        row = {"code": t["code"], "name": t["name"], "unit": t["unit"]}
-        row.update({f"r{r['id']}": cells.get((t["target_id"], r["id"])) for r in regions})
+        row = {"code": t.code, "name": t.name, "unit": t.unit}
+        row.update({f"r{r['id']}": cells.get((t.target_id, r["id"])) for r in regions})
         rows.append(row)
     return rows
 
@@ -269,12 +271,6 @@ class RowCard:
             raise AttributeError(name)
         return getattr(self.row, name)
 
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
-    def get(self, name: str, default=None):
-        return getattr(self, name, default)
-
 
 def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dict:
     """A region's own targets, its place among its peers, trends and what is still to report.
@@ -314,9 +310,9 @@ def by_department(plan: Plan, year: int, month: int, region: Region, *, departme
     """Targets grouped by their lead department (牵头单位). Queries: progress_report."""
     report = progress_report(plan, year, month, region=region)
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[ProgressRow]] = {}
     for row in rows:
-        groups.setdefault(row["department"], []).append(row)
+        groups.setdefault(row.department, []).append(row)
     departments = list(groups)
     if department:
         groups = {department: groups[department]} if department in groups else {}
@@ -324,10 +320,10 @@ def by_department(plan: Plan, year: int, month: int, region: Region, *, departme
     return {"groups": groups, "departments": departments, "department": department, "rows": shown}
 
 
-def _task_state(task, target_rows: list[dict], as_of: dt.date) -> tuple[str, str]:
+def _task_state(task, target_rows: list[ProgressRow], as_of: dt.date) -> tuple[str, str]:
     """已完成 when every target of the task is done; else 逾期 past its last due date; else 推进中."""
     done = (Status.DONE.value, Status.MILESTONE_DONE.value)
-    if target_rows and all(r["status"] in done for r in target_rows):
+    if target_rows and all(r.status in done for r in target_rows):
         return "已完成", "success"
     if task.is_overdue(as_of):
         return "逾期", "danger"
@@ -343,7 +339,7 @@ def milestones(plan: Plan, year: int, month: int, region: Region) -> dict:
     report = progress_report(plan, year, month, region=region)
     as_of = month_end(year, month)  # deadlines are judged as of the month viewed, not the real date
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
-    by_task: dict[int, list[dict]] = defaultdict(list)
+    by_task: dict[int, list[ProgressRow]] = defaultdict(list)
     for t, row in zip(report.targets, rows, strict=True):
         by_task[t.key_task_number].append(row)
     tasks = []
@@ -374,12 +370,12 @@ def _with_due(target: TargetRow, row: ProgressRow, year: int) -> ProgressRow:
     return replace(row, due=f"{year}年{target.due_month or 12}月底前")
 
 
-def _state_counts(tasks: list[dict], targets: list[dict]) -> list[tuple[str, int, str]]:
+def _state_counts(tasks: list[dict], targets: list[ProgressRow]) -> list[tuple[str, int, str]]:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for task in tasks:
         counts[(f"重点任务·{task['state']}", task["state_css"])] += 1
     for row in targets:
-        counts[(f"目标·{row['status_label']}", row["status_css"])] += 1
+        counts[(f"目标·{row.status_label}", row.status_css)] += 1
     return [(label, n, css) for (label, css), n in counts.items()]
 
 
@@ -453,7 +449,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
 
 def _red_list(report: ProgressReport, names: dict[int, str]) -> list[dict]:
     """Regions with targets seriously behind or overdue, the region with most first; one line per region."""
-    by_region: dict[int, list[dict]] = defaultdict(list)
+    by_region: dict[int, list[ProgressRow]] = defaultdict(list)
     for t in report.targets:
         for c in report.target_cells(t.id):
             if c.progress.status in RED_STATUSES:
@@ -476,7 +472,7 @@ def _red_list(report: ProgressReport, names: dict[int, str]) -> list[dict]:
     return sorted(lines, key=lambda line: -line["count"])
 
 
-def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[dict]:
+def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[RowCard]:
     rows = []
     for t in report.targets:
         p = projected.get((t.id, None))

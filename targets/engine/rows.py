@@ -87,8 +87,8 @@ class ProgressRow:
     """One target for one holder at the end of the month: the engine's single answer.
 
     Pages, tables, Excel and Word files, the API and the circulars all read this row and only format it; a
-    column such as 序时目标值 is added here and in the renderer that shows it, nowhere else. Renderers that
-    read records by key (Plotly builders, django-tables2) may index it like a mapping.
+    column such as 序时目标值 is added here and in the renderer that shows it, nowhere else. It is a record, not a
+    mapping: renderers read its attributes.
     """
 
     target: TargetRow
@@ -121,12 +121,6 @@ class ProgressRow:
             children_reported=cell.children_reported,
             allocation_id=cell.allocation_id,
         )
-
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
-    def get(self, name: str, default=None):
-        return getattr(self, name, default)
 
     def withheld(self) -> ProgressRow:
         """This row as another region may see it before it is submitted: listed, as 未报, without figures."""
