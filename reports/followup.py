@@ -27,9 +27,10 @@ from django.utils import timezone
 from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
 from reports.models import CircularStyle, Notice, NoticeEvent
-from targets.engine import Progress, Status, TargetRow, month_end, progress_report
+from targets.engine import Progress, Status, TargetRow, month_end
 from targets.formatting import format_percent
 from targets.periods import reporting_deadline
+from targets.report_cache import shared_report
 
 logger = logging.getLogger(__name__)
 DEFAULT_BLUE_DAYS = 15
@@ -105,8 +106,8 @@ def notice_style(plan: Plan) -> tuple[str, int, int]:
 def notice_proposals(plan: Plan, year: int, month: int, *, today: dt.date) -> list[Proposal]:
     """What the engine proposes for the plan's regions this month, red first (~14 queries)."""
     _, blue_days, _ = notice_style(plan)
-    report = progress_report(plan, year, month)
-    before = progress_report(plan, year, month - 1) if month > 1 else None
+    report = shared_report(plan, year, month)
+    before = shared_report(plan, year, month - 1) if month > 1 else None
     deadline_passed = today > reporting_deadline(plan, year, month)
     issued = set(Notice.objects.filter(plan=plan, year=year, month=month).values_list("region_id", "target_id"))
     proposals = []

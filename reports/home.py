@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
 from targets.departments import department_completeness
-from targets.engine import progress_report
 from targets.models import AuditEntry, Notification, Submission
 from targets.notify import reminder_log
 from targets.periods import latest_closed_month, month_state, reporting_deadline
 from targets.queries import completeness
+from targets.report_cache import shared_report
 
 OPEN = ("missing", Submission.Status.DRAFT, Submission.Status.RETURNED)
 
@@ -105,7 +105,7 @@ def viewer_home(user, today: dt.date) -> dict:
         return {"headline": None, **_notes(user)}
     plan = plans[0]
     year, month = _latest_closed(plan, today)
-    report = progress_report(plan, year, month)
+    report = shared_report(plan, year, month)
     return {"headline": headline(report, region), **_notes(user)}
 
 

@@ -1,7 +1,9 @@
 """Reads for the dashboards: plain dicts and lists, materialised before a template or a table sees them.
 
-Every figure comes from the progress engine: each page calls `targets.engine.progress_report` once (about
-6 queries, constant in regions and targets) plus a constant few of its own, noted per function. Monthly
+Every figure comes from the progress engine: each page reads the report once through
+`targets.report_cache.shared_report` (one cache round trip while the data is unchanged; else
+`targets.engine.progress_report`, about 6 queries, constant in regions and targets) plus a constant few of its
+own, noted per function. Monthly
 trends re-evaluate the figures the report already loaded (`Cell.monthly`) with `evaluate_target`: no query
 per month.
 """
@@ -24,10 +26,10 @@ from targets.engine import (
     Status,
     TargetRow,
     month_end,
-    progress_report,
 )
 from targets.models import Allocation
 from targets.queries import completeness
+from targets.report_cache import shared_report
 
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
 SHOWN_TO_OTHERS = ("submitted", "approved")  # Submission statuses whose figures other regions may read
@@ -82,7 +84,7 @@ def _headline(report: ProgressReport, rows: list[ProgressRow]) -> list[dict]:
 
 def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict:
     """The province (or a region) at a glance. Queries: progress_report (~6) + completeness (3)."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     names = {r.id: r.name for r in report.regions}
     totals = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
     cells = {
@@ -153,7 +155,7 @@ def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int
     Queries: progress_report + at most 1 + 2 (drafts).
     """
     parent = comparison_region(plan, region)
-    report = progress_report(plan, year, month, region=parent)
+    report = shared_report(plan, year, month, region=parent)
     target = _target(report, target_id)
     names = {r.id: r.name for r in report.regions}
     rows = [progress_row(target, c, names[c.region_id]) for c in report.target_cells(target.id)]
@@ -179,7 +181,7 @@ def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int
 
 def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None) -> dict:
     """One target for one region as a whole (the province by default), month by month. Queries: progress_report."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     target = _target(report, target_id)
     cell = report.totals[target.id]
     points = [] if target.kind == "milestone" else monthly_points(report, target, cell)
@@ -278,7 +280,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
     Queries: progress_report (~6) + completeness (3) + the parent region (1).
     """
     parent = comparison_region(plan, region)
-    report = progress_report(plan, year, month, region=parent)
+    report = shared_report(plan, year, month, region=parent)
     names = {r.id: r.name for r in report.regions}
     is_peer = parent.id != region.id and region.id in names
     withheld = frozenset(drafts_withheld_from(user, plan, year, month, names) if is_peer else ())
@@ -308,7 +310,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
 
 def by_department(plan: Plan, year: int, month: int, region: Region, *, department: str) -> dict:
     """Targets grouped by their lead department (牵头单位). Queries: progress_report."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
     groups: dict[str, list[ProgressRow]] = {}
     for row in rows:
@@ -336,7 +338,7 @@ def _task_state(task, target_rows: list[ProgressRow], as_of: dt.date) -> tuple[s
 
 def milestones(plan: Plan, year: int, month: int, region: Region) -> dict:
     """Key tasks against their deadlines and the targets due on a date. Queries: progress_report + 1."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     as_of = month_end(year, month)  # deadlines are judged as of the month viewed, not the real date
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
     by_task: dict[int, list[ProgressRow]] = defaultdict(list)
@@ -419,7 +421,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
     from reports.models import Circular
     from targets.engine import projections
 
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     projected = projections(plan, report)
     names = {r.id: r.name for r in report.regions}
     by_id = {t.id: t for t in report.targets}

@@ -147,6 +147,8 @@ def figures_save(
     )
     AuditEntry.objects.bulk_create(audit, batch_size=500)
     rollups_apply(deltas)
+    if result.changed:  # remarks and milestones too (the roll-ups renew the versions only for values); a
+        regions_changed({region.path})  # department's grid is the plan region's (its shares count in its totals)
     if result.changed:
         submission.version += 1
         if submission.status == Submission.Status.RETURNED:
@@ -644,6 +646,10 @@ def audit_admin_change(*, obj, changed: list[str], initial: dict, user) -> None:
     )
     if "value" in changed and allocation.region_id:
         rollups_apply(_admin_deltas(allocation, month, initial.get("value"), obj.value))
+    if set(changed) & audited:  # the reports and pages of the holder's region are stale (a department's: the plan's)
+        regions_changed(
+            {allocation.region.path if allocation.region_id else allocation.target.key_task.plan.region.path}
+        )
 
 
 def _admin_deltas(allocation: Allocation, month: int | None, old, new) -> list[tuple]:
