@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,33 +36,13 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from benchmarks.scenarios import _free_port, _session_cookie, _wait_for  # noqa: E402
+from benchmarks.scenarios import GridInputs, _free_port, _session_cookie, _wait_for  # noqa: E402
 from plans.models import Plan, Profile, Region  # noqa: E402
 from targets.loadgen import YEAR, generate_load  # noqa: E402
 from targets.models import AuditEntry, MonthlyFigure, Submission  # noqa: E402
 
 MONTH = 12
 REMARK = "月末集中报送（压测）"
-
-
-class GridInputs(HTMLParser):
-    """The named inputs of the grid form, with their values, as the browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._in_form = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and a.get("id") == "grid-form":
-            self._in_form = True
-        elif tag == "input" and self._in_form and a.get("name") and a.get("type") not in ("submit", "button"):
-            self.fields[a["name"]] = a.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._in_form = False
 
 
 def prepare(reporters: int, leaders: int):

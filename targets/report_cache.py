@@ -10,7 +10,9 @@ but only the saving city's cells are read and evaluated again: the others are ta
 for the same (plan, year, month, region), each peer's cells reused while its own version is unchanged.
 
 Each worker also keeps the last few reports it used in memory, under the same versioned keys, so a report is
-unpickled once per worker, not once per request. Callers must not change a report they are given.
+unpickled once per worker, not once per request; with the local-memory cache (one process) that is the only
+copy, never pickled. Callers must not change a report they are given. A province's report pickles to ~300 kB
+(560 cells; `benchmarks/run.py` prints the sizes).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 
 from plans.models import Plan, Region
 from skills_admin.lib.versions import GENERATION_KEY, REGION_KEY, cache_call, versions
@@ -29,9 +32,9 @@ TIMEOUT = 60 * 60
 # What a cached report holds; a new shape gets a new number, so that workers of two releases sharing one Redis
 # during a deploy never read each other's reports.
 REPORT_FORMAT = 1
-LOCAL_SIZE = 32
+LOCAL_SIZE = 64
 
-_local: OrderedDict[str, ProgressReport] = OrderedDict()
+_local: OrderedDict[str, ProgressReport | tuple[str, str]] = OrderedDict()  # reports and "latest" pointers
 _local_lock = threading.Lock()
 
 
@@ -42,32 +45,32 @@ def shared_report(plan: Plan, year: int, month: int, *, region: Region | None = 
     base = f"engine:report:{REPORT_FORMAT}:{plan.pk}:{year}:{month}:{parent.pk}"
     parent_version, generation = versions(REGION_KEY + parent.path, GENERATION_KEY)
     key = f"{base}:{generation}:{parent_version}"
-    report = _local_get(key) or cache_call(cache.get, key)
+    report = _get(key)
     if report is None:  # kept without the plan: the caller's plan object goes back in below
         report = replace(_rebuild(plan, year, month, parent, base, generation), plan=None)
-        cache_call(cache.set, key, report, TIMEOUT)
-        cache_call(cache.set, base + ":latest", (generation, report.peer_versions, key), TIMEOUT)
-    _local_put(key, report)
+        _set(key, report)
+        _set(base + ":latest", (generation, key))
+    elif _shared():
+        _local_put(key, report)
     return replace(report, plan=plan)  # the caller's plan object, never a pickled copy of it
 
 
 def _rebuild(plan: Plan, year: int, month: int, parent: Region, base: str, generation: str) -> ProgressReport:
-    """A fresh report; the cells of peers whose version has not moved since the last one are reused.
+    """A fresh report; the cells of peers whose version has not moved since the last one are reused, and so
+    are the targets while the generation stands.
 
     Every version is read before the data, so a save committed during the build leaves a version behind that
     no longer matches, and the next reader rebuilds that peer: a report is never newer in its key than in its
     figures, only older."""
-    latest = cache_call(cache.get, base + ":latest")
-    previous = None
-    if latest is not None and latest[0] == generation:  # plans, targets and regions as they were
-        previous = _local_get(latest[2]) or cache_call(cache.get, latest[2])
+    latest = _get(base + ":latest")
+    previous = _get(latest[1]) if latest is not None and latest[0] == generation else None
     peers = peer_regions(plan, parent)
     now = dict(zip([r.id for r in peers], versions(*(REGION_KEY + r.path for r in peers)), strict=True))
-    reuse = None
-    if previous is not None:
+    reuse, targets = None, None
+    if previous is not None:  # plans, targets and regions as they were (the generation is the same)
         unchanged = {rid for rid, version in now.items() if previous.peer_versions.get(rid) == version}
-        reuse = _cells_by_region(previous, unchanged)
-    report = progress_report(plan, year, month, region=parent, reuse=reuse, peers=list(peers))
+        reuse, targets = _cells_by_region(previous, unchanged), previous.targets
+    report = progress_report(plan, year, month, region=parent, reuse=reuse, peers=peers, targets=targets)
     report.peer_versions = now
     return report
 
@@ -80,17 +83,36 @@ def _cells_by_region(report: ProgressReport, region_ids: set[int]) -> dict[int, 
     return found
 
 
-def _local_get(key: str) -> ProgressReport | None:
+def _shared() -> bool:
+    """Whether the cache is shared between processes (Redis). The local-memory cache of the embedded default
+    lives in this process anyway: there the reports are kept only in the worker's own memory, unpickled."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _get(key: str):
+    found = _local_get(key)
+    if found is None and _shared():
+        found = cache_call(cache.get, key)
+    return found
+
+
+def _set(key: str, value) -> None:
+    _local_put(key, value)
+    if _shared():
+        cache_call(cache.set, key, value, TIMEOUT)
+
+
+def _local_get(key: str):
     with _local_lock:
-        report = _local.get(key)
-        if report is not None:
+        found = _local.get(key)
+        if found is not None:
             _local.move_to_end(key)
-        return report
+        return found
 
 
-def _local_put(key: str, report: ProgressReport) -> None:
+def _local_put(key: str, value) -> None:
     with _local_lock:
-        _local[key] = report
+        _local[key] = value
         _local.move_to_end(key)
         while len(_local) > LOCAL_SIZE:
             _local.popitem(last=False)
