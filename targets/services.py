@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -142,9 +142,7 @@ def figures_save(
             )
     # One statement each for new figures, changed figures, audit entries and roll-ups, whatever the grid size.
     MonthlyFigure.objects.bulk_create(created)
-    MonthlyFigure.objects.bulk_update(
-        updated, [*FIGURE_FIELDS, "is_demo", "version", "updated_by", "updated_at"], batch_size=500
-    )
+    _figures_update(updated)
     AuditEntry.objects.bulk_create(audit, batch_size=500)
     rollups_apply(deltas)
     if result.changed:  # remarks and milestones too (the roll-ups renew the versions only for values); a
@@ -155,6 +153,26 @@ def figures_save(
             submission.status = Submission.Status.DRAFT
         submission.save(update_fields=["version", "status"])
     return result
+
+
+def _figures_update(figures: list[MonthlyFigure]) -> None:
+    """One prepared UPDATE executed for every changed figure (executemany). Django's bulk_update builds a CASE
+    over every row for every field, and resolving those expressions was most of the CPU of a grid save."""
+    if not figures:
+        return
+    names = (*FIGURE_FIELDS, "is_demo", "version", "updated_by", "updated_at")
+    fields = [MonthlyFigure._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(MonthlyFigure._meta.db_table)} SET "
+        + ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        + f" WHERE {quote(MonthlyFigure._meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(figure, f.attname), connection) for f in fields] + [figure.pk] for figure in figures
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _check_entries(entries: list[FigureEntry], allocations: dict[int, Allocation]) -> None:
