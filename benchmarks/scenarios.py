@@ -101,12 +101,11 @@ class Context:
     def report_pickle_sizes(self) -> list[str]:
         """What the cache stores per report (Redis pickles it; so does the local-memory cache)."""
         import pickle
-        from dataclasses import replace
 
         sizes = []
         for region in (self.plan.region, self.county.parent.parent, self.county.parent):
             report = progress_report(self.plan, YEAR, MONTH, region=region)
-            size = len(pickle.dumps(replace(report, plan=None), pickle.HIGHEST_PROTOCOL))
+            size = len(pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
             sizes.append(f"{region.name} {size / 1000:.0f} kB ({len(report.cells)} cells)")
         return sizes
 

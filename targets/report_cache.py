@@ -46,18 +46,17 @@ def shared_report(plan: Plan, year: int, month: int, *, region: Region | None = 
     parent_version, generation = versions(REGION_KEY + parent.path, GENERATION_KEY)
     key = f"{base}:{generation}:{parent_version}"
     report = _get(key)
-    if report is None:  # kept without the plan: the caller's plan object goes back in below
-        report = replace(_rebuild(plan, year, month, parent, base, generation), plan=None)
+    if report is None:
+        report = _rebuild(plan, year, month, parent, base, generation)
         _set(key, report)
         _set(base + ":latest", (generation, key))
     elif _shared():
         _local_put(key, report)
-    return replace(report, plan=plan)  # the caller's plan object, never a pickled copy of it
+    return replace(report, plan=plan)  # the caller's plan object, never another request's or a pickled copy
 
 
 def _rebuild(plan: Plan, year: int, month: int, parent: Region, base: str, generation: str) -> ProgressReport:
-    """A fresh report; the cells of peers whose version has not moved since the last one are reused, and so
-    are the targets while the generation stands.
+    """A fresh report; the cells of peers whose version has not moved since the last one are reused.
 
     Every version is read before the data, so a save committed during the build leaves a version behind that
     no longer matches, and the next reader rebuilds that peer: a report is never newer in its key than in its
@@ -66,11 +65,11 @@ def _rebuild(plan: Plan, year: int, month: int, parent: Region, base: str, gener
     previous = _get(latest[1]) if latest is not None and latest[0] == generation else None
     peers = peer_regions(plan, parent)
     now = dict(zip([r.id for r in peers], versions(*(REGION_KEY + r.path for r in peers)), strict=True))
-    reuse, targets = None, None
+    reuse = None
     if previous is not None:  # plans, targets and regions as they were (the generation is the same)
         unchanged = {rid for rid, version in now.items() if previous.peer_versions.get(rid) == version}
-        reuse, targets = _cells_by_region(previous, unchanged), previous.targets
-    report = progress_report(plan, year, month, region=parent, reuse=reuse, peers=peers, targets=targets)
+        reuse = _cells_by_region(previous, unchanged)
+    report = progress_report(plan, year, month, region=parent, reuse=reuse, peers=peers)
     report.peer_versions = now
     return report
 

@@ -154,7 +154,6 @@ def progress_report(
     region: Region | None = None,
     reuse: ReusedCells | None = None,
     peers: list[Region] | None = None,
-    targets: list[TargetRow] | None = None,
 ) -> ProgressReport:
     """Where every target of `plan` stands at the end of `month`, for the children of `region`.
 
@@ -168,14 +167,14 @@ def progress_report(
     `reuse`: the cells of peers whose data has not changed since an earlier report of the same (plan, year,
     month, region) (targets/report_cache.py knows which, from the data versions). Those peers are neither read
     nor evaluated again; the totals and ranks are, over every peer. The report is the same as a full build.
-    `peers`, `targets`: `peer_regions(plan, region)` and `targets_of(plan)` when the caller already has them.
+    `peers`: `peer_regions(plan, region)` when the caller has already read them.
     """
     parent = region or plan.region
     peers = peers if peers is not None else peer_regions(plan, parent)
     reuse = {} if reuse is None or peers == [parent] else reuse
     fresh = [r.id for r in peers if r.id not in reuse]
     holders = [*fresh, parent.id]
-    targets = targets if targets is not None else targets_of(plan)
+    targets = targets_of(plan)
     target_ids = [t.id for t in targets]
     allocations = list(  # by target ids rather than a join to the plan, so the region indexes are used
         Allocation.objects.filter(target_id__in=target_ids, year=year)
