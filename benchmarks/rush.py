@@ -110,7 +110,8 @@ def main() -> None:
     before = figures_of(plan, counties)
     audit_before = AuditEntry.objects.count()
     cookies = {user.pk: _session_cookie(user) for _, user, _ in cast}
-    print(f"data: {plan} · {len(counties)} reporters · {args.leaders} leaders · {len(before)} December figures")
+    leaders = len(cast) - len(counties)
+    print(f"data: {plan} · {len(counties)} reporters · {leaders} leaders · {len(before)} December figures")
 
     port = _free_port()
     gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "skills_admin.wsgi:application", "--bind", f"127.0.0.1:{port}"]
