@@ -129,3 +129,29 @@ def test_a_progress_row_is_a_record_not_a_mapping(demo_plan):
     with pytest.raises(TypeError):
         row["completion_rate"]
     assert not hasattr(row, "get")
+
+
+def test_a_departments_saved_figure_shows_in_the_plan_regions_report():
+    import datetime as dt
+
+    from plans.models import Department, Profile
+    from tests.conftest import make_small_plan, make_user
+
+    plan, province, cities, (target,) = make_small_plan(year=2024)
+    hr = Department.objects.create(name="测试人社厅")
+    share = Allocation.objects.create(target=target, department=hr, year=2024, value=Decimal(30000))
+    reporter = make_user("hr_rep", Profile.Role.REPORTER, province.code)
+    Profile.objects.filter(user=reporter).update(department=hr)
+    before = shared_report(plan, 2024, 3).totals[target.id].progress.cumulative or Decimal(0)
+    figures_save(
+        plan=plan,
+        region=province,
+        year=2024,
+        month=3,
+        entries=[FigureEntry(allocation_id=share.id, value=Decimal(2500))],
+        user=reporter,
+        expected_version=None,
+        today=dt.date(2024, 4, 7),
+        department=hr,
+    )
+    assert shared_report(plan, 2024, 3).totals[target.id].progress.cumulative == before + 2500
