@@ -3,10 +3,11 @@ minute while leaders keep opening dashboards. Afterwards every figure is counted
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rush REDIS_URL=redis://127.0.0.1:6379/14 \\
         .venv/bin/python benchmarks/rush.py --reporters 300 --leaders 50 --seconds 60
+    ... benchmarks/rush.py --times 3     # 900 reporters and 150 leaders in the same minute, ~945 counties
 
 The database is migrated and filled with the synthetic “rush” scale (3 provinces, 42 cities, ~315 counties,
-40 targets, 合成数据) on first use. Prints latencies (median, p95, max) and the tally; exits 1 on any error,
-any lost or doubled figure.
+40 targets, 合成数据; “bigrush”: 9 provinces, ~945 counties) on first use. Prints latencies (median, p95,
+max), server CPU per minute of rush and the tally; exits 1 on any error, any lost or doubled figure.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import sys
 import threading
 import time
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from benchmarks.scenarios import _free_port, _session_cookie, _wait_for  # noqa: E402
+from benchmarks.scenarios import GridInputs, _free_port, _session_cookie, _wait_for  # noqa: E402
 from plans.models import Plan, Profile, Region  # noqa: E402
 from targets.loadgen import YEAR, generate_load  # noqa: E402
 from targets.models import AuditEntry, MonthlyFigure, Submission  # noqa: E402
@@ -46,29 +46,9 @@ MONTH = 12
 REMARK = "月末集中报送（压测）"
 
 
-class GridInputs(HTMLParser):
-    """The named inputs of the grid form, with their values, as the browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._in_form = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and a.get("id") == "grid-form":
-            self._in_form = True
-        elif tag == "input" and self._in_form and a.get("name") and a.get("type") not in ("submit", "button"):
-            self.fields[a["name"]] = a.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._in_form = False
-
-
-def prepare(reporters: int, leaders: int):
+def prepare(reporters: int, leaders: int, scale: str = "rush"):
     call_command("migrate", verbosity=0)
-    plan = Plan.objects.filter(slug="load-rush").first() or generate_load(scale="rush")
+    plan = Plan.objects.filter(slug=f"load-{scale}").first() or generate_load(scale=scale)
     counties = list(Region.objects.subtree_of(plan.region).filter(level="county").order_by("path")[:reporters])
     provinces = list(Region.objects.filter(parent=plan.region).order_by("code"))
     if len(counties) < reporters:
@@ -113,16 +93,25 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--nice", type=int, default=10, help="niceness of the load generator (not the server)")
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 10.0), help="seconds a leader reads a page")
+    parser.add_argument(
+        "--times",
+        type=int,
+        default=1,
+        choices=[1, 3],
+        help="3: three times the reporters and leaders, on three times the counties (the “bigrush” data)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("the rush runs on PostgreSQL: set DATABASE_URL")
 
-    plan, cast = prepare(args.reporters, args.leaders)
+    scale = "rush" if args.times == 1 else "bigrush"
+    plan, cast = prepare(args.reporters * args.times, args.leaders * args.times, scale)
     counties = [region for role, _, region in cast if role == "reporter"]
     before = figures_of(plan, counties)
     audit_before = AuditEntry.objects.count()
     cookies = {user.pk: _session_cookie(user) for _, user, _ in cast}
-    print(f"data: {plan} · {len(counties)} reporters · {args.leaders} leaders · {len(before)} December figures")
+    leaders = len(cast) - len(counties)
+    print(f"data: {plan} · {len(counties)} reporters · {leaders} leaders · {len(before)} December figures")
 
     port = _free_port()
     gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "skills_admin.wsgi:application", "--bind", f"127.0.0.1:{port}"]

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -24,6 +25,39 @@ from targets.models import Allocation, MonthlyFigure, Submission
 ROOT = Path(__file__).resolve().parent.parent
 YEAR, MONTH = 2025, 12
 TODAY = dt.date(2026, 1, 5)  # inside December's reporting window, so the month is open
+
+
+class GridInputs(HTMLParser):
+    """The named inputs of the grid form, with their values, as the browser would submit them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == "grid-form":
+            self._in_form = True
+        elif tag == "input" and self._in_form and a.get("name") and a.get("type") not in ("submit", "button"):
+            self.fields[a["name"]] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+
+
+def grid_form_changed(html: str, bump: int) -> tuple[dict[str, str], int]:
+    """The grid form as a reporter sends it back: every figure raised by `bump`, each with a remark."""
+    form = GridInputs()
+    form.feed(html)
+    data, changed = dict(form.fields), 0
+    for name, old in form.fields.items():
+        if name.startswith("value_"):
+            data[name] = str(Decimal(old or 0) + bump)
+            data["remark_" + name.removeprefix("value_")] = "月末集中报送（基准测试）"
+            changed += 1
+    return data, changed
 
 
 @dataclass
@@ -57,6 +91,23 @@ class Context:
 
     def progress(self):
         return progress_report(self.plan, YEAR, MONTH)
+
+    def shared(self):
+        """The report as every page reads it: once per data version (targets/report_cache.py)."""
+        from targets.report_cache import shared_report
+
+        return shared_report(self.plan, YEAR, MONTH)
+
+    def report_pickle_sizes(self) -> list[str]:
+        """What the cache stores per report (Redis pickles it; so does the local-memory cache)."""
+        import pickle
+
+        sizes = []
+        for region in (self.plan.region, self.county.parent.parent, self.county.parent):
+            report = progress_report(self.plan, YEAR, MONTH, region=region)
+            size = len(pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
+            sizes.append(f"{region.name} {size / 1000:.0f} kB ({len(report.cells)} cells)")
+        return sizes
 
     def raw_group_by(self):
         """The floor: one GROUP BY of every figure into (target, peer region, month), nothing else."""
@@ -129,7 +180,7 @@ class Context:
                 region=region,
                 year=YEAR,
                 month=MONTH,
-                defaults={"status": "draft", "reopened_until": TODAY + dt.timedelta(days=30)},
+                defaults={"status": "draft", "reopened_until": max(TODAY, dt.date.today()) + dt.timedelta(days=30)},
             )
 
     def _save(self, values: list[tuple[int, Decimal]]):
@@ -155,6 +206,30 @@ class Context:
         self.counter += 1
         ids = Allocation.objects.filter(region=self.county, year=YEAR).values_list("id", flat=True)
         return self._save([(a, Decimal(100 + self.counter % 7)) for a in ids])
+
+    def grid_request(self) -> tuple[int, int, int]:
+        """One reporter's grid GET + POST through the whole Django stack (session, middleware, form, template,
+        save, redirect), as the county's reporter: (GET queries, POST queries, rows changed)."""
+        from django.test.utils import CaptureQueriesContext
+
+        from plans.models import Profile
+
+        if not hasattr(self, "reporter_client"):
+            user, _ = get_user_model().objects.get_or_create(username="bench-reporter")
+            Profile.objects.update_or_create(user=user, defaults={"role": Profile.Role.REPORTER, "region": self.county})
+            self.reporter_client = Client()
+            self.reporter_client.force_login(user)
+        self._reopen()
+        self.counter += 1
+        url = f"/figures/{self.plan.slug}/{YEAR}/{MONTH}/{self.county.code}/"
+        with CaptureQueriesContext(connection) as get_queries:
+            page = self.reporter_client.get(url)
+        assert page.status_code == 200, page.status_code
+        data, changed = grid_form_changed(page.content.decode(), 1 + self.counter % 5)
+        with CaptureQueriesContext(connection) as post_queries:
+            response = self.reporter_client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return len(get_queries), len(post_queries), changed
 
     # --- upload ----------------------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from plans.queries import key_tasks_with_details
 from plans.scope import scope_for
 from targets import engine, queries
 from targets.models import Allocation, MonthlyFigure
+from targets.report_cache import shared_report
 
 CENT = Decimal("0.01")
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -491,7 +492,7 @@ def plan_progress(
     plan = plan_for(request, slug)
     check_year(plan, year)
     parent = region_for(request, plan, region)
-    report = engine.progress_report(plan, year, month, region=parent)
+    report = shared_report(plan, year, month, region=parent)
     return progress_payload(report)
 
 

@@ -1,7 +1,8 @@
 """Plotly figures for the dashboards, built from plain rows: pure functions, no database, no plotly import.
 
 Each builder returns {"data": [...], "layout": {...}} ready for `json_script` and `Plotly.newPlot`. Numbers
-are floats (JSON has no Decimal). Rows are the dicts of `reports/queries.py`: rates in percent, gaps in points.
+are floats (JSON has no Decimal). Targets and regions are the engine's `ProgressRow`s, read by attribute; trend
+and sparkline points are the month dicts of `reports/queries.py`. Rates in percent, gaps in points.
 Status is always written on the chart too (text or marker shape), so a black-and-white print still reads.
 """
 
@@ -12,7 +13,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from targets.engine import CSS_CHART, Status
+from targets.engine import CSS_CHART, ProgressRow, Status
 from targets.formatting import format_number, format_percent, format_points
 
 FONT = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -61,32 +62,32 @@ def _layout(**extra) -> dict:
     return layout
 
 
-def _statuses_in_order(rows: list[dict]) -> list[str]:
+def _statuses_in_order(rows: list[ProgressRow]) -> list[Status]:
     seen = []
-    for row in sorted(rows, key=lambda r: Status(r["status"]).severity):
-        if row["status"] not in seen:
-            seen.append(row["status"])
+    for row in sorted(rows, key=lambda r: r.status.severity):
+        if row.status not in seen:
+            seen.append(row.status)
     return seen
 
 
-def _bar_text(row: dict) -> str:
-    rate = row.get("completion_rate")
-    return f"{format_percent(rate)} {row['status_label']}" if rate is not None else row["status_label"]
+def _bar_text(row: ProgressRow) -> str:
+    rate = row.completion_rate
+    return f"{format_percent(rate)} {row.status_label}" if rate is not None else row.status_label
 
 
-def progress_bars(rows: list[dict], *, title: str = "") -> dict:
+def progress_bars(rows: list[ProgressRow], *, title: str = "") -> dict:
     """One horizontal bar per target: 完成率 coloured by status, a tick at 序时进度, the status written on it."""
-    labels = [_short(f"{r['code']} {r['name']}") for r in rows]
+    labels = [_short(f"{r.code} {r.name}") for r in rows]
     data = []
     for status in _statuses_in_order(rows):
-        mine = [(label, r) for label, r in zip(labels, rows, strict=True) if r["status"] == status]
+        mine = [(label, r) for label, r in zip(labels, rows, strict=True) if r.status == status]
         data.append(_status_bar(status, mine))
     data.append(
         {
             "type": "scatter",
             "mode": "markers",
             "name": "序时进度",
-            "x": [_f(r.get("schedule_rate")) for r in rows],
+            "x": [_f(r.schedule_rate) for r in rows],
             "y": labels,
             "marker": {"symbol": "line-ns-open", "size": 16, "color": SCHEDULE_COLOUR, "line": {"width": 2}},
             "hovertemplate": "%{y}<br>序时进度 %{x:.1f}%<extra></extra>",
@@ -108,12 +109,12 @@ def progress_bars(rows: list[dict], *, title: str = "") -> dict:
     return {"data": data, "layout": layout}
 
 
-def _axis_top(rows: list[dict]) -> float:
-    rates = [_f(r.get(k)) or 0 for r in rows for k in ("completion_rate", "schedule_rate")]
+def _axis_top(rows: list[ProgressRow]) -> float:
+    rates = [_f(rate) or 0 for r in rows for rate in (r.completion_rate, r.schedule_rate)]
     return min(max([100, *rates]) * 1.1, AXIS_CAP)
 
 
-def _status_bar(status: str, items: list[tuple[str, dict]]) -> dict:
+def _status_bar(status: Status, items: list[tuple[str, ProgressRow]]) -> dict:
     rows = [r for _, r in items]
     return {
         "type": "bar",
@@ -121,11 +122,11 @@ def _status_bar(status: str, items: list[tuple[str, dict]]) -> dict:
         "name": Status(status).label,
         # A bar past the axis cap (a 1-个 target done three times over) is drawn to the cap; its text and
         # hover keep the real rate, and plotly would otherwise drop the text of a bar that leaves the axis.
-        "x": [min(_f(r.get("completion_rate")) or 0, AXIS_CAP) for r in rows],
+        "x": [min(_f(r.completion_rate) or 0, AXIS_CAP) for r in rows],
         "y": [label for label, _ in items],
         "text": [_bar_text(r) for r in rows],
         # Short bars (and rows with nothing to draw) carry their text outside, where it has room.
-        "textposition": ["inside" if (r.get("completion_rate") or 0) >= SHORT_BAR else "outside" for r in rows],
+        "textposition": ["inside" if (r.completion_rate or 0) >= SHORT_BAR else "outside" for r in rows],
         "insidetextanchor": "start",
         "textfont": {"size": 12, "color": "#000"},
         "constraintext": "none",
@@ -140,19 +141,19 @@ def _status_bar(status: str, items: list[tuple[str, dict]]) -> dict:
     }
 
 
-def _hover(row: dict) -> str:
-    unit = row.get("unit") or ""
+def _hover(row: ProgressRow) -> str:
+    unit = row.unit or ""
     parts = [
-        f"<b>{plain(row.get('region_name') or '')} {row['code']} {plain(row['name'])}</b>".replace("<b> ", "<b>"),
-        f"目标 {format_number(row.get('target_value'), unit)}{unit}",
-        f"累计 {format_number(row.get('cumulative'), unit)}{unit}",
-        f"完成率 {format_percent(row.get('completion_rate'))}",
-        f"序时进度 {format_percent(row.get('schedule_rate'))}",
-        f"序时差 {format_points(row.get('schedule_gap'))}",
-        f"状态 {row['status_label']}",
+        f"<b>{plain(row.region_name or '')} {row.code} {plain(row.name)}</b>".replace("<b> ", "<b>"),
+        f"目标 {format_number(row.target_value, unit)}{unit}",
+        f"累计 {format_number(row.cumulative, unit)}{unit}",
+        f"完成率 {format_percent(row.completion_rate)}",
+        f"序时进度 {format_percent(row.schedule_rate)}",
+        f"序时差 {format_points(row.schedule_gap)}",
+        f"状态 {row.status_label}",
     ]
-    if row.get("rank"):
-        parts.append(f"排名 第{row['rank']}位 {rank_change_text(row.get('rank_change'))}")
+    if row.rank:
+        parts.append(f"排名 第{row.rank}位 {rank_change_text(row.rank_change)}")
     return "<br>".join(parts)
 
 
@@ -169,14 +170,14 @@ def rank_change_text(change: int | None) -> str:
 GAP_LIMIT = 30  # points; the colour saturates beyond ±30 so that one outlier does not wash out the rest
 
 
-def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int], dict]) -> dict:
+def heatmap(targets: list[ProgressRow], regions: list[dict], cells: dict[tuple[int, int], ProgressRow]) -> dict:
     """Regions × targets coloured by 序时差 (red below, green above schedule); each cell says gap and status."""
     z, text = [], []
     for t in targets:
         row_z, row_text = [], []
         for r in regions:
-            cell = cells.get((t["target_id"], r["id"]))
-            row_z.append(_f(cell.get("schedule_gap")) if cell else None)
+            cell = cells.get((t.target_id, r["id"]))
+            row_z.append(_f(cell.schedule_gap) if cell else None)
             row_text.append(_heat_text(cell))
         z.append(row_z)
         text.append(row_text)
@@ -184,7 +185,7 @@ def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int
         {
             "type": "heatmap",
             "x": [plain(r["name"]) for r in regions],
-            "y": [_short(f"{t['code']} {t['name']}", 12) for t in targets],
+            "y": [_short(f"{t.code} {t.name}", 12) for t in targets],
             "z": z,
             "text": text,
             "texttemplate": "%{text}",
@@ -211,34 +212,35 @@ def heatmap(targets: list[dict], regions: list[dict], cells: dict[tuple[int, int
     return {"data": data, "layout": layout}
 
 
-def _heat_text(cell: dict | None) -> str:
+def _heat_text(cell: ProgressRow | None) -> str:
     if cell is None:
         return "无任务"
-    if cell.get("schedule_gap") is None:
-        return cell["status_label"]
-    mark = Status(cell["status"]).mark
-    return f"{format_points(cell['schedule_gap'])}{mark}"
+    if cell.schedule_gap is None:
+        return cell.status_label
+    return f"{format_points(cell.schedule_gap)}{cell.status.mark}"
 
 
-def ranking_bars(rows: list[dict], *, schedule_rate: Decimal | None, highlight_region_id: int | None = None) -> dict:
+def ranking_bars(
+    rows: list[ProgressRow], *, schedule_rate: Decimal | None, highlight_region_id: int | None = None
+) -> dict:
     """Regions by 完成率, coloured by status, the 序时进度 as a line; hover gives each region's figures."""
-    ranked = [r for r in rows if r.get("completion_rate") is not None]
-    names = [plain(r["region_name"]) for r in ranked]
+    ranked = [r for r in rows if r.completion_rate is not None]
+    names = [plain(r.region_name) for r in ranked]
     data = [
         {
             "type": "bar",
             "name": "完成率",
             "x": names,
-            "y": [_f(r["completion_rate"]) for r in ranked],
+            "y": [_f(r.completion_rate) for r in ranked],
             "text": [_bar_text(r) for r in ranked],
             "textposition": "outside",
             "cliponaxis": False,
             "marker": {
-                "color": [status_colour(r["status"]) for r in ranked],
-                "pattern": {"shape": [Status(r["status"]).hatch for r in ranked]},
+                "color": [status_colour(r.status) for r in ranked],
+                "pattern": {"shape": [r.status.hatch for r in ranked]},
                 "line": {
-                    "color": ["#000" if r["region_id"] == highlight_region_id else "#343a40" for r in ranked],
-                    "width": [3 if r["region_id"] == highlight_region_id else 0.5 for r in ranked],
+                    "color": ["#000" if r.region_id == highlight_region_id else "#343a40" for r in ranked],
+                    "width": [3 if r.region_id == highlight_region_id else 0.5 for r in ranked],
                 },
             },
             "hovertext": [_hover(r) for r in ranked],

@@ -27,12 +27,12 @@ from targets.engine import (
     ProgressRow,
     Status,
     TargetRow,
-    progress_report,
     projections,
 )
 from targets.formatting import format_number, format_percent, months_through, scoped, sentence
 from targets.models import ASSESSMENT_UNSTATED
 from targets.queries import Completeness, completeness
+from targets.report_cache import shared_report
 
 NO_TASK_LABEL = "无任务"
 
@@ -150,7 +150,7 @@ def circular_content(
 ) -> CircularContent:
     """Everything the circular says, read from the progress engine (the same figures as the dashboards)."""
     today = today or clock.today()
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     reporting = _within(completeness(plan, year, month), region)
     summaries = [_target_summary(report, t, region) for t in report.targets if t.is_reported]
     untracked = [t for t in report.targets if not t.is_reported]

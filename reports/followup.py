@@ -32,9 +32,10 @@ from plans.scope import scope_for
 from reports.circular_content import follow_up_sentences  # noqa: F401  (what the circular says of notices)
 from reports.models import CircularStyle, Notice, NoticeEvent, NoticeItem
 from skills_admin.lib.downloads import media_name
-from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end, progress_report
+from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end
 from targets.formatting import format_percent, months_through
 from targets.periods import reporting_deadline
+from targets.report_cache import shared_report
 
 logger = logging.getLogger(__name__)
 DEFAULT_BLUE_DAYS = 15
@@ -129,8 +130,8 @@ def notice_proposals(
     _, blue_days, _ = notice_style(plan)
     scope = scope_for(user) if user is not None else None
     parent = scope.home_region(plan) if scope is not None else plan.region
-    report = progress_report(plan, year, month, region=parent)
-    before = progress_report(plan, year, month - 1, region=parent) if month > 1 else None
+    report = shared_report(plan, year, month, region=parent)
+    before = shared_report(plan, year, month - 1, region=parent) if month > 1 else None
     deadline_passed = today > reporting_deadline(plan, year, month)
     issued = set(
         NoticeItem.objects.filter(notice__plan=plan, notice__year=year, notice__month=month).values_list(

@@ -13,11 +13,11 @@ from plans.models import Plan, Region
 from plans.scope import department_for, scope_for
 from reports.models import Notice
 from targets.departments import department_completeness
-from targets.engine import progress_report
 from targets.models import AuditEntry, MonthlyFigure, Notification, Submission
 from targets.notify import reminder_log, reminders_in_scope
 from targets.periods import latest_closed_month, reporting_deadline
 from targets.queries import completeness
+from targets.report_cache import shared_report
 from targets.windows import active_months, applicable_deadline, open_months_for
 
 OPEN = ("missing", Submission.Status.DRAFT, Submission.Status.RETURNED)
@@ -89,7 +89,7 @@ def viewer_home(user, today: dt.date) -> dict:
         return {"headline": None, **_notes(user)}
     plan = plans[0]
     year, month = latest_month_with_figures(plan, today)
-    report = progress_report(plan, year, month)
+    report = shared_report(plan, year, month)
     return {"headline": headline(report, region), **_notes(user)}
 
 

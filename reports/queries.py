@@ -1,7 +1,9 @@
 """Reads for the dashboards: plain dicts and lists, materialised before a template or a table sees them.
 
-Every figure comes from the progress engine: each page calls `targets.engine.progress_report` once (about
-6 queries, constant in regions and targets) plus a constant few of its own, noted per function. Monthly
+Every figure comes from the progress engine: each page reads the report once through
+`targets.report_cache.shared_report` (one cache round trip while the data is unchanged; else
+`targets.engine.progress_report`, about 6 queries, constant in regions and targets) plus a constant few of its
+own, noted per function. Monthly
 trends re-evaluate the figures the report already loaded (`Cell.monthly`) with `evaluate_target`: no query
 per month.
 """
@@ -25,11 +27,11 @@ from targets.engine import (
     Status,
     TargetRow,
     month_end,
-    progress_report,
 )
 from targets.formatting import months_through
 from targets.models import Allocation
 from targets.queries import completeness
+from targets.report_cache import shared_report
 
 LAGGING = (Status.LAGGING.value, Status.SEVERE.value)
 SHOWN_TO_OTHERS = ("submitted", "approved")  # Submission statuses whose figures other regions may read
@@ -66,7 +68,7 @@ def comparison_region(plan: Plan, region: Region) -> Region:
     return region.parent  # 1 query
 
 
-def _headline(report: ProgressReport, rows: list[dict]) -> list[dict]:
+def _headline(report: ProgressReport, rows: list[ProgressRow]) -> list[dict]:
     by_label: dict[str, int] = defaultdict(int)
     for status, n in report.status_counts().items():
         by_label[Status(status).label] += n
@@ -84,7 +86,7 @@ def _headline(report: ProgressReport, rows: list[dict]) -> list[dict]:
 
 def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict:
     """The province (or a region) at a glance. Queries: progress_report (~6) + completeness (3)."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     names = {r.id: r.name for r in report.regions}
     totals = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
     cells = {
@@ -93,8 +95,8 @@ def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict
         for c in report.target_cells(t.id)
     }
     lagging = sorted(
-        (row for row in cells.values() if row["status"] in LAGGING),
-        key=lambda row: (row["schedule_gap"] is None, row["schedule_gap"] or 0, row["code"]),
+        (row for row in cells.values() if row.status in LAGGING),
+        key=lambda row: (row.schedule_gap is None, row.schedule_gap or 0, row.code),
     )
     regions = [{"id": r.id, "name": r.name, "code": r.code} for r in report.regions]
     reporting = completeness(plan, year, month, user)
@@ -108,19 +110,21 @@ def overview(plan: Plan, year: int, month: int, region: Region, *, user) -> dict
         "regions": regions,
         "matrix": matrix_rows(totals, regions, cells),
         "lagging": lagging,
-        "lagging_targets": [row for row in totals if row["status"] in LAGGING],
+        "lagging_targets": [row for row in totals if row.status in LAGGING],
         "headline": _headline(report, totals),
         "completeness": reporting,
-        "has_figures": any(row["reported"] for row in [*totals, *cells.values()]),
+        "has_figures": any(row.reported for row in [*totals, *cells.values()]),
     }
 
 
-def matrix_rows(targets: list[dict], regions: list[dict], cells: dict) -> list[dict]:
+def matrix_rows(
+    targets: list[ProgressRow], regions: list[dict], cells: dict[tuple[int, int], ProgressRow]
+) -> list[dict]:
     """The heat map as table rows: one per target, one key per region ("r<id>") holding that cell's row."""
     rows = []
     for t in targets:
-        row = {"code": t["code"], "name": t["name"], "unit": t["unit"]}
-        row.update({f"r{r['id']}": cells.get((t["target_id"], r["id"])) for r in regions})
+        row = {"code": t.code, "name": t.name, "unit": t.unit}
+        row.update({f"r{r['id']}": cells.get((t.target_id, r["id"])) for r in regions})
         rows.append(row)
     return rows
 
@@ -153,7 +157,7 @@ def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int
     Queries: progress_report + at most 1 + 2 (drafts).
     """
     parent = comparison_region(plan, region)
-    report = progress_report(plan, year, month, region=parent)
+    report = shared_report(plan, year, month, region=parent)
     target = _target(report, target_id)
     names = {r.id: r.name for r in report.regions}
     rows = [progress_row(target, c, names[c.region_id]) for c in report.target_cells(target.id)]
@@ -179,7 +183,7 @@ def ranking(plan: Plan, year: int, month: int, region: Region, *, target_id: int
 
 def trend(plan: Plan, year: int, month: int, region: Region, *, target_id: int | None) -> dict:
     """One target for one region as a whole (the province by default), month by month. Queries: progress_report."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     target = _target(report, target_id)
     cell = report.totals[target.id]
     points = [] if target.kind == MILESTONE else monthly_points(report, target, cell)
@@ -271,12 +275,6 @@ class RowCard:
             raise AttributeError(name)
         return getattr(self.row, name)
 
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
-    def get(self, name: str, default=None):
-        return getattr(self, name, default)
-
 
 def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dict:
     """A region's own targets, its place among its peers, trends and what is still to report.
@@ -284,7 +282,7 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
     Queries: progress_report (~6) + completeness (3) + the parent region (1).
     """
     parent = comparison_region(plan, region)
-    report = progress_report(plan, year, month, region=parent)
+    report = shared_report(plan, year, month, region=parent)
     names = {r.id: r.name for r in report.regions}
     is_peer = parent.id != region.id and region.id in names
     withheld = frozenset(drafts_withheld_from(user, plan, year, month, names) if is_peer else ())
@@ -314,11 +312,11 @@ def my_region(plan: Plan, year: int, month: int, region: Region, *, user) -> dic
 
 def by_department(plan: Plan, year: int, month: int, region: Region, *, department: str) -> dict:
     """Targets grouped by their lead department (牵头单位). Queries: progress_report."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[ProgressRow]] = {}
     for row in rows:
-        groups.setdefault(row["department"], []).append(row)
+        groups.setdefault(row.department, []).append(row)
     departments = list(groups)
     if department:
         groups = {department: groups[department]} if department in groups else {}
@@ -326,10 +324,10 @@ def by_department(plan: Plan, year: int, month: int, region: Region, *, departme
     return {"groups": groups, "departments": departments, "department": department, "rows": shown}
 
 
-def _task_state(task, target_rows: list[dict], as_of: dt.date) -> tuple[str, str]:
+def _task_state(task, target_rows: list[ProgressRow], as_of: dt.date) -> tuple[str, str]:
     """已完成 when every target of the task is done; else 逾期 past its last due date; else 推进中."""
     done = (Status.DONE.value, Status.MILESTONE_DONE.value)
-    if target_rows and all(r["status"] in done for r in target_rows):
+    if target_rows and all(r.status in done for r in target_rows):
         return "已完成", "success"
     if task.is_overdue(as_of):
         return "逾期", "danger"
@@ -342,10 +340,10 @@ def _task_state(task, target_rows: list[dict], as_of: dt.date) -> tuple[str, str
 
 def milestones(plan: Plan, year: int, month: int, region: Region) -> dict:
     """Key tasks against their deadlines and the targets due on a date. Queries: progress_report + 1."""
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     as_of = month_end(year, month)  # deadlines are judged as of the month viewed, not the real date
     rows = [progress_row(t, report.totals[t.id], region.name) for t in report.targets]
-    by_task: dict[int, list[dict]] = defaultdict(list)
+    by_task: dict[int, list[ProgressRow]] = defaultdict(list)
     for t, row in zip(report.targets, rows, strict=True):
         by_task[t.key_task_number].append(row)
     tasks = []
@@ -376,12 +374,12 @@ def _with_due(target: TargetRow, row: ProgressRow, year: int) -> ProgressRow:
     return replace(row, due=f"{year}年{target.due_month or 12}月底前")
 
 
-def _state_counts(tasks: list[dict], targets: list[dict]) -> list[tuple[str, int, str]]:
+def _state_counts(tasks: list[dict], targets: list[ProgressRow]) -> list[tuple[str, int, str]]:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for task in tasks:
         counts[(f"重点任务·{task['state']}", task["state_css"])] += 1
     for row in targets:
-        counts[(f"目标·{row['status_label']}", row["status_css"])] += 1
+        counts[(f"目标·{row.status_label}", row.status_css)] += 1
     return [(label, n, css) for (label, css), n in counts.items()]
 
 
@@ -425,7 +423,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
     from reports.models import Circular
     from targets.engine import projections
 
-    report = progress_report(plan, year, month, region=region)
+    report = shared_report(plan, year, month, region=region)
     projected = projections(plan, report)
     names = {r.id: r.name for r in report.regions}
     by_id = {t.id: t for t in report.targets}
@@ -455,7 +453,7 @@ def leader_page(plan: Plan, year: int, month: int, region: Region) -> dict:
 
 def _red_list(report: ProgressReport, names: dict[int, str]) -> list[dict]:
     """Regions with targets seriously behind or overdue, the region with most first; one line per region."""
-    by_region: dict[int, list[dict]] = defaultdict(list)
+    by_region: dict[int, list[ProgressRow]] = defaultdict(list)
     for t in report.targets:
         for c in report.target_cells(t.id):
             if c.progress.status in RED_STATUSES:
@@ -497,7 +495,7 @@ def red_list_top(lines: list[dict], limit: int = RED_TOP) -> dict:
     }
 
 
-def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[dict]:
+def _shortfalls(report: ProgressReport, projected: dict, region_name: str) -> list[RowCard]:
     rows = []
     for t in report.targets:
         p = projected.get((t.id, None))

@@ -1,4 +1,5 @@
-"""django-tables2 tables for the dashboards, over the plain dict rows of `reports/queries.py`.
+"""django-tables2 tables for the dashboards, over the engine's rows (`ProgressRow`, read by attribute) and the plain
+dict rows of `reports/queries.py` (trend points, key tasks, the heat map's rows).
 
 Columns format for the page (“3.2万”, “64.0%”, “+14.0”, a status badge) and give raw values for exports
 (`value()`): numbers stay numbers in xlsx and csv, percentages as percent numbers rounded to 0.1. No
@@ -28,6 +29,14 @@ ONE_DECIMAL = Decimal("0.1")
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
+def field(record, name: str, default=None):
+    """A column's value of one record: the engine's rows (ProgressRow) are read by attribute, the page's own
+    plain rows (trend points, key tasks, heat-map rows) by key."""
+    if isinstance(record, dict):
+        return record.get(name, default)
+    return getattr(record, name, default)
+
+
 def _rounded(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(ONE_DECIMAL)
 
@@ -42,7 +51,7 @@ class AmountColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value, record):
-        return format_number(value, record.get("unit", ""))
+        return format_number(value, field(record, "unit", ""))
 
     def value(self, value, record):
         return value
@@ -77,8 +86,8 @@ class StatusColumn(tables.Column):
     def render(self, value, record):
         return format_html(
             '<span class="badge status-badge {} text-bg-{}">{}</span>',
-            record.get("status", ""),
-            record.get("status_css", "secondary"),
+            field(record, "status", ""),
+            field(record, "status_css", "secondary"),
             value,
         )
 
@@ -164,7 +173,7 @@ class RankingTable(BaseTable):
     remark = tables.Column("备注", orderable=False)
 
     class Meta:
-        row_attrs = {"class": lambda record: "table-primary fw-bold" if record.get("is_self") else ""}
+        row_attrs = {"class": lambda record: "table-primary fw-bold" if record.is_self else ""}
 
 
 class TrendTable(BaseTable):
@@ -252,12 +261,12 @@ class GapCellColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value, record):
-        gap = value["schedule_gap"]
-        text = value["status_label"] if gap is None else f"{format_points(gap)} {value['status_label']}"
-        return format_html('<span class="status-{}">{}</span>', value["status"], text)
+        gap = value.schedule_gap
+        text = value.status_label if gap is None else f"{format_points(gap)} {value.status_label}"
+        return format_html('<span class="status-{}">{}</span>', value.status, text)
 
     def value(self, value, record):
-        return _rounded(value["schedule_gap"]) if value["schedule_gap"] is not None else value["status_label"]
+        return _rounded(value.schedule_gap) if value.schedule_gap is not None else value.status_label
 
 
 class MatrixTable(BaseTable):
@@ -374,7 +383,7 @@ class _LeanColumn:
         return f'<th {self.bound.attrs["th"].as_html()} scope="col">{header}</th>'
 
     def td_html(self, record) -> str:
-        value = record.get(self.accessor) if self.plain_key else self.bound.accessor.resolve(record, quiet=True)
+        value = field(record, self.accessor) if self.plain_key else self.bound.accessor.resolve(record, quiet=True)
         if value in self.empty_values:
             cell = self.default
         elif self.render is None:

@@ -184,7 +184,7 @@ def ranking(request):
         data = _ranking_data(request, sel)
         total = data["total"]
         figure = charts.ranking_bars(
-            data["rows"], schedule_rate=total["schedule_rate"], highlight_region_id=data["highlight_id"]
+            data["rows"], schedule_rate=total.schedule_rate, highlight_region_id=data["highlight_id"]
         )
         query = _export_query(sel, target=data["target"].id)
         return {
@@ -205,7 +205,7 @@ def trend(request):
     def build() -> dict:
         data = _trend_data(request, sel)
         target = data["target"]
-        figure = charts.trend(data["points"], unit=target.unit, target_value=data["current"]["target_value"])
+        figure = charts.trend(data["points"], unit=target.unit, target_value=data["current"].target_value)
         query = _export_query(sel, target=target.id)
         return {
             "data": data,

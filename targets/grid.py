@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -97,14 +98,27 @@ def grid_for(plan: Plan, year: int, month: int, region: Region, *, today: dt.dat
     return Grid(plan, year, month, region, rows, submission, month_state(plan, year, month, submission, today))
 
 
-def _figures(allocations: list[Allocation], month: int) -> dict[int, dict[int, MonthlyFigure]]:
-    result: dict[int, dict[int, MonthlyFigure]] = {}
-    for f in MonthlyFigure.objects.filter(allocation__in=allocations, month__lte=month):
-        result.setdefault(f.allocation_id, {})[f.month] = f
+class FigureRead(NamedTuple):
+    """What the grid shows of one stored figure (read as plain values: a grid reads up to 12 × its rows)."""
+
+    value: Decimal | None
+    milestone_status: str
+    milestone_date: dt.date | None
+    remark: str
+    is_demo: bool
+
+
+def _figures(allocations: list[Allocation], month: int) -> dict[int, dict[int, FigureRead]]:
+    result: dict[int, dict[int, FigureRead]] = {}
+    rows = MonthlyFigure.objects.filter(allocation__in=allocations, month__lte=month).values_list(
+        "allocation_id", "month", "value", "milestone_status", "milestone_date", "remark", "is_demo"
+    )
+    for allocation_id, m, *fields in rows:
+        result.setdefault(allocation_id, {})[m] = FigureRead(*fields)
     return result
 
 
-def _row(plan, year, month, allocation, target: TargetRow, figures: dict[int, MonthlyFigure]) -> GridRow:
+def _row(plan, year, month, allocation, target: TargetRow, figures: dict[int, FigureRead]) -> GridRow:
     current = figures.get(month)
     monthly = {m: f.value for m, f in figures.items()}
     milestone = (current.milestone_status, current.milestone_date) if current and current.milestone_status else None

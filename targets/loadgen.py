@@ -34,6 +34,8 @@ SCALES = {
     "national": Scale(provinces=31, cities_per_province=11, counties_per_city=(7, 10)),
     # the end-of-month rush (benchmarks/rush.py): 300+ counties, one reporter each
     "rush": Scale(provinces=3, cities_per_province=14, counties_per_city=(7, 8)),
+    # the rush three times over (benchmarks/rush.py --times 3): 900+ counties
+    "bigrush": Scale(provinces=9, cities_per_province=14, counties_per_city=(7, 8)),
     "tiny": Scale(provinces=1, cities_per_province=3, counties_per_city=(2, 2), targets=4, months=3),
 }
 

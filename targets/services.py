@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -147,11 +147,11 @@ def figures_save(
             )
     # One statement each for new figures, changed figures, audit entries and roll-ups, whatever the grid size.
     MonthlyFigure.objects.bulk_create(created)
-    MonthlyFigure.objects.bulk_update(
-        updated, [*FIGURE_FIELDS, "is_demo", "version", "updated_by", "updated_at"], batch_size=500
-    )
+    _figures_update(updated)
     AuditEntry.objects.bulk_create(audit, batch_size=500)
     rollups_apply(deltas)
+    if result.changed:  # remarks and milestones too (the roll-ups renew the versions only for values); a
+        regions_changed({region.path})  # department's grid is the plan region's (its shares count in its totals)
     if result.changed:
         submission.version += 1
         if submission.status == Submission.Status.RETURNED:
@@ -177,6 +177,26 @@ def _check_owner_editable(plan, year, month, allocation: Allocation, user, today
     except ReportingError as exc:
         name = (submission.department if submission else allocation.department).name
         raise ReportingError([f"“{name}”承担的任务：{m}" for m in exc.messages]) from exc
+
+
+def _figures_update(figures: list[MonthlyFigure]) -> None:
+    """One prepared UPDATE executed for every changed figure (executemany). Django's bulk_update builds a CASE
+    over every row for every field, and resolving those expressions was most of the CPU of a grid save."""
+    if not figures:
+        return
+    names = (*FIGURE_FIELDS, "is_demo", "version", "updated_by", "updated_at")
+    fields = [MonthlyFigure._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(MonthlyFigure._meta.db_table)} SET "
+        + ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        + f" WHERE {quote(MonthlyFigure._meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(figure, f.attname), connection) for f in fields] + [figure.pk] for figure in figures
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _check_entries(entries: list[FigureEntry], allocations: dict[int, Allocation]) -> None:
@@ -685,6 +705,10 @@ def audit_admin_change(*, obj, changed: list[str], initial: dict, user) -> None:
     )
     if "value" in changed and allocation.region_id:
         rollups_apply(_admin_deltas(allocation, month, initial.get("value"), obj.value))
+    if set(changed) & audited:  # the reports and pages of the holder's region are stale (a department's: the plan's)
+        regions_changed(
+            {allocation.region.path if allocation.region_id else allocation.target.key_task.plan.region.path}
+        )
 
 
 def _admin_deltas(allocation: Allocation, month: int | None, old, new) -> list[tuple]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -45,6 +46,9 @@ class ProgressReport:
     regions: list[Region]  # the peers being ranked
     cells: dict[tuple[int, int], Cell]  # (target_id, region_id)
     totals: dict[int, Cell]  # target_id → the whole region
+    # The data version of each peer the report was read at (region id → version), set by
+    # targets/report_cache.py: which peers' cells a later build of the same report may reuse.
+    peer_versions: dict[int, str] = field(default_factory=dict)
 
     def cell(self, target_id: int, region_id: int) -> Cell | None:
         return self.cells.get((target_id, region_id))
@@ -139,7 +143,20 @@ def peer_regions(plan: Plan, region: Region | None = None) -> list[Region]:
     return children or [parent]
 
 
-def progress_report(plan: Plan, year: int, month: int, *, region: Region | None = None) -> ProgressReport:
+# The cells of peers known unchanged since an earlier report of the same (plan, year, month, region):
+# region id → target id → cell.
+ReusedCells = Mapping[int, Mapping[int, "Cell"]]
+
+
+def progress_report(
+    plan: Plan,
+    year: int,
+    month: int,
+    *,
+    region: Region | None = None,
+    reuse: ReusedCells | None = None,
+    peers: list[Region] | None = None,
+) -> ProgressReport:
     """Where every target of `plan` stands at the end of `month`, for the children of `region`.
 
     A pure function of (plan, month, data): nothing here reads the clock, so the report of a month says the
@@ -148,10 +165,17 @@ def progress_report(plan: Plan, year: int, month: int, *, region: Region | None 
     Reads only the peers' own allocations and figures plus the rollups of what lies below them, so the cost
     does not depend on how many counties there are. Queries: targets (2), regions (1), allocations (1),
     figures (1), rollups (1) — constant in the number of regions and targets.
+
+    `reuse`: the cells of peers whose data has not changed since an earlier report of the same (plan, year,
+    month, region) (targets/report_cache.py knows which, from the data versions). Those peers are neither read
+    nor evaluated again; the totals and ranks are, over every peer. The report is the same as a full build.
+    `peers`: `peer_regions(plan, region)` when the caller has already read them.
     """
     parent = region or plan.region
-    peers = peer_regions(plan, parent)
-    holders = [r.id for r in peers] + [parent.id]
+    peers = peers if peers is not None else peer_regions(plan, parent)
+    reuse = {} if reuse is None or peers == [parent] else reuse
+    fresh = [r.id for r in peers if r.id not in reuse]
+    holders = [*fresh, parent.id]
     targets = targets_of(plan, year)
     target_ids = [t.id for t in targets]
     allocations = list(  # by target ids rather than a join to the plan, so the region indexes are used
@@ -160,8 +184,9 @@ def progress_report(plan: Plan, year: int, month: int, *, region: Region | None 
         .values("id", "target_id", "region_id", "value", "value_max", "department_id")
     )
     figures = _figures_by_allocation([a["id"] for a in allocations], month)
-    rollups = _rollups(target_ids, year, month, [r.id for r in peers])
-    return _ReportBuilder(plan, year, month, parent, peers, targets, allocations, figures, rollups).build()
+    rollups = _rollups(target_ids, year, month, fresh) if fresh else {}
+    builder = _ReportBuilder(plan, year, month, parent, peers, targets, allocations, figures, rollups)
+    return builder.build(reuse)
 
 
 @dataclass
@@ -228,12 +253,16 @@ class _ReportBuilder:
         for a in allocations:
             self.by_target[a["target_id"]].append(a)
 
-    def build(self) -> ProgressReport:
+    def build(self, reuse: ReusedCells) -> ProgressReport:
         cells: dict[tuple[int, int], Cell] = {}
         totals: dict[int, Cell] = {}
         for target in self.targets:
             for region in self.peers:
-                cell = self._region_cell(target, region)
+                if region.id in reuse:  # a copy: ranks are set anew below
+                    found = reuse[region.id].get(target.id)
+                    cell = None if found is None else replace(found, rank=None, previous_rank=None)
+                else:
+                    cell = self._region_cell(target, region)
                 if cell is not None:
                     cells[(target.id, region.id)] = cell
             totals[target.id] = self._total_cell(target, cells)

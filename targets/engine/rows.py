@@ -107,8 +107,8 @@ class ProgressRow:
     """One target for one holder at the end of the month: the engine's single answer.
 
     Pages, tables, Excel and Word files, the API and the circulars all read this row and only format it; a
-    column such as 序时目标值 is added here and in the renderer that shows it, nowhere else. Renderers that
-    read records by key (Plotly builders, django-tables2) may index it like a mapping.
+    column such as 序时目标值 is added here and in the renderer that shows it, nowhere else. It is a record, not a
+    mapping: renderers read its attributes.
     """
 
     target: TargetRow
@@ -142,12 +142,6 @@ class ProgressRow:
             allocation_id=cell.allocation_id,
         )
 
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
-    def get(self, name: str, default=None):
-        return getattr(self, name, default)
-
     def withheld(self) -> ProgressRow:
         """This row as another region may see it before it is submitted: listed, as 未报, without figures."""
         hidden = Progress(
@@ -163,38 +157,107 @@ class ProgressRow:
         return replace(self, progress=hidden, rank=None, previous_rank=None, remark="", note="", is_withheld=True)
 
     # The target, as the row's columns read it.
-    target_id = property(lambda self: self.target.id)
-    code = property(lambda self: self.target.code)
-    name = property(lambda self: self.target.name)
-    unit = property(lambda self: self.target.unit)
-    kind = property(lambda self: self.target.kind)
-    kind_label = property(lambda self: self.target.kind_label)
-    key_task = property(lambda self: self.target.key_task_title)
-    department = property(lambda self: self.target.lead_department or NO_DEPARTMENT)
-    tracked = property(lambda self: self.target.is_reported)
-    assessment = property(lambda self: self.target.assessment)
-    target_label = property(lambda self: self.target.target_label)
-    reading_note = property(lambda self: self.target.reading_note)
+    @property
+    def target_id(self) -> int:
+        return self.target.id
+
+    @property
+    def code(self) -> str:
+        return self.target.code
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    @property
+    def unit(self) -> str:
+        return self.target.unit
+
+    @property
+    def kind(self) -> str:
+        return self.target.kind
+
+    @property
+    def kind_label(self) -> str:
+        return self.target.kind_label
+
+    @property
+    def key_task(self) -> str:
+        return self.target.key_task_title
+
+    @property
+    def department(self) -> str:
+        return self.target.lead_department or NO_DEPARTMENT
+
+    @property
+    def tracked(self) -> bool:
+        return self.target.is_reported
+
+    @property
+    def assessment(self) -> str:
+        return self.target.assessment
+
+    @property
+    def target_label(self) -> str:
+        return self.target.target_label
+
+    @property
+    def reading_note(self) -> str:
+        return self.target.reading_note
 
     unit_label = property(lambda self: self.target.unit_label)
     target_prefix = property(lambda self: self.target.target_prefix)
     cumulative_label = property(lambda self: self.target.cumulative_label)
 
     # The figures.
-    target_value = property(lambda self: self.progress.target)
-    this_month = property(lambda self: self.progress.this_month)
-    cumulative = property(lambda self: self.progress.cumulative)
-    completion_rate = property(lambda self: self.progress.completion_rate)
-    schedule_rate = property(lambda self: self.progress.schedule_rate)
-    schedule_gap = property(lambda self: self.progress.schedule_gap)
-    schedule_target = property(lambda self: self.progress.schedule_target)
-    reported = property(lambda self: self.progress.reported)
+    @property
+    def target_value(self) -> Decimal | None:
+        return self.progress.target
+
+    @property
+    def this_month(self) -> Decimal | None:
+        return self.progress.this_month
+
+    @property
+    def cumulative(self) -> Decimal | None:
+        return self.progress.cumulative
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return self.progress.completion_rate
+
+    @property
+    def schedule_rate(self) -> Decimal | None:
+        return self.progress.schedule_rate
+
+    @property
+    def schedule_gap(self) -> Decimal | None:
+        return self.progress.schedule_gap
+
+    @property
+    def schedule_target(self) -> Decimal | None:
+        return self.progress.schedule_target
+
+    @property
+    def reported(self) -> bool:
+        return self.progress.reported
 
     # The status and its presentation.
-    status = property(lambda self: self.progress.status)
-    status_label = property(lambda self: self.progress.status.label)
-    status_css = property(lambda self: self.progress.status.css)
-    severity = property(lambda self: self.progress.status.severity)
+    @property
+    def status(self) -> Status:
+        return self.progress.status
+
+    @property
+    def status_label(self) -> str:
+        return self.progress.status.label
+
+    @property
+    def status_css(self) -> str:
+        return self.progress.status.css
+
+    @property
+    def severity(self) -> int:
+        return self.progress.status.severity
 
     @property
     def rank_change(self) -> int | None:

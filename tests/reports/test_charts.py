@@ -1,4 +1,4 @@
-"""The dashboard figure builders: plain rows in, Plotly figure dicts out."""
+"""The dashboard figure builders: the engine's rows (and plain month points) in, Plotly figure dicts out."""
 
 import json
 from decimal import Decimal
@@ -6,33 +6,49 @@ from decimal import Decimal
 import pytest
 
 from reports import charts
-from targets.engine import Status
+from targets.engine import Progress, ProgressRow, Status, TargetRow
 
 
-def row(code="1-1", status=Status.ON_TRACK, rate="80", schedule="75", gap="5", region_id=1, **extra):
-    status = Status(status)
-    values = {
-        "target_id": int(code.replace("-", "")),
-        "code": code,
-        "name": f"指标{code}",
-        "unit": "人次",
-        "region_id": region_id,
-        "region_name": f"地区{region_id}",
-        "target_value": Decimal(50000),
-        "this_month": Decimal(4000),
-        "cumulative": Decimal(40000),
-        "completion_rate": None if rate is None else Decimal(rate),
-        "schedule_rate": None if schedule is None else Decimal(schedule),
-        "schedule_gap": None if gap is None else Decimal(gap),
-        "schedule_target": Decimal(37500),
-        "status": status.value,
-        "status_label": status.label,
-        "status_css": status.css,
-        "rank": 1,
-        "rank_change": 2,
-    }
-    values.update(extra)
-    return values
+def row(
+    code="1-1", status=Status.ON_TRACK, rate="80", schedule="75", gap="5", region_id=1, name=None, **extra
+) -> ProgressRow:
+    """The engine's row, as the pages hand it to the builders."""
+    target = TargetRow(
+        id=int(code.replace("-", "")),
+        code=code,
+        key_task_number=int(code.split("-")[0]),
+        key_task_title="",
+        number=int(code.split("-")[1]),
+        name=name or f"指标{code}",
+        unit="人次",
+        kind="flow",
+        kind_label="年度累计",
+        period=None,
+        qualifier="exact",
+        display_value="5万人次",
+        higher_is_better=True,
+        due_month=None,
+        lead_department="",
+        is_reported=True,
+        value=Decimal(50000),
+        yearly_value=Decimal(50000),
+    )
+    progress = Progress(
+        target=Decimal(50000),
+        this_month=Decimal(4000),
+        cumulative=Decimal(40000),
+        completion_rate=None if rate is None else Decimal(rate),
+        schedule_rate=None if schedule is None else Decimal(schedule),
+        schedule_gap=None if gap is None else Decimal(gap),
+        status=Status(status),
+        reported=rate is not None,
+        schedule_target=Decimal(37500),
+    )
+    rank_change = extra.pop("rank_change", 2)
+    values = {"region_id": region_id, "region_name": f"地区{region_id}", "rank": 1, **extra}
+    rank = values.pop("rank")
+    previous = None if rank is None or rank_change is None else rank + rank_change
+    return ProgressRow(target=target, progress=progress, rank=rank, previous_rank=previous, **values)
 
 
 ROWS = [

@@ -70,8 +70,8 @@ def test_overview_figures_equal_the_progress_engines(client_for, cast, demo_plan
         if c.progress.status in (Status.LAGGING, Status.SEVERE)
     }
     assert lagging  # the demo has laggards
-    assert {((r["target_id"], r["region_id"]), r["completion_rate"]) for r in data["lagging"]} == lagging
-    totals = {t["target_id"]: (t["completion_rate"], t["schedule_gap"], t["status"]) for t in data["targets"]}
+    assert {((r.target_id, r.region_id), r.completion_rate) for r in data["lagging"]} == lagging
+    totals = {t.target_id: (t.completion_rate, t.schedule_gap, t.status) for t in data["targets"]}
     assert totals == {
         tid: (c.progress.completion_rate, c.progress.schedule_gap, c.progress.status.value)
         for tid, c in report.totals.items()
@@ -88,8 +88,8 @@ def test_ranking_lists_peers_in_rank_order_with_the_viewers_region_highlighted(c
     data = response.context["data"]
     report = progress_report(demo_plan, 2022, 10)
     expected = [(c.region_id, c.rank, c.progress.completion_rate) for c in report.target_cells(data["target"].id)]
-    assert [(r["region_id"], r["rank"], r["completion_rate"]) for r in data["rows"]] == expected
-    assert [r["region_name"] for r in data["rows"] if r["is_self"]] == ["大连市"]
+    assert [(r.region_id, r.rank, r.completion_rate) for r in data["rows"]] == expected
+    assert [r.region_name for r in data["rows"] if r.is_self] == ["大连市"]
     assert len(data["rows"]) > 1  # a viewer sees the ranking of their peers
 
 
@@ -110,10 +110,10 @@ def test_my_region_shows_the_viewers_own_cells_and_rank(client_for, cast, demo_p
     dalian = region(DALIAN)
     report = progress_report(demo_plan, 2022, 10)
     expected = {c.target_id: (c.progress.completion_rate, c.rank) for c in report.region_cells(dalian.id)}
-    assert {r["target_id"]: (r["completion_rate"], r["rank"]) for r in data["rows"]} == expected
-    with_peers = [r for r in data["rows"] if r["peers"]]
-    assert with_peers and all(any(p["is_self"] for p in r["peers"]) for r in with_peers)
-    assert all(r["peers"][0]["rank"] == 1 for r in with_peers)  # the top is always shown
+    assert {r.target_id: (r.completion_rate, r.rank) for r in data["rows"]} == expected
+    with_peers = [r for r in data["rows"] if r.peers]
+    assert with_peers and all(any(p["is_self"] for p in r.peers) for r in with_peers)
+    assert all(r.peers[0]["rank"] == 1 for r in with_peers)  # the top is always shown
 
 
 def test_by_department_filters_on_the_lead_department(client_for, cast, demo_plan):
@@ -122,7 +122,7 @@ def test_by_department_filters_on_the_lead_department(client_for, cast, demo_pla
     chosen = departments[0]
     data = _get(client, "by_department", demo_plan, department=chosen).context["data"]
     assert list(data["groups"]) == [chosen]
-    assert data["rows"] and all(r["department"] == chosen for r in data["rows"])
+    assert data["rows"] and all(r.department == chosen for r in data["rows"])
 
 
 def test_milestones_list_key_tasks_with_their_deadlines(client_for, cast, demo_plan):

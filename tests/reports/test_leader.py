@@ -43,7 +43,7 @@ def test_leaders_page_shows_the_engines_headline_and_red_list(client_for, cast, 
     assert data["at_schedule"] == sum(1 for p in counted if p.meets_schedule)
     assert f"{data['counted']}项指标中{data['at_schedule']}项达到序时进度" in response.content.decode()
     first = data["headline"][0]
-    assert first["completion_rate"] == report.totals[first["target_id"]].progress.completion_rate
+    assert first.completion_rate == report.totals[first.target_id].progress.completion_rate
     severe = {
         (c.region_id, t.id)
         for t in report.targets
@@ -55,8 +55,8 @@ def test_leaders_page_shows_the_engines_headline_and_red_list(client_for, cast, 
     if data["red_more"]:
         assert f"等{data['red_more']}个地区" in response.content.decode()
     for line in data["red_all"]:
-        assert {r["status"] for r in line["severe"]} <= {"severe"}
-        assert {r["status"] for r in line["overdue"]} <= {"milestone_overdue"}
+        assert {r.status for r in line["severe"]} <= {"severe"}
+        assert {r.status for r in line["overdue"]} <= {"milestone_overdue"}
     assert "推算方法" in response.content.decode()
     circular = circular_content(demo_plan, 2022, 10, demo_plan.region, today=DEMO_TODAY)
     assert f"{data['counted']}项指标中，达到序时进度{data['at_schedule']}项" in circular.overview_paragraphs[0]

@@ -23,7 +23,7 @@ def _overview(client, plan):
 
 
 def _total(response, target_id):
-    return next(t for t in response.context["data"]["targets"] if t["target_id"] == target_id)["cumulative"]
+    return next(t for t in response.context["data"]["targets"] if t.target_id == target_id).cumulative
 
 
 def test_a_saved_figure_shows_on_the_next_request(demo_plan, cast, client):

@@ -291,9 +291,9 @@ def test_a_target_not_reported_monthly_is_not_tracked_never_not_reported(region)
 
 def test_liaoning_overview_shows_no_not_reported_for_targets_nobody_reports(demo_plan, region, cast):
     page = dashboards.overview(demo_plan, 2022, 11, region(LIAONING), user=cast["admin"])
-    untracked = {row["code"] for row in page["targets"] if not row["tracked"]}
-    assert {"10-1", "10-2", "10-6"}  # 10-3 is reported by the province (按月通报) <= untracked
-    assert not [row for row in page["targets"] if row["code"] in untracked and row["status"] == "not_reported"]
+    untracked = {row.code for row in page["targets"] if not row.tracked}
+    assert {"10-1", "10-2", "10-6"} <= untracked  # 10-3 is reported by the province (按月通报)
+    assert not [row for row in page["targets"] if row.code in untracked and row.status == "not_reported"]
 
 
 # --- per-unit quotas -----------------------------------------------------------------------------------------
