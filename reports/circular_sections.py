@@ -255,6 +255,9 @@ def _headline_figure(s) -> str:
     if s.cumulative is None or s.completion_rate is None:
         return ""
     amount = f"{format_number(s.cumulative, s.unit)}{s.unit}"
+    target = s.total.target
+    if target.is_quarterly:  # a per-quarter target is measured by the quarter, never by the year
+        return f"本季度{s.name}{amount}，完成{target.completion_phrase}的{format_percent(s.completion_rate)}"
     return f"{s.name}{amount}，完成{format_percent(s.completion_rate)}"
 
 

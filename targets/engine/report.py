@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from plans.models import Plan, Region
 from targets.engine.arithmetic import (
@@ -98,6 +98,7 @@ def targets_of(plan: Plan, year: int | None = None) -> list[TargetRow]:
     """The plan's targets in document order (1 query)."""
     rows = (
         Target.objects.filter(key_task__plan=plan)
+        .annotate(has_range=Exists(Allocation.objects.filter(target=OuterRef("pk"), value_max__isnull=False)))
         .select_related("key_task", "assessment_set_by")
         .prefetch_related("key_task__department_links__department")
         .order_by("key_task__number", "number")
@@ -133,6 +134,7 @@ def _target_row(t: Target, plan_years: int, year_index: int = 0) -> TargetRow:
         per_unit_label=t.get_per_unit_level_display() if t.per_unit_level else "",
         reading_note=t.reading_note,
         readings=tuple(t.readings or ()),
+        has_range=getattr(t, "has_range", False),
     )
 
 
@@ -355,7 +357,8 @@ class _ReportBuilder:
         return cell
 
     def _has_range(self, target: TargetRow) -> bool:
-        return any(a["value_max"] is not None for a in self.by_target[target.id])
+        """Known from the target, not from the allocations loaded: a rebuild loads only the changed peers'."""
+        return target.has_range
 
     def _per_unit_range_total(self, target: TargetRow, rolled: list[Cell]) -> Cell:
         """每个市1至2所 over the cities: judged city by city against the lower bound; no total target is made

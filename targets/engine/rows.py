@@ -38,6 +38,7 @@ class TargetRow:
     per_unit_label: str = ""  # 每个市 …
     reading_note: str = ""  # the document states it more than once: which reading is used and why
     readings: tuple = ()
+    has_range: bool = False  # some unit's quota is a range (1至2所): judged unit by unit against the lower bound
 
     @property
     def effective_kind(self) -> str:

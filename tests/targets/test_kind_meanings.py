@@ -139,16 +139,21 @@ def test_circular_annex_names_the_quarter_in_the_unit_and_the_ranking_header(dem
     assert any("单位：个/季度" in str(v) for v in values)
 
 
-def test_circular_word_heading_names_the_quarter_in_the_unit(demo_plan):
+def test_circular_names_the_quarter_for_a_per_quarter_target(demo_plan):
+    """The body's headline sentence and the annex measure a per-quarter target by the quarter (个/季度)."""
     from docx import Document
+    from openpyxl import load_workbook
 
     from reports.circular_content import circular_content
+    from reports.excel import build_circular_xlsx
     from reports.word import build_circular_docx
 
     content = circular_content(demo_plan, 2022, 10, demo_plan.region, today=dt.date(2022, 11, 15))
-    document = Document(BytesIO(build_circular_docx(content)))
-    headings = [p.text for p in document.paragraphs if "1-1 " in p.text]
-    assert headings and all("单位：个/季度" in h for h in headings)
+    text = "".join(p.text for p in Document(BytesIO(build_circular_docx(content))).paragraphs)
+    assert "本季度发布急需紧缺技术工种22个，完成本季度目标的44.0%" in text
+    summary = load_workbook(BytesIO(build_circular_xlsx(content)))["汇总"]
+    row = next(r for r in summary.iter_rows(values_only=True) if r[1] and str(r[1]).startswith("1-1 "))
+    assert row[2] == "个/季度"
 
 
 def test_whether_a_kind_counts_whole_agrees_with_the_readers_rule():
