@@ -97,6 +97,7 @@ class TemplateRow:
     remark: str
     locked: bool
     version: int = 0  # the figure's version when the template was made (0: no figure yet)
+    cumulative: bool = False  # this row's value is 1—N月累计 (the target's own 填报口径 or the plan's)
 
 
 @dataclass
@@ -108,6 +109,7 @@ class UploadRow:
     milestone_status: str
     remark: str
     seen_version: int | None = None
+    cumulative: bool = False  # typed as 1—N月累计 (a mixed template says so row by row in “_meta”)
 
 
 @dataclass
@@ -126,12 +128,26 @@ class ParsedUpload:
     cumulative: bool = False  # the value column read “1—N月累计”: see targets/basis.py
 
 
-def value_header(month: int, cumulative: bool) -> str:
+MIXED = "mixed"  # some rows 本月完成, others 1—N月累计: the 类型 column says which
+
+
+def value_header(month: int, cumulative: bool | str) -> str:
+    if cumulative == MIXED:
+        return f"本月完成或1—{month}月累计"
     return f"1—{month}月累计" if cumulative else HEADERS[COL_VALUE - 1]
 
 
-def _headers(month: int, cumulative: bool) -> tuple[str, ...]:
+def _headers(month: int, cumulative: bool | str) -> tuple[str, ...]:
     return (*HEADERS[: COL_VALUE - 1], value_header(month, cumulative), *HEADERS[COL_VALUE:])
+
+
+def _template_basis(rows: list[TemplateRow], cumulative: bool) -> bool | str:
+    """True when every numbered row is 1—N月累计, MIXED when only some are, else False."""
+    numbered = [r for r in rows if r.kind != MILESTONE]
+    marked = [r for r in numbered if r.cumulative]
+    if cumulative or (marked and len(marked) == len(numbered)):
+        return True
+    return MIXED if marked else False
 
 
 # --- One figure ----------------------------------------------------------------------------------------------
@@ -204,29 +220,35 @@ def build_entry_template(
     *, plan_title: str, plan_slug: str, year: int, month: int, rows: list[TemplateRow], cumulative: bool = False
 ) -> bytes:
     """The .xlsx a region downloads to fill in `month`'s figures of `rows` offline (values as 1—N月累计 when
-    `cumulative`: the rows then carry cumulative values)."""
+    `cumulative`, or row by row as each row's `cumulative` says: the rows then carry cumulative values)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    _write_heading(sheet, plan_title, year, month, cumulative)
+    basis = _template_basis(rows, cumulative)
+    _write_heading(sheet, plan_title, year, month, basis)
     styles = _Styles(workbook)
     for number, row in enumerate(rows, start=FIRST_DATA_ROW):
-        _write_row(sheet, number, row)
+        _write_row(sheet, number, row, month if basis == MIXED else None)
         _style_row(sheet, number, row, styles)
     _add_validations(sheet, rows)
     _format_sheet(sheet)
-    _write_meta(workbook.create_sheet(META_SHEET), plan_slug, year, month, rows)
+    _write_meta(workbook.create_sheet(META_SHEET), plan_slug, year, month, rows, basis)
     workbook.security = WorkbookProtection(lockStructure=True)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bool = False) -> None:
+def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bool | str = False) -> None:
     write_text(sheet.cell(TITLE_ROW, 2), f"{plan_title} {year}年{month}月 任务指标填报表")
     sheet.cell(TITLE_ROW, 2).font = Font(size=14, bold=True)
     note = NOTE
-    if cumulative:
+    if cumulative == MIXED:
+        note += (
+            f"各指标的填报口径不同：“类型”列注明“填1—{month}月累计”的按累计数填报（系统自动换算本月数），"
+            "其余填本月数；累计数低于此前须在备注说明（核减）。"
+        )
+    elif cumulative:
         note += (
             f"本表按1—{month}月累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
             "累计数低于此前须在备注说明（核减）。"
@@ -243,8 +265,11 @@ def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bo
         cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), HEADER_FILL, BORDER, WRAP
 
 
-def _write_row(sheet, number: int, row: TemplateRow) -> None:
+def _write_row(sheet, number: int, row: TemplateRow, mixed_month: int | None = None) -> None:
     milestone = row.kind == MILESTONE
+    kind_label = KIND_LABELS.get(row.kind, row.kind)
+    if mixed_month is not None and not milestone:
+        kind_label += f"（填1—{mixed_month}月累计）" if row.cumulative else "（填本月数）"
     numbers = {
         COL_ID: row.allocation_id,
         4: row.task_number,
@@ -258,7 +283,7 @@ def _write_row(sheet, number: int, row: TemplateRow) -> None:
         3: row.region_name,
         6: row.target_name,
         7: row.unit,
-        8: KIND_LABELS.get(row.kind, row.kind),
+        8: kind_label,
         COL_STATUS: STATUS_LABELS.get(row.milestone_status, "") if milestone else "",
         COL_REMARK: row.remark,
     }
@@ -383,12 +408,13 @@ def _ranges(letter: str, numbers: list[int]) -> str:
 # --- The hidden sheet ---
 
 
-def _write_meta(meta, plan_slug: str, year: int, month: int, rows: list[TemplateRow]) -> None:
+def _write_meta(meta, plan_slug: str, year: int, month: int, rows: list[TemplateRow], basis=False) -> None:
     for key, value in (("format", TEMPLATE_FORMAT), ("plan_slug", plan_slug), ("year", year), ("month", month)):
         meta.append([key, value])
-    meta.append(["allocation_id", "kind", "unit", "locked", "version"])
+    meta.append(["allocation_id", "kind", "unit", "locked", "version", "cumulative"])
     for row in rows:
-        meta.append([row.allocation_id, row.kind, row.unit, int(row.locked), row.version])
+        cumulative = int(basis is True or (basis == MIXED and row.cumulative and row.kind != MILESTONE))
+        meta.append([row.allocation_id, row.kind, row.unit, int(row.locked), row.version, cumulative])
     for cells in meta.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):
@@ -408,6 +434,7 @@ class _Listed:
     unit: str
     locked: bool
     version: int | None = None
+    cumulative: bool = False
 
 
 @dataclass
@@ -445,6 +472,9 @@ def parse_entry_upload(data: bytes, *, max_bytes: int, max_rows: int, describe=N
     if header_row is None:
         return _refused(BAD_HEADER, meta)
     rows, errors = _read_rows(sheet.iter_rows(min_row=header_row + 1, max_col=len(HEADERS)), meta)
+    if cumulative == MIXED:  # row by row, as the template said when it was made
+        rows = [replace(r, cumulative=meta.listed[r.allocation_id].cumulative) for r in rows]
+        cumulative = False
     return ParsedUpload(meta.plan_slug, meta.year, meta.month, rows, errors, cumulative)
 
 
@@ -466,12 +496,12 @@ def _read_meta(workbook) -> _Meta | None:
         return None
     values: dict[str, object] = {}
     listed: dict[int, _Listed] = {}
-    for key, kind, unit, locked, version, *_ in workbook[META_SHEET].iter_rows(max_col=5, values_only=True):
+    for key, kind, unit, locked, version, cumulative, *_ in workbook[META_SHEET].iter_rows(max_col=6, values_only=True):
         if isinstance(key, str):
             values[key] = kind
         elif _is_integer(key):
             seen = int(version) if _is_integer(version) else None
-            listed[int(key)] = _Listed(str(kind or ""), str(unit or ""), bool(locked), seen)
+            listed[int(key)] = _Listed(str(kind or ""), str(unit or ""), bool(locked), seen, cumulative == 1)
     slug, year, month = values.get("plan_slug"), values.get("year"), values.get("month")
     if values.get("format") != TEMPLATE_FORMAT or not isinstance(slug, str):
         return None
@@ -484,10 +514,10 @@ def _is_integer(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
 
 
-def _find_header(sheet, month: int) -> tuple[int | None, bool]:
-    """The header row and whether its value column reads 1—N月累计."""
+def _find_header(sheet, month: int) -> tuple[int | None, bool | str]:
+    """The header row and whether its value column reads 1—N月累计 (True), 本月完成 (False) or both (MIXED)."""
     for number, values in enumerate(sheet.iter_rows(max_row=10, max_col=len(HEADERS), values_only=True), 1):
-        for cumulative in (False, True):
+        for cumulative in (False, True, MIXED):
             if tuple(values) == _headers(month, cumulative):
                 return number, cumulative
     return None, False

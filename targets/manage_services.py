@@ -212,10 +212,23 @@ def _plan_settings(plan: Plan) -> dict:
 
 
 @transaction.atomic
-def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int, lag_points, headline_ids: set[int]):
+def plan_settings_save(
+    *,
+    user,
+    plan: Plan,
+    entry_basis: str,
+    deadline_day: int,
+    lag_points,
+    headline_ids: set[int],
+    target_bases: dict[int, str | None] | None = None,
+):
+    """Save the plan's settings; `target_bases` (target id → its own 填报口径, None to follow the plan's) sets the
+    per-target override of the targets it names."""
     plan = managed_plan(user, plan.slug)
     if not 1 <= deadline_day <= 28:
         raise ValidationError("填报截止日须在1—28日之间")
+    if not {entry_basis, *(b for b in (target_bases or {}).values() if b is not None)} <= set(Plan.EntryBasis.values):
+        raise ValidationError("填报口径只能是本月数或1—N月累计")
     before = _plan_settings(plan)
     plan.entry_basis, plan.reporting_deadline_day, plan.lag_threshold_points = entry_basis, deadline_day, lag_points
     plan.save(update_fields=["entry_basis", "reporting_deadline_day", "lag_threshold_points"])
@@ -225,6 +238,7 @@ def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int,
     targets.filter(pk__in=headline_ids - was).update(is_headline=True)
     targets.filter(pk__in=was - headline_ids).update(is_headline=False)
     detail = changes_text(before, _plan_settings(plan))
+    basis_detail = _target_bases_save(targets, target_bases or {})
     if was != headline_ids:
         names = dict(targets.filter(pk__in=was ^ headline_ids).values_list("pk", "name"))
         added = "、".join(names[i] for i in sorted(headline_ids - was))
@@ -232,8 +246,25 @@ def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int,
         detail = "；".join(
             x for x in (detail, f"重点指标 +{added}" if added else "", f"重点指标 -{removed}" if removed else "") if x
         )
+    detail = "；".join(x for x in (detail, basis_detail) if x)
     if detail:
         admin_action_record(user=user, region=plan.region, action="方案设置", subject=plan.title, detail=detail)
+
+
+def _target_bases_save(targets, bases: dict[int, str | None]) -> str:
+    """Write the per-target 填报口径 that changed; '指标A 填报口径: 随方案 → 1—N月累计；…' for the log."""
+    labels = dict(Plan.EntryBasis.choices)
+    changes = []
+    for target in targets.filter(pk__in=list(bases)).exclude(kind=Target.Kind.MILESTONE).order_by("pk"):
+        new = bases[target.pk]
+        if target.entry_basis == new:
+            continue
+        changes.append(
+            f"{target.name} 填报口径: {labels.get(target.entry_basis, '随方案')} → {labels.get(new, '随方案')}"
+        )
+        target.entry_basis = new
+        target.save(update_fields=["entry_basis"])
+    return "；".join(changes)
 
 
 # --- reopening ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from plans.manage_services import manageable_departments, manageable_regions, re
 from plans.models import Plan
 from plans.scope import scope_for
 from skills_admin.lib.masking import mask_robot_url
-from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm
+from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm, TargetBasisForm
 from targets.manage_services import (
     contacts,
     deliveries_visible,
@@ -103,7 +103,8 @@ def plan_settings(request, slug):
         "headline": [str(t.pk) for t in targets if t.is_headline],
     }
     form = PlanSettingsForm(request.POST or None, targets=targets, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    bases = TargetBasisForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid() and bases.is_valid():
         data = form.cleaned_data
         plan_settings_save(
             user=request.user,
@@ -112,10 +113,11 @@ def plan_settings(request, slug):
             deadline_day=data["reporting_deadline_day"],
             lag_points=data["lag_threshold_points"],
             headline_ids={int(pk) for pk in data["headline"]},
+            target_bases=bases.bases(),
         )
         messages.success(request, f"已保存“{plan.display_short_title}”的方案设置")
         return redirect("manage:plan_settings", slug=plan.slug)
-    return render(request, "manage/plan_settings.html", {"plan": plan, "form": form})
+    return render(request, "manage/plan_settings.html", {"plan": plan, "form": form, "bases": bases})
 
 
 def _visible_plan(request, slug) -> Plan:

@@ -66,6 +66,10 @@ class Target(models.Model):
     # `value` is the one used. [{"value": "60000", "unit": "人次", "where": "附件", "text": "…"}, …]
     readings = models.JSONField("文件中的其他表述", default=list, blank=True)
     reading_note = models.CharField("采用口径说明", max_length=300, blank=True)
+    # null: the plan's 填报口径 applies; set, this target is typed on its own basis (targets/basis.py).
+    entry_basis = models.CharField(  # noqa: DJ001
+        "填报口径", max_length=12, choices=Plan.EntryBasis.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "工作目标"

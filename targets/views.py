@@ -18,6 +18,7 @@ from plans.scope import department_for, scope_for
 from plans.views import get_plan_for_user
 from skills_admin.lib.downloads import attachment
 from targets import engine, queries
+from targets.basis import cumulative_target_ids
 from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
@@ -109,7 +110,7 @@ def department_grid(request, slug, year, month, department_id):
 
 def _grid_page(request, plan, year, month, the_grid, department=None):
     scope = scope_for(request.user)
-    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
+    cumulative = cumulative_target_ids(plan)  # row by row: a target's own 填报口径 or the plan's
     form = GridForm(the_grid, request.POST or None, cumulative=cumulative, flags=_figure_flags(the_grid))
     if request.method == "POST":
         if not scope.can_enter_figures:
@@ -238,11 +239,8 @@ def template_download(request, slug, year, month):
     if department_for(request.user) is not None:
         raise PermissionDenied("部门填报员请在网页填报表中填报本部门的任务，Excel 模板按地区下载")
     region = _region_for_entry(request, request.GET.get("region") or plan.region.code)
-    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
-    rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative)
-    data = build_entry_template(
-        plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows, cumulative=cumulative
-    )
+    rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative_target_ids(plan))
+    data = build_entry_template(plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows)
     return attachment(data, f"{plan.display_short_title}{year}年{month}月填报模板-{region.name}.xlsx")
 
 
