@@ -468,6 +468,8 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A department's robot: `region` is then the department's region (where the delivery is visible).
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     address = models.CharField("地址", max_length=300)
     subject = models.CharField("标题", max_length=200)
     body = models.CharField("内容", max_length=1000)

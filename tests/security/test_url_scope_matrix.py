@@ -378,6 +378,8 @@ def _post_body(name: str, obj: dict):
         "manage:user_password": {},
         "manage:region_contacts": {"url": "https://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"},
         "manage:region_test": {},
+        "manage:department_contacts": {"url": "https://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"},
+        "manage:department_test": {},
         "manage:plan_settings": {
             "entry_basis": "month",
             "reporting_deadline_day": "12",
@@ -452,6 +454,7 @@ def _snapshot(obj: dict) -> str:
         Reminder.objects.filter(plan=plan).count(),
         AdminAction.objects.filter(region=region).count(),
         Region.objects.filter(pk=region.pk).values_list("webhook_url", flat=True)[0],
+        Department.objects.filter(pk=obj["department"].pk).values_list("webhook_url", flat=True)[0],
         list(
             Profile.objects.filter(region=region)
             .order_by("pk")
@@ -476,6 +479,7 @@ VALID_WRITES = {
     "manage:user_active",
     "manage:user_password",
     "manage:region_contacts",
+    "manage:department_contacts",
     "manage:plan_settings",
     "manage:circular_style",
     "manage:reopen",
