@@ -3,6 +3,7 @@ superusers' maintenance). The views live on the floor of what they change."""
 
 from django.urls import path
 
+from plans import account_views as account
 from plans import manage_views as users
 from reports import manage_views as styles
 from targets import manage_views as settings
@@ -15,6 +16,7 @@ urlpatterns = [
     path("users/<int:user_id>/", users.user_edit, name="user_edit"),
     path("users/<int:user_id>/active/", users.user_active, name="user_active"),
     path("users/<int:user_id>/password/", users.user_password, name="user_password"),
+    path("users/<int:user_id>/reset-link/", account.user_reset_link, name="user_reset_link"),
     path("log/", users.action_log, name="log"),
     path("contacts/", settings.contact_list, name="contacts"),
     path("deliveries/", settings.delivery_log, name="deliveries"),

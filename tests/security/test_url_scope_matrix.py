@@ -12,7 +12,7 @@ from tests.conftest import SHENYANG
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "reset_link"}  # reset_link: a one-time link answers only to its own token
 SKIP_NAMESPACES = {"admin"}  # Django's admin has its own staff checks, tested separately
 
 
@@ -44,6 +44,8 @@ def _sample_kwargs(demo_plan, region):
         "table": "overview",
         "fmt": "xlsx",
         "user_id": Profile.objects.filter(region=shenyang).values_list("user_id", flat=True).first() or 0,
+        "uidb64": "MQ",
+        "token": "not-a-token",
     }
 
 
@@ -97,7 +99,7 @@ def test_viewer_asking_for_another_citys_region_gets_404(demo_plan, region, cast
             continue
         response = client.get(f"{url}?plan={demo_plan.slug}&region={SHENYANG}")
         # lists of the user's own, no region
-        own = {"plans:list", "targets:plan_import", "targets:notifications", "api_tokens"}
+        own = {"plans:list", "targets:plan_import", "targets:notifications", "api_tokens", "password_change"}
         assert response.status_code in (403, 404, 405) or name in own, (
             name,
             response.status_code,
@@ -162,7 +164,7 @@ ROLES = {
     "leader_county": (Profile.Role.LEADER, "210102", set()),
     "no_profile": (None, None, set()),
 }
-NOT_SENT = {"logout", "login", "healthz", "api:openapi-view", "api:openapi-json", "api:api-root"}
+NOT_SENT = {"logout", "login", "healthz", "reset_link", "api:openapi-view", "api:openapi-json", "api:api-root"}
 # Pages that name no object: whatever the query says, they show the user's own scope (markers still checked).
 SCOPE_PAGES = {
     "home",
@@ -175,6 +177,7 @@ SCOPE_PAGES = {
     "api:plan_list",
     "api:region_list",
     "api_tokens",
+    "password_change",
     "manage:home",
     "manage:users",
     "manage:user_new",
@@ -376,6 +379,7 @@ def _post_body(name: str, obj: dict):
         "manage:user_edit": {"full_name": "矩阵", "role": "viewer", "region": region.pk},
         "manage:user_active": {"active": "0"},
         "manage:user_password": {},
+        "manage:user_reset_link": {},
         "manage:region_contacts": {"url": "https://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"},
         "manage:region_test": {},
         "manage:department_contacts": {"url": "https://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"},
