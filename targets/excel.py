@@ -269,7 +269,8 @@ def _write_row(sheet, number: int, row: TemplateRow, mixed_month: int | None = N
     milestone = row.kind == MILESTONE
     kind_label = KIND_LABELS.get(row.kind, row.kind)
     if mixed_month is not None and not milestone:
-        kind_label += f"（填1—{mixed_month}月累计）" if row.cumulative else "（填本月数）"
+        summed = row.kind in ("flow", "count")  # a stock or a ratio is a month-end value on either basis
+        kind_label += f"（填1—{mixed_month}月累计）" if row.cumulative and summed else "（填本月数）" if summed else ""
     numbers = {
         COL_ID: row.allocation_id,
         4: row.task_number,
