@@ -23,6 +23,7 @@ def robot(tmp_path, monkeypatch, settings):
     robot = HttpsRobot(tmp_path)
     robot.trust(monkeypatch)
     settings.ROBOT_HOSTS = ("qyapi.weixin.qq.com", "127.0.0.1")
+    settings.ROBOT_TEST_HOSTS = ["127.0.0.1"]  # main's SSRF guard: the test-only way to reach a loopback robot
     yield robot
     robot.stop()
 
