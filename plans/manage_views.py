@@ -20,12 +20,20 @@ from plans.manage_services import (
     user_set_active,
     user_update,
 )
+from plans.models import Plan
 
 
 @login_required
 def manage_home(request):
     scope = require_admin(request.user)
-    ctx = {"scope_region": scope.region, "recent": list(admin_actions_visible(request.user)[:10])}
+    plans = Plan.objects.order_by("-start_date", "title")
+    ctx = {
+        "scope_region": scope.region,
+        "recent": list(admin_actions_visible(request.user)[:10]),
+        # every admin page is listed; the per-plan ones link each plan the admin may set or reopen
+        "plans": list(plans if scope.is_global else plans.filter(scope.q())),
+        "reopen_plans": list(plans.visible_to(request.user)),
+    }
     return render(request, "manage/home.html", ctx)
 
 

@@ -98,6 +98,13 @@ class Department(models.Model):
         on_delete=models.SET_NULL,
         related_name="departments",
     )
+    webhook_url = models.URLField(
+        "群机器人地址",
+        max_length=300,
+        blank=True,
+        help_text="部门工作群的企业微信、钉钉或飞书机器人 Webhook 地址，催报时推送",
+        validators=[validate_robot_url],
+    )
 
     class Meta:
         verbose_name = "责任部门"

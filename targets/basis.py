@@ -109,3 +109,22 @@ def entries_as_monthly(entries: list, allocations: dict, *, plan, year: int, mon
     if errors:
         raise ReportingError(errors)
     return converted
+
+
+CUMULATIVE = "cumulative"  # plans.Plan.EntryBasis.CUMULATIVE
+
+
+def row_is_cumulative(*, plan_basis: str, target_basis: str | None, kind: str) -> bool:
+    """Whether a row is typed as 1—N月累计: the target's own 填报口径 when set, else the plan's; a milestone never."""
+    basis = plan_basis if target_basis in (None, "") else target_basis
+    return basis == CUMULATIVE and kind != "milestone"
+
+
+def cumulative_target_ids(plan) -> frozenset[int]:
+    """The plan's targets whose figures are typed as 1—N月累计, row by row (1 query)."""
+    from targets.models import Target
+
+    rows = Target.objects.filter(key_task__plan=plan).values_list("id", "entry_basis", "kind")
+    return frozenset(
+        pk for pk, basis, kind in rows if row_is_cumulative(plan_basis=plan.entry_basis, target_basis=basis, kind=kind)
+    )

@@ -103,6 +103,7 @@ class TemplateRow:
     locked: bool
     version: int = 0  # the figure's version when the template was made (0: no figure yet)
     period: str | None = None  # Target.period: with `kind`, what the row's target means (targets/engine/kinds.py)
+    cumulative: bool = False  # this row's value is 1—N月累计 (the target's own 填报口径 or the plan's)
 
 
 @dataclass
@@ -114,6 +115,7 @@ class UploadRow:
     milestone_status: str
     remark: str
     seen_version: int | None = None
+    cumulative: bool = False  # typed as 1—N月累计 (a mixed template says so row by row in “_meta”)
 
 
 @dataclass
@@ -132,11 +134,16 @@ class ParsedUpload:
     cumulative: bool = False  # the value column read “1—N月累计”: see targets/basis.py
 
 
-def value_header(month: int, cumulative: bool) -> str:
+MIXED = "mixed"  # some rows 本月完成, others 1—N月累计: the 类型 column says which
+
+
+def value_header(month: int, cumulative: bool | str) -> str:
+    if cumulative == MIXED:
+        return f"本月完成或{months_through(month)}累计"
     return f"{months_through(month)}累计" if cumulative else HEADERS[COL_VALUE - 1]
 
 
-def _headers(month: int, cumulative: bool, target_header: str = HEADERS[COL_TARGET - 1]) -> tuple[str, ...]:
+def _headers(month: int, cumulative: bool | str, target_header: str = HEADERS[COL_TARGET - 1]) -> tuple[str, ...]:
     headers = (*HEADERS[: COL_VALUE - 1], value_header(month, cumulative), *HEADERS[COL_VALUE:])
     return (*headers[: COL_TARGET - 1], target_header, *headers[COL_TARGET:])
 
@@ -145,6 +152,15 @@ def target_header(rows: list[TemplateRow]) -> str:
     """The target column's heading: the rows' own (年度目标, 季度目标 …) when they share one, else 目标."""
     labels = {spec(r.kind, r.period).target_label for r in rows}
     return labels.pop() if len(labels) == 1 else MIXED_TARGET_HEADER
+
+
+def _template_basis(rows: list[TemplateRow], cumulative: bool) -> bool | str:
+    """True when every numbered row is 1—N月累计, MIXED when only some are, else False."""
+    numbered = [r for r in rows if r.kind != MILESTONE]
+    marked = [r for r in numbered if r.cumulative]
+    if cumulative or (marked and len(marked) == len(numbered)):
+        return True
+    return MIXED if marked else False
 
 
 # --- One figure ----------------------------------------------------------------------------------------------
@@ -224,30 +240,38 @@ def build_entry_template(
     region_name: str = "",
 ) -> bytes:
     """The .xlsx a region downloads to fill in `month`'s figures of `rows` offline (values as 1—N月累计 when
-    `cumulative`: the rows then carry cumulative values)."""
+    `cumulative`, or row by row as each row's `cumulative` says: the rows then carry cumulative values)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    _write_heading(sheet, f"{plan_title} {region_name}".rstrip(), year, month, cumulative, rows)
+    basis = _template_basis(rows, cumulative)
+    _write_heading(sheet, f"{plan_title} {region_name}".rstrip(), year, month, basis, rows)
     styles = _Styles(workbook)
     for number, row in enumerate(rows, start=FIRST_DATA_ROW):
-        _write_row(sheet, number, row)
+        _write_row(sheet, number, row, month if basis == MIXED else None)
         _style_row(sheet, number, row, styles)
         sheet.row_dimensions[number].height = row_height(row.target_name, WIDTHS[5], row.remark, WIDTHS[-1])
     _add_validations(sheet, rows)
     _format_sheet(sheet)
-    _write_meta(workbook.create_sheet(META_SHEET), plan_slug, year, month, rows)
+    _write_meta(workbook.create_sheet(META_SHEET), plan_slug, year, month, rows, basis)
     workbook.security = WorkbookProtection(lockStructure=True)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bool, rows: list[TemplateRow]) -> None:
+def _write_heading(
+    sheet, plan_title: str, year: int, month: int, cumulative: bool | str, rows: list[TemplateRow]
+) -> None:
     write_text(sheet.cell(TITLE_ROW, 2), f"{plan_title} {year}年{month}月 任务指标填报表")
     sheet.cell(TITLE_ROW, 2).font = Font(size=14, bold=True)
     note = NOTE
-    if cumulative:
+    if cumulative == MIXED:
+        note += (
+            f"各指标的填报口径不同：“类型”列注明“填1—{month}月累计”的按累计数填报（系统自动换算本月数），"
+            "其余填本月数；累计数低于此前须在备注说明（核减）。"
+        )
+    elif cumulative:
         note += (
             f"本表按{months_through(month)}累计数填报（存量、比例指标填月末数），系统自动换算本月数；"
             "累计数低于此前须在备注说明（核减）。"
@@ -268,8 +292,12 @@ def _write_heading(sheet, plan_title: str, year: int, month: int, cumulative: bo
     sheet.row_dimensions[HEADER_ROW].height = row_height(*pairs)
 
 
-def _write_row(sheet, number: int, row: TemplateRow) -> None:
+def _write_row(sheet, number: int, row: TemplateRow, mixed_month: int | None = None) -> None:
     milestone = row.kind == MILESTONE
+    meaning = spec(row.kind, row.period)
+    kind_label = meaning.label
+    if mixed_month is not None and not milestone and meaning.sums:  # a stock or a ratio: month-end either way
+        kind_label += f"（填{meaning.window_words(mixed_month)}）" if row.cumulative else "（填本月数）"
     numbers = {
         COL_ID: row.allocation_id,
         4: row.task_number,
@@ -278,13 +306,12 @@ def _write_row(sheet, number: int, row: TemplateRow) -> None:
         10: row.cumulative_before,
         COL_VALUE: None if milestone else row.value,
     }
-    meaning = spec(row.kind, row.period)
     texts = {
         2: row.region_code,
         3: row.region_name,
         6: row.target_name,
         7: meaning.unit_label(row.unit),
-        8: meaning.label,
+        8: kind_label,
         COL_STATUS: STATUS_LABELS.get(row.milestone_status, "") if milestone else "",
         COL_REMARK: row.remark,
     }
@@ -428,12 +455,13 @@ def _ranges(letter: str, numbers: list[int]) -> str:
 # --- The hidden sheet ---
 
 
-def _write_meta(meta, plan_slug: str, year: int, month: int, rows: list[TemplateRow]) -> None:
+def _write_meta(meta, plan_slug: str, year: int, month: int, rows: list[TemplateRow], basis=False) -> None:
     for key, value in (("format", TEMPLATE_FORMAT), ("plan_slug", plan_slug), ("year", year), ("month", month)):
         meta.append([key, value])
-    meta.append(["allocation_id", "kind", "unit", "locked", "version"])
+    meta.append(["allocation_id", "kind", "unit", "locked", "version", "cumulative"])
     for row in rows:
-        meta.append([row.allocation_id, row.kind, row.unit, int(row.locked), row.version])
+        cumulative = int(basis is True or (basis == MIXED and row.cumulative and row.kind != MILESTONE))
+        meta.append([row.allocation_id, row.kind, row.unit, int(row.locked), row.version, cumulative])
     for cells in meta.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):
@@ -453,6 +481,7 @@ class _Listed:
     unit: str
     locked: bool
     version: int | None = None
+    cumulative: bool = False
 
 
 @dataclass
@@ -490,6 +519,9 @@ def parse_entry_upload(data: bytes, *, max_bytes: int, max_rows: int, describe=N
     if header_row is None:
         return _refused(BAD_HEADER, meta)
     rows, errors = _read_rows(sheet.iter_rows(min_row=header_row + 1, max_col=len(HEADERS)), meta)
+    if cumulative == MIXED:  # row by row, as the template said when it was made
+        rows = [replace(r, cumulative=meta.listed[r.allocation_id].cumulative) for r in rows]
+        cumulative = False
     return ParsedUpload(meta.plan_slug, meta.year, meta.month, rows, errors, cumulative)
 
 
@@ -511,12 +543,12 @@ def _read_meta(workbook) -> _Meta | None:
         return None
     values: dict[str, object] = {}
     listed: dict[int, _Listed] = {}
-    for key, kind, unit, locked, version, *_ in workbook[META_SHEET].iter_rows(max_col=5, values_only=True):
+    for key, kind, unit, locked, version, cumulative, *_ in workbook[META_SHEET].iter_rows(max_col=6, values_only=True):
         if isinstance(key, str):
             values[key] = kind
         elif _is_integer(key):
             seen = int(version) if _is_integer(version) else None
-            listed[int(key)] = _Listed(str(kind or ""), str(unit or ""), bool(locked), seen)
+            listed[int(key)] = _Listed(str(kind or ""), str(unit or ""), bool(locked), seen, cumulative == 1)
     slug, year, month = values.get("plan_slug"), values.get("year"), values.get("month")
     if values.get("format") != TEMPLATE_FORMAT or not isinstance(slug, str):
         return None
@@ -529,12 +561,12 @@ def _is_integer(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
 
 
-def _find_header(sheet, month: int) -> tuple[int | None, bool]:
-    """The header row and whether its value column reads 1—N月累计."""
+def _find_header(sheet, month: int) -> tuple[int | None, bool | str]:
+    """The header row and whether its value column reads 1—N月累计 (True), 本月完成 (False) or both (MIXED)."""
     for number, values in enumerate(sheet.iter_rows(max_row=10, max_col=len(HEADERS), values_only=True), 1):
         if len(values) >= COL_TARGET and values[COL_TARGET - 1] in TARGET_HEADERS:
             values = (*values[: COL_TARGET - 1], HEADERS[COL_TARGET - 1], *values[COL_TARGET:])
-        for cumulative in (False, True):
+        for cumulative in (False, True, MIXED):
             if tuple(values) == _headers(month, cumulative):
                 return number, cumulative
     return None, False

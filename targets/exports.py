@@ -14,11 +14,9 @@ from targets.models import Allocation, MonthlyFigure, Submission
 from targets.periods import month_state
 
 
-def template_rows(
-    plan: Plan, year: int, month: int, region: Region, user, *, cumulative: bool = False
-) -> list[TemplateRow]:
+def template_rows(plan: Plan, year: int, month: int, region: Region, user, *, cumulative=False) -> list[TemplateRow]:
     """Rows for `region` and the regions below it (5 queries, whatever their number); values as 1—N月累计
-    when `cumulative`."""
+    when `cumulative` is True, or for the rows whose target id it holds (a target's own 填报口径)."""
     scope = scope_for(user)
     holders = region.subtree_q()
     if region.pk == plan.region_id:
@@ -36,7 +34,17 @@ def template_rows(
     submissions = {s.region_id: s for s in region_reports}
     today = clock.today()
     rows = [
-        _row(plan, year, month, a, targets[a.target_id], figures.get(a.id, {}), submissions, today, cumulative)
+        _row(
+            plan,
+            year,
+            month,
+            a,
+            targets[a.target_id],
+            figures.get(a.id, {}),
+            submissions,
+            today,
+            cumulative is True or a.target_id in (cumulative or ()),
+        )
         for a in allocations
         if a.target_id in targets
     ]
@@ -66,6 +74,7 @@ def _row(plan, year, month, allocation, target, figures, submissions, today, cum
         remark=current.remark if current else "",
         locked=not state.editable,
         version=current.version if current else 0,
+        cumulative=cumulative and target.kind != "milestone",
     )
 
 

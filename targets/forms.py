@@ -26,12 +26,19 @@ class GridForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, grid: Grid, *args, cumulative: bool = False, flags: dict | None = None, **kwargs):
+    def __init__(self, grid: Grid, *args, cumulative=False, flags: dict | None = None, **kwargs):
+        """`cumulative`: True (every row) or the ids of the targets typed as 1—N月累计 (targets/basis.py)."""
         super().__init__(*args, **kwargs)
         self.grid = grid
-        self.cumulative = cumulative  # values shown and typed as 1—N月累计 (targets/basis.py)
+        every = {r.target.id for r in grid.rows}
+        self.cumulative_ids = frozenset(every if cumulative is True else (cumulative or ()))
+        numbered = [r for r in grid.rows if not r.is_milestone]
+        marked = [r for r in numbered if r.target.id in self.cumulative_ids]
+        self.cumulative = bool(marked)  # values shown and typed as 1—N月累计 (targets/basis.py)
+        self.mixed = bool(marked) and len(marked) < len(numbered)  # each row's input says its basis
         self.flags = flags or {}  # allocation id → {"includes_prior": …, "is_correction": …} of the month
-        self.value_label = f"{months_through(grid.month)}累计" if cumulative else "本月完成"
+        self.cumulative_label = f"{months_through(grid.month)}累计"
+        self.value_label = "本月完成或累计" if self.mixed else self.cumulative_label if marked else "本月完成"
         self.initial["version"] = grid.version
         for row in grid.rows:
             self._add_row_fields(row)
@@ -58,7 +65,7 @@ class GridForm(forms.Form):
             )
         else:
             self.fields[f"value_{pk}"] = forms.CharField(
-                label=self.value_label, required=False, max_length=30, initial=_plain(self._shown(row))
+                label=self.row_value_label(row), required=False, max_length=30, initial=_plain(self._shown(row))
             )
         self.fields[f"remark_{pk}"] = forms.CharField(label="备注", required=False, max_length=500, initial=row.remark)
         self.fields[f"orig_value_{pk}"] = forms.CharField(
@@ -66,8 +73,11 @@ class GridForm(forms.Form):
         )
         self.fields[f"orig_remark_{pk}"] = forms.CharField(required=False, widget=forms.HiddenInput, initial=row.remark)
 
+    def row_cumulative(self, row) -> bool:
+        return row.target.id in self.cumulative_ids and not row.is_milestone
+
     def _shown(self, row) -> Decimal | None:
-        if not self.cumulative or row.is_milestone:
+        if not self.row_cumulative(row):
             return row.value
         # the cumulative of the row's own window: the quarter so far for a per-quarter count, as 此前累计 shows
         return cumulative_through(row.value, kind=row.target.effective_kind, before=[row.cumulative_before])
@@ -121,14 +131,15 @@ class GridForm(forms.Form):
                 remark=data.get(f"remark_{r.allocation_id}", ""),
                 original_value=_decimal_or_none(data.get(f"orig_value_{r.allocation_id}")),
                 original_remark=data.get(f"orig_remark_{r.allocation_id}", ""),
-                cumulative=self.cumulative and not r.is_milestone and not _no_progress(r, no_progress),
+                cumulative=self.row_cumulative(r) and not _no_progress(r, no_progress),
             )
             for r in self.grid.rows
         ]
 
     def row_value_label(self, row) -> str:
-        """What the row's input holds: 本月完成, 1—N月累计 (4—N月累计 for a per-quarter count) or 月末数."""
-        if not self.cumulative:
+        """What the row's input holds, on the row's own basis (a target's own 填报口径 or the plan's): 本月完成,
+        1—N月累计 (4—N月累计 for a per-quarter count) or 月末数."""
+        if not self.row_cumulative(row):
             return "本月完成"
         meaning = row.target.meaning
         if not meaning.sums:

@@ -70,6 +70,34 @@ class PlanSettingsForm(forms.Form):
         self.fields["headline"].error_messages["invalid_choice"] = "所选指标不属于本方案"
 
 
+class TargetBasisForm(forms.Form):
+    """填报口径 per target: empty follows the plan's; a milestone has no number, so no basis."""
+
+    INHERIT = ""
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = [t for t in targets if t.kind != "milestone"]
+        choices = [(self.INHERIT, "随方案"), *Plan.EntryBasis.choices]
+        for t in self.targets:
+            self.fields[f"basis_{t.pk}"] = forms.ChoiceField(
+                label=f"{t.key_task.number}.{t.number} {t.name}",
+                choices=choices,
+                required=False,
+                initial=t.entry_basis or self.INHERIT,
+                error_messages={"invalid_choice": "填报口径只能是随方案、本月数或1—N月累计"},
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def bases(self) -> dict[int, str | None]:
+        """Target id → its own basis, None to follow the plan's."""
+        # a target whose field was not posted keeps its basis
+        return {t.pk: self.cleaned_data[f"basis_{t.pk}"] or None for t in self.targets if f"basis_{t.pk}" in self.data}
+
+    def rows(self):
+        return [(t, self[f"basis_{t.pk}"]) for t in self.targets]
+
+
 class MonthReopenForm(forms.Form):
     holder = forms.ChoiceField(
         label="地区或部门", error_messages={"invalid_choice": "所选地区或部门不在您的管理范围内"}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from plans.manage_services import (
     admin_action_record,
@@ -76,13 +77,16 @@ def _reporters(regions, departments) -> tuple[dict, dict]:
     return by_region, by_department
 
 
-def _last_deliveries(regions) -> dict[int, Delivery]:
-    latest = {}
-    for d in Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK, region__in=regions).order_by(
-        "-created_at", "-id"
-    ):
-        latest.setdefault(d.region_id, d)
-    return latest
+def _last_deliveries(regions, departments) -> tuple[dict[int, Delivery], dict[int, Delivery]]:
+    """The latest robot delivery of each region (its own robot) and of each department (1 query)."""
+    by_region, by_department = {}, {}
+    holders = Q(region__in=regions, department=None) | Q(department__in=departments)
+    for d in Delivery.objects.filter(holders, channel=Delivery.Channel.WEBHOOK).order_by("-created_at", "-id"):
+        if d.department_id is None:
+            by_region.setdefault(d.region_id, d)
+        else:
+            by_department.setdefault(d.department_id, d)
+    return by_region, by_department
 
 
 def _unreachable(reporters: list[Person], robot: str | None) -> list[str]:
@@ -101,7 +105,7 @@ def contacts(user) -> list[ContactRow]:
     regions = list(manageable_regions(user).order_by("path"))
     departments = list(manageable_departments(user).order_by("name"))
     by_region, by_department = _reporters(regions, departments)
-    last = _last_deliveries(regions)
+    last, last_department = _last_deliveries(regions, departments)
     rows = []
     for r in regions:
         people = by_region.get(r.pk, [])
@@ -120,7 +124,19 @@ def contacts(user) -> list[ContactRow]:
         )
     for d in departments:
         people = by_department.get(d.pk, [])
-        rows.append(ContactRow("department", d.name, str(d.pk), "部门", people, "", None, _unreachable(people, None)))
+        robot = mask_robot_url(d.webhook_url)
+        rows.append(
+            ContactRow(
+                "department",
+                d.name,
+                str(d.pk),
+                "部门",
+                people,
+                robot,
+                last_department.get(d.pk),
+                _unreachable(people, robot),
+            )
+        )
     return rows
 
 
@@ -131,7 +147,7 @@ def deliveries_visible(user):
         found = Delivery.objects.all()
     else:
         found = Delivery.objects.filter(scope.q() | scope.q("user__profile__region"))
-    return found.select_related("region", "user", "reminder__plan").order_by("-created_at", "-id")
+    return found.select_related("region", "department", "user", "reminder__plan").order_by("-created_at", "-id")
 
 
 def managed_region(user, code: str) -> Region:
@@ -160,16 +176,48 @@ def region_robot_set(*, user, region: Region, url: str) -> None:
     )
 
 
-def robot_test_send(*, user, region: Region) -> Delivery:
-    """Send a test message to the region's robot now and return the delivery with its answer."""
-    region = managed_region(user, region.code)
-    if region.webhook_url == "":
-        raise PermissionDenied("该地区尚未设置群机器人地址")
+def managed_department(user, pk: int) -> Department:
+    department = manageable_departments(user).filter(pk=pk).select_related("region").first()
+    if department is None:
+        raise PermissionDenied("该部门不在您的管理范围内")
+    return department
+
+
+@transaction.atomic
+def department_robot_set(*, user, department: Department, url: str) -> None:
+    """Store (or with '' clear) a department's robot address, checked against the robot hosts like a region's."""
+    department = managed_department(user, department.pk)
+    validate_robot_url(url)
+    old = department.webhook_url
+    if old == url:
+        return
+    department.webhook_url = url
+    department.save(update_fields=["webhook_url"])
+    admin_action_record(
+        user=user,
+        region=department.region,
+        action="设置群机器人",
+        subject=department.name,
+        detail=changes_text({"群机器人地址": mask_robot_url(old)}, {"群机器人地址": mask_robot_url(url)}),
+    )
+
+
+def robot_test_send(*, user, region: Region | None = None, department: Department | None = None) -> Delivery:
+    """Send a test message to a region's or a department's robot now and return the delivery with its answer."""
+    if department is not None:
+        department = managed_department(user, department.pk)
+        holder, region, address = department.name, department.region, department.webhook_url
+    else:
+        region = managed_region(user, region.code)
+        holder, address = region.name, region.webhook_url
+    if address == "":
+        raise PermissionDenied(f"{holder}尚未设置群机器人地址")
     delivery = Delivery.objects.create(
         channel=Delivery.Channel.WEBHOOK,
         user=user,
         region=region,
-        address=region.webhook_url,
+        department=department,
+        address=address,
         subject="测试发送",
         body=TEST_MESSAGE,
     )
@@ -181,8 +229,8 @@ def robot_test_send(*, user, region: Region) -> Delivery:
         user=user,
         region=region,
         action="测试发送",
-        subject=region.name,
-        detail=f"{mask_robot_url(region.webhook_url)}：{delivery.get_status_display()}",
+        subject=holder,
+        detail=f"{mask_robot_url(address)}：{delivery.get_status_display()}",
     )
     return delivery
 
@@ -212,10 +260,23 @@ def _plan_settings(plan: Plan) -> dict:
 
 
 @transaction.atomic
-def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int, lag_points, headline_ids: set[int]):
+def plan_settings_save(
+    *,
+    user,
+    plan: Plan,
+    entry_basis: str,
+    deadline_day: int,
+    lag_points,
+    headline_ids: set[int],
+    target_bases: dict[int, str | None] | None = None,
+):
+    """Save the plan's settings; `target_bases` (target id → its own 填报口径, None to follow the plan's) sets the
+    per-target override of the targets it names."""
     plan = managed_plan(user, plan.slug)
     if not 1 <= deadline_day <= 28:
         raise ValidationError("填报截止日须在1—28日之间")
+    if not {entry_basis, *(b for b in (target_bases or {}).values() if b is not None)} <= set(Plan.EntryBasis.values):
+        raise ValidationError("填报口径只能是本月数或1—N月累计")
     before = _plan_settings(plan)
     plan.entry_basis, plan.reporting_deadline_day, plan.lag_threshold_points = entry_basis, deadline_day, lag_points
     plan.save(update_fields=["entry_basis", "reporting_deadline_day", "lag_threshold_points"])
@@ -225,6 +286,7 @@ def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int,
     targets.filter(pk__in=headline_ids - was).update(is_headline=True)
     targets.filter(pk__in=was - headline_ids).update(is_headline=False)
     detail = changes_text(before, _plan_settings(plan))
+    basis_detail = _target_bases_save(targets, target_bases or {})
     if was != headline_ids:
         names = dict(targets.filter(pk__in=was ^ headline_ids).values_list("pk", "name"))
         added = "、".join(names[i] for i in sorted(headline_ids - was))
@@ -232,8 +294,25 @@ def plan_settings_save(*, user, plan: Plan, entry_basis: str, deadline_day: int,
         detail = "；".join(
             x for x in (detail, f"重点指标 +{added}" if added else "", f"重点指标 -{removed}" if removed else "") if x
         )
+    detail = "；".join(x for x in (detail, basis_detail) if x)
     if detail:
         admin_action_record(user=user, region=plan.region, action="方案设置", subject=plan.title, detail=detail)
+
+
+def _target_bases_save(targets, bases: dict[int, str | None]) -> str:
+    """Write the per-target 填报口径 that changed; '指标A 填报口径: 随方案 → 1—N月累计；…' for the log."""
+    labels = dict(Plan.EntryBasis.choices)
+    changes = []
+    for target in targets.filter(pk__in=list(bases)).exclude(kind=Target.Kind.MILESTONE).order_by("pk"):
+        new = bases[target.pk]
+        if target.entry_basis == new:
+            continue
+        changes.append(
+            f"{target.name} 填报口径: {labels.get(target.entry_basis, '随方案')} → {labels.get(new, '随方案')}"
+        )
+        target.entry_basis = new
+        target.save(update_fields=["entry_basis"])
+    return "；".join(changes)
 
 
 # --- reopening ---------------------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from plans.models import Plan
 from plans.scope import scope_for
 from skills_admin.lib import clock
 from skills_admin.lib.masking import mask_robot_url
-from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm
+from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm, TargetBasisForm
 from targets.manage_services import (
     contacts,
     deliveries_visible,
+    department_robot_set,
+    managed_department,
     managed_plan,
     managed_plans,
     managed_region,
@@ -77,12 +79,47 @@ def region_contacts(request, region_code):
 def region_test(request, region_code):
     region = managed_region(request.user, region_code)
     delivery = robot_test_send(user=request.user, region=region)
+    _test_answer(request, delivery)
+    return redirect("manage:region_contacts", region_code=region.code)
+
+
+@login_required
+def department_contacts(request, department_id):
+    department = managed_department(request.user, department_id)
+    form = RobotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        department_robot_set(user=request.user, department=department, url=form.new_url(department.webhook_url))
+        messages.success(request, f"已保存{department.name}的群机器人地址")
+        return redirect("manage:department_contacts", department_id=department.pk)
+    ctx = {
+        "department": department,
+        "form": form,
+        "robot": mask_robot_url(department.webhook_url),
+        "deliveries": list(
+            Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK, department=department).order_by(
+                "-created_at", "-id"
+            )[:10]
+        ),
+        "row": next(r for r in contacts(request.user) if r.kind == "department" and r.code == str(department.pk)),
+    }
+    return render(request, "manage/department_contacts.html", ctx)
+
+
+@login_required
+@require_POST
+def department_test(request, department_id):
+    department = managed_department(request.user, department_id)
+    delivery = robot_test_send(user=request.user, department=department)
+    _test_answer(request, delivery)
+    return redirect("manage:department_contacts", department_id=department.pk)
+
+
+def _test_answer(request, delivery: Delivery) -> None:
     answer = f"{delivery.get_status_display()}：{delivery.response or '（无应答）'}"
     if delivery.status == Delivery.Status.DELIVERED:
         messages.success(request, f"测试发送成功。机器人应答：{answer}")
     else:
         messages.error(request, f"测试发送失败。{answer}")
-    return redirect("manage:region_contacts", region_code=region.code)
 
 
 @login_required
@@ -103,7 +140,8 @@ def plan_settings(request, slug):
         "headline": [str(t.pk) for t in targets if t.is_headline],
     }
     form = PlanSettingsForm(request.POST or None, targets=targets, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    bases = TargetBasisForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid() and bases.is_valid():
         data = form.cleaned_data
         plan_settings_save(
             user=request.user,
@@ -112,10 +150,11 @@ def plan_settings(request, slug):
             deadline_day=data["reporting_deadline_day"],
             lag_points=data["lag_threshold_points"],
             headline_ids={int(pk) for pk in data["headline"]},
+            target_bases=bases.bases(),
         )
         messages.success(request, f"已保存“{plan.display_short_title}”的方案设置")
         return redirect("manage:plan_settings", slug=plan.slug)
-    return render(request, "manage/plan_settings.html", {"plan": plan, "form": form})
+    return render(request, "manage/plan_settings.html", {"plan": plan, "form": form, "bases": bases})
 
 
 def _visible_plan(request, slug) -> Plan:

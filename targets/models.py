@@ -85,6 +85,10 @@ class Target(models.Model):
     # `value` is the one used. [{"value": "60000", "unit": "人次", "where": "附件", "text": "…"}, …]
     readings = models.JSONField("文件中的其他表述", default=list, blank=True)
     reading_note = models.CharField("采用口径说明", max_length=300, blank=True)
+    # null: the plan's 填报口径 applies; set, this target is typed on its own basis (targets/basis.py).
+    entry_basis = models.CharField(  # noqa: DJ001
+        "填报口径", max_length=12, choices=Plan.EntryBasis.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "工作目标"
@@ -518,6 +522,8 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A department's robot: `region` is then the department's region (where the delivery is visible).
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     address = models.CharField("地址", max_length=300)
     subject = models.CharField("标题", max_length=200)
     body = models.CharField("内容", max_length=1000)

@@ -204,16 +204,18 @@ def _remind_region(reminder: Reminder, row, title: str, channels, today: dt.date
         channels=channels,
         reminder=reminder,
     )
-    if "webhook" in channels and region.webhook_url and department is None:
+    robot = region.webhook_url if department is None else department.webhook_url  # a department's own group
+    if "webhook" in channels and robot:
         _queue(
             [
                 Delivery(
                     channel=Delivery.Channel.WEBHOOK,
                     reminder=reminder,
                     region=region,
-                    address=region.webhook_url,
+                    department=department,
+                    address=robot,
                     subject=title,
-                    body=f"【{region.name}】{title}\n{body}\n{_absolute(url)}"[:1000],
+                    body=f"【{department or region.name}】{title}\n{body}\n{_absolute(url)}"[:1000],
                 )
             ]
         )

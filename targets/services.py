@@ -640,7 +640,7 @@ def _upload_save(plan, year, month, groups, user, today, cumulative=False) -> Up
                     remark=r.remark,
                     seen_version=r.seen_version,
                     label=f"第{r.row_number}行",
-                    cumulative=cumulative,
+                    cumulative=cumulative or r.cumulative,
                 )
                 for r in rows
             ]

@@ -19,6 +19,7 @@ from plans.views import get_plan_for_user
 from skills_admin.lib import clock
 from skills_admin.lib.downloads import attachment
 from targets import engine, import_views, queries
+from targets.basis import cumulative_target_ids
 from targets.departments import department_completeness
 from targets.excel import build_entry_template
 from targets.exports import template_rows
@@ -121,7 +122,7 @@ def _grid_page(request, plan, year, month, the_grid, department=None):
     submitted = the_grid.submission is not None and the_grid.submission.status == Submission.Status.SUBMITTED
     if request.method == "GET" and submitted and scope.administers(the_grid.region) and "edit" not in request.GET:
         return redirect("targets:review", the_grid.submission.pk)  # a reviewer opens a submitted month to review
-    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
+    cumulative = cumulative_target_ids(plan)  # row by row: a target's own 填报口径 or the plan's
     form = GridForm(the_grid, request.POST or None, cumulative=cumulative, flags=_figure_flags(the_grid))
     empty_rows = []
     if request.method == "POST":
@@ -275,16 +276,9 @@ def template_download(request, slug, year, month):
     if department_for(request.user) is not None:
         raise PermissionDenied("部门填报员请在网页填报表中填报本部门的任务，Excel 模板按地区下载")
     region = _region_for_entry(request, request.GET.get("region") or plan.region.code)
-    cumulative = plan.entry_basis == Plan.EntryBasis.CUMULATIVE
-    rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative)
+    rows = template_rows(plan, year, month, region, request.user, cumulative=cumulative_target_ids(plan))
     data = build_entry_template(
-        plan_title=plan.title,
-        plan_slug=plan.slug,
-        year=year,
-        month=month,
-        rows=rows,
-        cumulative=cumulative,
-        region_name=region.name,
+        plan_title=plan.title, plan_slug=plan.slug, year=year, month=month, rows=rows, region_name=region.name
     )
     ascii_name = f"template_{plan.slug}_{region.code}_{year}-{month:02d}.xlsx"
     return attachment(data, f"{plan.display_short_title}{year}年{month}月填报模板-{region.name}.xlsx", ascii_name)

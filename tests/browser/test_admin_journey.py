@@ -1,6 +1,7 @@
 """The provincial admin runs its province from the product, never from the Django admin: logged in through the
 login page (no superuser), it sets a city's group robot and test-sends to it, switches a plan to 1—N月累计,
-creates a department reporter and a city admin, sets the 通报版式 and reopens a month. Every page it opens has
+creates a department reporter (who sets its password from a one-time link) and a city admin, sets a
+department's robot and one target's own 填报口径, the 通报版式, and reopens a month. Every page it opens has
 no axe-core violation, and nothing in the walk opens /admin/."""
 
 import datetime as dt
@@ -9,7 +10,7 @@ import pytest
 
 from plans.models import AdminAction, Department, Plan, Region
 from reports.models import CircularStyle
-from targets.models import Delivery, Submission
+from targets.models import Delivery, Submission, Target
 from tests.browser.conftest import login, new_page, shot
 from tests.browser.test_accessibility import _violations
 from tests.conftest import LIAONING, SHENYANG
@@ -65,6 +66,16 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
     assert "errmsg" in page.inner_text("main") and "已送达" in page.locator("#delivery-table").inner_text()
     _checked(page, found)
     assert len(robot.received) == 1 and Delivery.objects.get(region__code=SHENYANG).status == "delivered"
+    # A department's robot, test-sent the same way.
+    page.click("main nav >> text=联系人与群机器人")
+    page.click(f"#department-contacts >> text={department.name}")
+    page.fill("#id_url", robot.url)
+    page.click("#robot-save")
+    page.wait_for_selector(f"text=已保存{department.name}的群机器人地址")
+    page.click("#robot-test")
+    page.wait_for_selector("text=测试发送成功")
+    _checked(page, found)
+    assert len(robot.received) == 2 and Delivery.objects.get(department=department).status == "delivered"
     page.click("main nav >> text=联系人与群机器人")
     page.click("#delivery-log-link")
     _checked(page, found)
@@ -72,7 +83,7 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
 
     # Plan settings: 1—N月累计.
     page.click("nav >> text=系统管理")
-    page.click("text=方案设置、通报版式与重新开放")
+    page.click("#manage-pages >> text=方案设置")
     _checked(page, found)
     page.click("#plan-table tr:has-text('技能辽宁') >> text=方案设置")
     page.check("text=1—N月累计")
@@ -82,10 +93,13 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
     assert Plan.objects.get(slug=PLAN).entry_basis == "month"
     page.fill("#id_reporting_deadline_day", "10")
     page.check("text=1—N月累计")
+    first_basis = page.locator("#target-bases select").first
+    first_basis.select_option("month")  # one target stays on 本月数
     page.click("#plan-save")
     page.wait_for_selector("text=的方案设置")
     _checked(page, found)
     assert Plan.objects.get(slug=PLAN).entry_basis == "cumulative"
+    assert Target.objects.filter(key_task__plan__slug=PLAN, entry_basis="month").count() == 1
 
     # Users: a department reporter and a city admin; a temporary password shown once.
     page.click("nav >> text=系统管理")
@@ -100,7 +114,12 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
     page.select_option("#id_region", label="辽宁省")
     page.select_option("#id_department", label=department.name)
     page.click("main button:has-text('保存')")
-    dept_password = page.locator("#temporary-password").inner_text()
+    assert page.locator("#temporary-password").inner_text() != ""
+    _checked(page, found)
+    page.click("text=返回用户列表")
+    # Rather than the temporary password, a one-time link, shown once, for the reporter to set its own.
+    page.click("button[aria-label='为 dept_reporter 生成一次性重置链接']")
+    reset_link = page.locator("#reset-link").inner_text()
     _checked(page, found)
     page.click("text=返回用户列表")
     page.click("#user-new")
@@ -130,7 +149,7 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
 
     # Reopening 沈阳's approved November with a date and a reason.
     page.click("nav >> text=系统管理")
-    page.click("text=方案设置、通报版式与重新开放")
+    page.click("#manage-pages >> text=方案设置")
     page.click("#plan-table tr:has-text('技能辽宁') >> text=重新开放")
     until = dt.date.today() + dt.timedelta(days=7)
     page.select_option("#id_holder", label="沈阳市")
@@ -150,7 +169,7 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
     page.click("text=管理操作记录")
     _checked(page, found)
     log = page.locator("#action-table").inner_text()
-    for action in ("设置群机器人", "测试发送", "方案设置", "创建用户", "通报版式", "重新开放"):
+    for action in ("设置群机器人", "测试发送", "方案设置", "创建用户", "重置密码", "通报版式", "重新开放"):
         assert action in log
     assert AdminAction.objects.filter(user=cast["admin"]).count() >= 7
     shot(page, "admin-journey-log")
@@ -158,8 +177,19 @@ def test_the_provincial_admin_runs_its_province_without_the_vendor(browser, live
     assert found == {}
     page.context.close()
 
-    # The department reporter logs in with the temporary password it was given.
-    reporter = new_page(browser)
-    login(reporter, live_server, "dept_reporter", dept_password)
+    # The department reporter sets its password from the link, once, then logs in with it.
+    reporter = new_page(browser, bypass_csp=True)
+    reporter.goto(reset_link)
+    reporter.fill("#id_new_password1", "Lnrs-Spring-4821x")
+    reporter.fill("#id_new_password2", "Lnrs-Spring-4821x")
+    _checked(reporter, found)
+    reporter.click("#reset-save")
+    reporter.wait_for_selector("text=密码已设置，请用新密码登录")
+    reporter.goto(reset_link)
+    assert reporter.locator("#reset-invalid").is_visible()
+    login(reporter, live_server, "dept_reporter", "Lnrs-Spring-4821x")
     assert "部门填报员" in reporter.inner_text("nav")
+    reporter.click("#password-change-link")
+    _checked(reporter, found)
+    assert found == {}
     reporter.context.close()

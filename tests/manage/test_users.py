@@ -144,3 +144,18 @@ def test_the_action_log_shows_only_the_admins_subtree(cast, client_for):
     assert "沈阳X" in page and "大连Y" not in page
     page = client_for(cast["admin"]).get(reverse("manage:log")).content.decode()
     assert "沈阳X" in page and "大连Y" in page
+
+
+def test_the_manage_index_lists_every_admin_page_with_a_line_each(cast, client_for):
+    page = client_for(cast["admin"]).get(reverse("manage:home")).content.decode()
+    listed = page.split('id="manage-pages"')[1].split("</dl>")[0]
+    for name in ("manage:users", "manage:contacts", "manage:deliveries", "manage:plans", "manage:log"):
+        assert reverse(name) in listed, name
+    for name in ("manage:circular_style", "manage:reopen"):
+        assert reverse(name, args=[LIAONING_SLUG]) in listed, name
+    assert reverse("targets:audit_log") in listed and reverse("password_change") in listed
+    assert listed.count("<dd") == listed.count("<dt")
+    assert reverse("manage:home") in client_for(cast["admin"]).get(reverse("plans:list")).content.decode()
+
+
+LIAONING_SLUG = "liaoning-2022"

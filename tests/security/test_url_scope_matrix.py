@@ -14,7 +14,7 @@ from tests.conftest import SHENYANG
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "reset_link"}  # reset_link: a one-time link answers only to its own token
 SKIP_NAMESPACES = {"admin"}  # Django's admin has its own staff checks, tested separately
 
 
@@ -47,6 +47,8 @@ def _sample_kwargs(demo_plan, region):
         "fmt": "xlsx",
         "user_id": Profile.objects.filter(region=shenyang).values_list("user_id", flat=True).first() or 0,
         "attachment_pk": 1,
+        "uidb64": "MQ",
+        "token": "not-a-token",
     }
 
 
@@ -107,6 +109,7 @@ def test_viewer_asking_for_another_citys_region_gets_404(demo_plan, region, cast
             "api_tokens",
             "api_tokens_admin",
             "two_factor",
+            "password_change",
         }
         assert response.status_code in (403, 404, 405) or name in own, (
             name,
@@ -172,7 +175,7 @@ ROLES = {
     "leader_county": (Profile.Role.LEADER, "210102", set()),
     "no_profile": (None, None, set()),
 }
-NOT_SENT = {"logout", "login", "healthz", "api:openapi-view", "api:openapi-json", "api:api-root"}
+NOT_SENT = {"logout", "login", "healthz", "reset_link", "api:openapi-view", "api:openapi-json", "api:api-root"}
 # Pages that name no object: whatever the query says, they show the user's own scope (markers still checked).
 SCOPE_PAGES = {
     "home",
@@ -185,6 +188,7 @@ SCOPE_PAGES = {
     "api:plan_list",
     "api:region_list",
     "api_tokens",
+    "password_change",
     "manage:home",
     "manage:users",
     "manage:user_new",
@@ -410,8 +414,11 @@ def _post_body(name: str, obj: dict):
         "manage:user_edit": {"full_name": "矩阵", "role": "viewer", "region": region.pk},
         "manage:user_active": {"active": "0"},
         "manage:user_password": {},
+        "manage:user_reset_link": {},
         "manage:region_contacts": {"url": "https://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"},
         "manage:region_test": {},
+        "manage:department_contacts": {"url": "https://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"},
+        "manage:department_test": {},
         "manage:plan_settings": {
             "entry_basis": "month",
             "reporting_deadline_day": "12",
@@ -489,6 +496,7 @@ def _snapshot(obj: dict) -> str:
         Reminder.objects.filter(plan=plan).count(),
         AdminAction.objects.filter(region=region).count(),
         Region.objects.filter(pk=region.pk).values_list("webhook_url", flat=True)[0],
+        Department.objects.filter(pk=obj["department"].pk).values_list("webhook_url", flat=True)[0],
         list(
             Profile.objects.filter(region=region)
             .order_by("pk")
@@ -513,6 +521,7 @@ VALID_WRITES = {
     "manage:user_active",
     "manage:user_password",
     "manage:region_contacts",
+    "manage:department_contacts",
     "manage:plan_settings",
     "manage:circular_style",
     "manage:reopen",
