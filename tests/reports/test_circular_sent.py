@@ -95,7 +95,7 @@ def test_marked_headline_targets_are_stated_in_the_overview(style, demo_plan):
     first.save()
     document = docx.Document(media_file(build(demo_plan, demo_plan.region, 10).docx_path))
     overview = next(p.text for p in document.paragraphs if p.text.startswith("全省纳入本月通报的"))
-    assert f"其中，{first.name}" in overview
+    assert first.name in overview.split("其中，", 2)[-1]
 
 
 def test_city_extract_names_only_its_own_city(demo_plan, region):
