@@ -86,9 +86,11 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, 
         user.first_name, user.is_staff = full_name, role == Profile.Role.ADMIN
         user.set_password(password)
         user.save()
-        Profile.objects.update_or_create(user=user, defaults={"role": role, "region": region, "department": department})
+        profile, _ = Profile.objects.update_or_create(
+            user=user, defaults={"role": role, "region": region, "department": department}
+        )
         where = f"{region.name} {department.name}" if department else region.name
-        created.append((username, Profile.Role(role).label, where))
+        created.append((username, profile.role_display, where))  # 市级管理员, not 省级, for a city's admin
     return created
 
 
