@@ -103,19 +103,23 @@ def demo_activity_clear() -> None:
 
 
 @transaction.atomic
-def demo_load(*, today: dt.date | None = None, seed: int = 2022) -> dict[str, int]:
-    """Load demo allocations and figures for every seed plan present; idempotent (replaces earlier demo)."""
+def demo_load(*, today: dt.date | None = None, seed: int = 2022, late_regions: bool = False) -> dict[str, int]:
+    """Load demo allocations and figures for every seed plan present; idempotent (replaces earlier demo).
+
+    `late_regions` (the live demo on its 演示日期): past the open month's deadline only the first region's month
+    is reopened and the other regions still owing it are late, as in a real month; otherwise (the test data,
+    judged years later) every open month stays editable."""
     today = today or clock.today()
     counts = {}
     for config in DEMO_PLANS:
         plan = Plan.objects.filter(slug=config.plan_slug).first()
         if plan is not None:
-            counts[plan.slug] = _load_plan(plan, config, random.Random(f"{seed}-{plan.slug}"), today)
+            counts[plan.slug] = _load_plan(plan, config, random.Random(f"{seed}-{plan.slug}"), today, late_regions)
             holders_ensure(plan=plan, year=config.year)  # what the demo does not split, the plan region holds
     return counts
 
 
-def _load_plan(plan: Plan, config: DemoConfig, rng: random.Random, today: dt.date) -> int:
+def _load_plan(plan: Plan, config: DemoConfig, rng: random.Random, today: dt.date, late_regions: bool) -> int:
     Allocation.objects.filter(target__key_task__plan=plan, is_demo=True).delete()
     MonthlyFigure.objects.filter(allocation__target__key_task__plan=plan, allocation__year=config.year).delete()
     Submission.objects.filter(plan=plan, year=config.year).delete()
@@ -126,7 +130,7 @@ def _load_plan(plan: Plan, config: DemoConfig, rng: random.Random, today: dt.dat
     figures = _figures(allocations, config, paces, rng)
     MonthlyFigure.objects.bulk_create(figures, batch_size=2000)
     rollups_rebuild(plan=plan, year=config.year)
-    _submissions(plan, config, regions, rng, today)
+    _submissions(plan, config, regions, rng, today, late_regions)
     _audit_load(plan, config, len(figures))
     return len(figures)
 
@@ -230,7 +234,9 @@ def _figure(a: Allocation, month: int, pace: Decimal, rng: random.Random) -> Mon
     return MonthlyFigure(allocation=a, month=month, value=_round(value, counts_whole(kind, unit)), is_demo=True)
 
 
-def _submissions(plan: Plan, config: DemoConfig, regions, rng: random.Random, today: dt.date) -> None:
+def _submissions(
+    plan: Plan, config: DemoConfig, regions, rng: random.Random, today: dt.date, late_regions: bool = False
+) -> None:
     from targets.periods import reporting_deadline
 
     subs = []
@@ -241,7 +247,7 @@ def _submissions(plan: Plan, config: DemoConfig, regions, rng: random.Random, to
             subs.append(_submission(plan, r, config.year, month, Submission.Status.APPROVED, day))
     open_month = config.complete_months + 1
     if open_month <= 12:
-        subs += _open_month(plan, config, regions, open_month, today)
+        subs += _open_month(plan, config, regions, open_month, today, late_regions)
     subs += _department_submissions(plan, config, today)
     Submission.objects.bulk_create(subs)
 
@@ -270,20 +276,20 @@ def _department_submissions(plan: Plan, config: DemoConfig, today: dt.date) -> l
     return subs
 
 
-def _open_month(plan, config, regions, month, today) -> list[Submission]:
+def _open_month(plan, config, regions, month, today, late_regions: bool = False) -> list[Submission]:
     """The month being reported now: some regions have submitted; it stays open for the demo."""
     from targets.periods import reporting_deadline
 
     deadline = reporting_deadline(plan, config.year, month)
-    # reopened only where the window has closed by `today` (the demo date keeps 辽宁's November in its window)
-    until = today + dt.timedelta(days=120) if today > deadline else None
+    # Once the window has closed by `today` the month is reopened: on the live demo for its first child only (沈阳,
+    # left to report during the demo journey; the others owing it are late, 逾期未报), in the test data for all.
+    until = today + dt.timedelta(days=14 if late_regions else 120) if today > deadline else None
     subs = []
-    # The plan region's first child (沈阳) is left to report during the demo journey.
     for index, r in enumerate(regions):
         submitted = 0 < index <= config.open_month_submitters
         status = Submission.Status.SUBMITTED if submitted else Submission.Status.DRAFT
         sub = _submission(plan, r, config.year, month, status, deadline - dt.timedelta(days=1) if submitted else None)
-        sub.reopened_until = until
+        sub.reopened_until = until if index == 0 or not late_regions else None
         subs.append(sub)
     return subs
 

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             demo_activity_clear()
         if reset or not (if_empty and Plan.objects.exists()):
             call_command("load_seed_plans", stdout=self.stdout)
-            for slug, count in demo_load().items():
+            for slug, count in demo_load(late_regions=clock.demo_date() is not None).items():
                 self.stdout.write(f"演示数据：{slug} 月度数据 {count} 条")
             call_command("load_demo_styles", stdout=self.stdout)  # reports' demo: a 红头 style per seed plan
         users = demo_users_create(password=password)
