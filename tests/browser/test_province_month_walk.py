@@ -20,7 +20,7 @@ from plans.models import Department, Plan, Profile
 from reports.models import Circular, CircularStyle
 from skills_admin.lib.downloads import media_file
 from targets.demo import DEMO_DATE, DEMO_PASSWORD
-from targets.models import Delivery, Reminder, Submission
+from targets.models import Delivery, Reminder, Submission, Target
 from tests.browser.conftest import login, new_page, shot
 from tests.browser.test_admin_journey import robot  # noqa: F401  (the local HTTPS robot fixture)
 from tests.browser.test_open_month_journey import (  # noqa: F401  (demo is a fixture)
@@ -64,6 +64,9 @@ def test_a_province_runs_its_month_with_the_demo_accounts_only(
     settings.CIRCULAR_PDF = False  # the Word file is what is checked; no second browser for the PDF
     plan = Plan.objects.get(slug=PLAN)
     department = Department.objects.filter(region__code=LIAONING).order_by("name").first()
+    # one untracked target whose document does not say how it is judged: the admin sets a method of its own
+    unstated = Target.objects.filter(key_task__plan__slug=PLAN, is_reported=False).order_by("pk").first()
+    Target.objects.filter(pk=unstated.pk).update(assessment="", assessment_source="")
     assert not get_user_model().objects.filter(username__in=["admin", "shenyang"], is_superuser=True).exists()
     requested: list[str] = []
 
@@ -86,8 +89,15 @@ def test_a_province_runs_its_month_with_the_demo_accounts_only(
     admin.check("text=1—N月累计")
     admin.click("#plan-save")
     admin.wait_for_selector("text=的方案设置")
-    _no_violations(admin)
     assert Plan.objects.get(pk=plan.pk).entry_basis == "cumulative"
+    assert "文件未明确考核方式" in admin.locator("#target-assessments").inner_text()
+    admin.fill(f"#id_assessment_{unstated.pk}", "年底由省厅统一核查")
+    admin.click("#assessment-save")
+    admin.wait_for_selector("text=已保存1项指标的考核方式")
+    assert "管理员省人社厅管理员设定，非文件规定" in admin.locator("#target-assessments").inner_text()
+    _no_violations(admin)
+    unstated.refresh_from_db()
+    assert (unstated.assessment_source, unstated.assessment_set_by.username) == ("admin", "admin")
 
     admin.click("nav >> text=系统管理")
     admin.click("text=用户与角色")
@@ -100,6 +110,7 @@ def test_a_province_runs_its_month_with_the_demo_accounts_only(
     admin.click("main button:has-text('保存')")
     assert admin.locator("#temporary-password").inner_text() != ""
     assert "一次性重置链接" in admin.locator("#reset-link-alternative").inner_text()
+    _no_violations(admin)
     admin.click("text=返回用户列表")
     admin.click("#user-new")
     admin.fill("#id_username", "walk_tieling_admin")
@@ -131,6 +142,7 @@ def test_a_province_runs_its_month_with_the_demo_accounts_only(
     reporter.locator("#home-waiting-table a", has_text="去填报").first.click()
     reporter.wait_for_selector("#grid-form")
     assert f"/figures/{PLAN}/2022/11/{SHENYANG}/" in reporter.url
+    assert "1—11月累计" in reporter.locator("#grid-form").inner_text()  # the plan's new 填报口径
     _submit_confirming_empty_rows(reporter)
 
     # --- The admin reviews from the review page: returns, then approves the resubmission --------------------------
