@@ -21,6 +21,7 @@ from plans.manage_services import (
     user_update,
 )
 from plans.models import Plan
+from plans.passwords import RESET_LINK_HOURS
 
 
 @login_required
@@ -52,7 +53,8 @@ def user_new(request):
         user, password = user_create(granter=request.user, data=form.user_data())
         messages.success(request, f"已创建用户 {user.username}")
         # The temporary password is shown on this answer only, never stored in clear or sent by redirect.
-        return render(request, "manage/user_password.html", {"subject": user, "password": password})
+        ctx = {"subject": user, "password": password, "link_hours": RESET_LINK_HOURS}
+        return render(request, "manage/user_password.html", ctx)
     return render(request, "manage/user_form.html", {"form": form, "creating": True})
 
 
@@ -83,7 +85,8 @@ def user_active(request, user_id):
 def user_password(request, user_id):
     subject = manageable_user(request.user, user_id)
     password = user_password_reset(granter=request.user, user=subject)
-    return render(request, "manage/user_password.html", {"subject": subject, "password": password, "reset": True})
+    ctx = {"subject": subject, "password": password, "reset": True, "link_hours": RESET_LINK_HOURS}
+    return render(request, "manage/user_password.html", ctx)
 
 
 @login_required

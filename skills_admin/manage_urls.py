@@ -26,6 +26,7 @@ urlpatterns = [
     path("contacts/<str:region_code>/test/", settings.region_test, name="region_test"),
     path("plans/", settings.plan_list, name="plans"),
     path("plans/<slug:slug>/", settings.plan_settings, name="plan_settings"),
+    path("plans/<slug:slug>/assessments/", settings.plan_assessments, name="plan_assessments"),
     path("plans/<slug:slug>/style/", styles.circular_style, name="circular_style"),
     path("plans/<slug:slug>/reopen/", settings.reopen, name="reopen"),
 ]

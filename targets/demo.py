@@ -21,6 +21,7 @@ from django.utils import timezone
 from plans.models import Department, Plan, Profile, Region
 from plans.reading import counts_whole
 from skills_admin.lib import clock
+from skills_admin.lib.robots import DEMO_ROBOT_URL
 from targets.engine import MILESTONE, QUARTER, RATIO, STOCK
 from targets.models import (
     Allocation,
@@ -92,6 +93,20 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, 
         where = f"{region.name} {department.name}" if department else region.name
         created.append((username, profile.role_display, where))  # 市级管理员, not 省级, for a city's admin
     return created
+
+
+# The department whose group robot the demo sets (the address is marked demo and never sent to).
+DEMO_ROBOT_DEPARTMENT = "区建设局"
+
+
+def demo_robot_set() -> str | None:
+    """Give one demo department a robot address, so the contacts pages show one; returns the department's name."""
+    department = Department.objects.filter(name=DEMO_ROBOT_DEPARTMENT).first()
+    if department is None:
+        return None
+    department.webhook_url = DEMO_ROBOT_URL
+    department.save(update_fields=["webhook_url"])
+    return department.name
 
 
 def demo_activity_clear() -> None:

@@ -151,3 +151,36 @@ class MonthReopenForm(forms.Form):
         if key in self.departments:
             return {"department": self.departments[key]}
         return {"region": self.regions[key]}
+
+
+class TargetAssessmentForm(forms.Form):
+    """How an untracked target is judged where the document does not say: the admin's own words, empty to clear.
+    A method quoted from the document is shown, never editable: the document's word is not the admin's."""
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        untracked = [t for t in targets if not t.is_reported]
+        self.quoted = [t for t in untracked if t.assessment and t.assessment_source == "document"]
+        self.targets = [t for t in untracked if t not in self.quoted]
+        for t in self.targets:
+            self.fields[f"assessment_{t.pk}"] = forms.CharField(
+                label=f"{t.key_task.number}.{t.number} {t.name}",
+                max_length=300,
+                required=False,
+                initial=t.assessment,
+                error_messages={"max_length": "考核方式不能超过300字"},
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "placeholder": "文件未明确考核方式"}
+                ),
+            )
+
+    def assessments(self) -> dict[int, str]:
+        """Target id → the admin's method, '' to clear; a target whose field was not posted keeps its method."""
+        return {
+            t.pk: self.cleaned_data[f"assessment_{t.pk}"].strip()
+            for t in self.targets
+            if f"assessment_{t.pk}" in self.data
+        }
+
+    def rows(self):
+        return [(t, self[f"assessment_{t.pk}"]) for t in self.targets]

@@ -315,6 +315,34 @@ def _target_bases_save(targets, bases: dict[int, str | None]) -> str:
     return "；".join(changes)
 
 
+@transaction.atomic
+def target_assessments_save(*, user, plan: Plan, assessments: dict[int, str]) -> int:
+    """Set or clear the admin's own 考核方式 of the plan's untracked targets (target id → method, '' clears).
+    Recorded as the admin's with who set it; a method the document states is never overwritten. Returns the
+    number of targets changed; one AdminAction lists them."""
+    plan = managed_plan(user, plan.slug)
+    changes = []
+    targets = Target.objects.filter(key_task__plan=plan, is_reported=False, pk__in=list(assessments))
+    for target in targets.select_related("key_task").order_by("key_task__number", "number"):
+        if target.assessment and target.assessment_source == "document":
+            continue
+        new = (assessments[target.pk] or "").strip()
+        if len(new) > 300:
+            raise ValidationError("考核方式不能超过300字")
+        if new == target.assessment:
+            continue
+        changes.append(f"{target.name} 考核方式: {target.assessment or '文件未明确'} → {new or '文件未明确'}")
+        target.assessment = new
+        target.assessment_source = "admin" if new else ""
+        target.assessment_set_by = user if new else None
+        target.save(update_fields=["assessment", "assessment_source", "assessment_set_by"])
+    if changes:
+        admin_action_record(
+            user=user, region=plan.region, action="考核方式", subject=plan.title, detail="；".join(changes)
+        )
+    return len(changes)
+
+
 # --- reopening ---------------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from plans.manage_services import manageable_departments, manageable_regions, require_admin
@@ -15,7 +16,7 @@ from plans.models import Plan
 from plans.scope import scope_for
 from skills_admin.lib import clock
 from skills_admin.lib.masking import mask_robot_url
-from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm, TargetBasisForm
+from targets.manage_forms import MonthReopenForm, PlanSettingsForm, RobotForm, TargetAssessmentForm, TargetBasisForm
 from targets.manage_services import (
     contacts,
     deliveries_visible,
@@ -29,6 +30,7 @@ from targets.manage_services import (
     region_robot_set,
     reopened_months,
     robot_test_send,
+    target_assessments_save,
 )
 from targets.models import Delivery, Target
 
@@ -154,7 +156,36 @@ def plan_settings(request, slug):
         )
         messages.success(request, f"已保存“{plan.display_short_title}”的方案设置")
         return redirect("manage:plan_settings", slug=plan.slug)
-    return render(request, "manage/plan_settings.html", {"plan": plan, "form": form, "bases": bases})
+    assessments = TargetAssessmentForm(targets=targets)
+    return render(
+        request, "manage/plan_settings.html", {"plan": plan, "form": form, "bases": bases, "assessments": assessments}
+    )
+
+
+@login_required
+@require_POST
+def plan_assessments(request, slug):
+    """考核方式 of the untracked targets the document does not say how to judge: the admin's own, audited."""
+    plan = managed_plan(request.user, slug)
+    targets = list(Target.objects.filter(key_task__plan=plan).select_related("key_task"))
+    assessments = TargetAssessmentForm(request.POST, targets=targets)
+    if assessments.is_valid():
+        changed = target_assessments_save(user=request.user, plan=plan, assessments=assessments.assessments())
+        messages.success(request, f"已保存{changed}项指标的考核方式" if changed else "考核方式没有改动")
+        return redirect(reverse("manage:plan_settings", args=[plan.slug]) + "#target-assessments")
+    initial = {
+        "entry_basis": plan.entry_basis,
+        "reporting_deadline_day": plan.reporting_deadline_day,
+        "lag_threshold_points": plan.lag_threshold_points,
+        "headline": [str(t.pk) for t in targets if t.is_headline],
+    }
+    ctx = {
+        "plan": plan,
+        "form": PlanSettingsForm(targets=targets, initial=initial),
+        "bases": TargetBasisForm(targets=targets),
+        "assessments": assessments,
+    }
+    return render(request, "manage/plan_settings.html", ctx)
 
 
 def _visible_plan(request, slug) -> Plan:

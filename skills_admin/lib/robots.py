@@ -28,6 +28,16 @@ ANSWER_READ_BYTES = 4096
 ERRMSG_CHARS = 200
 
 
+# The demo's robot address (a department of the demo has it): on an allowed host, so it saves, masks and lists like
+# a real one, but it is nobody's robot and `robot_post` never sends to it.
+DEMO_ROBOT_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=00000000-0000-0000-0000-0000000000demo"
+DEMO_ROBOT_NOTE = "演示地址，不实际发送"
+
+
+def is_demo_robot(url: str | None) -> bool:
+    return url == DEMO_ROBOT_URL
+
+
 class RobotRefused(ValueError):
     """The address may not be contacted (its host, scheme or resolved address); the message says why, in Chinese."""
 
@@ -118,6 +128,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 def robot_post(url: str, body: bytes, *, timeout: float) -> RobotAnswer:
     """POST `body` as JSON to a robot address; no redirect is followed. Raises RobotRefused or OSError."""
+    if is_demo_robot(url):
+        raise RobotRefused(f"{DEMO_ROBOT_NOTE}：演示数据中的群机器人地址不指向任何真实的群")
     try:
         validate_robot_url(url)
     except ValidationError as exc:

@@ -339,6 +339,7 @@ PLAN_ONLY = {
     "manage:plan_settings",
     "manage:circular_style",
     "manage:reopen",
+    "manage:plan_assessments",
 }
 
 

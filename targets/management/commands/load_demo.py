@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
 from skills_admin.lib import clock
-from targets.demo import DEMO_DATE, DEMO_PASSWORD, demo_activity_clear, demo_load, demo_users_create
+from targets.demo import DEMO_DATE, DEMO_PASSWORD, demo_activity_clear, demo_load, demo_robot_set, demo_users_create
 
 
 class Command(BaseCommand):
@@ -36,6 +36,8 @@ class Command(BaseCommand):
             for slug, count in demo_load(late_regions=clock.demo_date() is not None).items():
                 self.stdout.write(f"演示数据：{slug} 月度数据 {count} 条")
             call_command("load_demo_styles", stdout=self.stdout)  # reports' demo: a 红头 style per seed plan
+            if department := demo_robot_set():
+                self.stdout.write(f"演示数据：{department}的群机器人地址（演示地址，不实际发送）")
         users = demo_users_create(password=password)
         shown = password if password == DEMO_PASSWORD else "（您用 --password 指定的密码）"
         self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {shown}）："))
