@@ -112,11 +112,11 @@ _BY_YEAR = r"(?:到|至|截至|截止)\d{4}年(?:底|末)?"
 _PERIODS = (
     (QUARTER, re.compile(r"每季度?|季度|按季")),
     (MONTH, re.compile(r"每月|按月|月度")),
-    (YEAR, re.compile(r"全年|每年|年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
+    (YEAR, re.compile(r"全年|每年|(?<!原)年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
     (
         PLAN,
         re.compile(
-            rf"{_BY_YEAR}|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期)|十[四五]五(?:期间|时期)|"
+            rf"{_BY_YEAR}|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期|末)|十[四五]五(?:期间|时期|末)|"
             r"(?<![\d.—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])"
         ),
     ),
@@ -450,7 +450,7 @@ def _not_a_target(mask: str, match: re.Match) -> bool:
     if match["years"] is not None and not _IS_DURATION.search(mask, 0, match.start()):
         return True
     start = match.start("num")
-    if start > 0 and mask[start - 1] in "每第":
+    if (start > 0 and mask[start - 1] in "每第") or mask.endswith("面向", 0, start):
         return True
     if match["num"] in ("百", "千") and _PROGRAMME.search(mask.strip(" 。")):
         return True
@@ -484,7 +484,7 @@ def _targets(piece: _Fragment, match: re.Match, context: _Context, source: str) 
     if match["pre"] != "各" or target.kind == MILESTONE:
         return [target]
     verb = _leading_verb(target.name)
-    things = [thing for thing in re.split(r"以及|[和及与、]", target.name[len(verb) :]) if thing]
+    things = [thing for thing in re.split(r"以及|[和及与、]|(?<=”)(?=“)", target.name[len(verb) :]) if thing]
     return [replace(target, name=verb + thing) for thing in things] or [target]
 
 

@@ -1,7 +1,8 @@
 """The labelled corpus (tests/plans/reading_corpus): its integrity, and the reader's score on each half.
 
 The thresholds are the scores reached, not the goal of issue #19 (95% overall, every class 90%): the test half
-reads 94.3% overall and 85% of roles; see the corpus README. A change that lowers a score fails here.
+(grown with the round-3 documents n*) reads 88.8% overall and 85.2% of roles; see the corpus README. A change that
+lowers a score fails here.
 """
 
 import json
@@ -41,8 +42,8 @@ def test_the_dev_half_reads_as_tuned():
     assert all(rate >= 0.97 for rate in found.values())
 
 
-FLOORS = {"overall": 0.942, "role": 0.85, "value": 0.95, "range": 0.97, "unit": 0.97}
-FLOORS |= {"qualifier": 0.97, "kind": 0.95, "period": 0.95, "per-unit level": 0.97}
+FLOORS = {"overall": 0.888, "role": 0.852, "value": 0.851, "range": 0.921, "unit": 0.901}
+FLOORS |= {"qualifier": 0.901, "kind": 0.901, "period": 0.901, "per-unit level": 0.921}
 
 
 @pytest.mark.parametrize(("name", "floor"), FLOORS.items())

@@ -96,3 +96,45 @@ def test_classifying_a_long_text_is_linear():
             classify(text, heading="工作成效" * 100)
     finally:
         signal.alarm(0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全市城镇新增就业38417人",
+        "全省技能人才总量达到512.6万人",
+        "年末参保职工总数达318.25万人",
+        "全区技工院校在校生规模突破 6 万人,办学条件稳步增长",
+        "引进高校毕业生2.43万人,见习岗位0.86万个,同比分别增长6%、12%",
+    ],
+)
+def test_figures_exact_to_the_unit_or_a_past_stock_read_as_results(text):
+    assert classify(text)[0] == RESULT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到2027年,全市技能人才总量达到512.6万人",
+        "力争全年城镇新增就业38417人",
+        "新增就业1.35万人以上",
+        "2022-2024年共实现新增就业20万人",
+        "到“十五五”末,技工院校在校生规模要保持在12万人以上",
+    ],
+)
+def test_goals_stay_targets_beside_the_figure_rule(text):
+    assert classify(text)[0] == TARGET
+
+
+def test_a_plan_end_reads_as_the_plan_period():
+    (target,) = read_statement("到“十五五”末,技工院校在校生规模要保持在12万人以上").targets
+    assert (target.value, target.kind, target.period, target.qualifier) == (120000, "stock", "plan", "at_least")
+
+
+def test_the_work_under_a_foundation_heading_is_a_result_and_the_economy_background():
+    assert classify("建成市级公共实训基地 12 个", heading="发展基础")[0] == RESULT
+    assert classify("全市工业园区企业达到600家", heading="发展基础")[0] == BACKGROUND
+
+
+def test_a_numbered_set_of_special_programmes_is_a_name():
+    assert classify("“十五五”期间将实施技工院校建设等3个专项计划")[0] == NAME
