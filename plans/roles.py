@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from plans.reading import ReadTarget, normalise, policy_parameters, read_targets
+from plans.reading import ReadTarget, normalise, policy_parameters, read_targets, without_pinyin
 
 TARGET, RESULT, RULE, BACKGROUND, NAME = "target", "result", "rule", "background", "name"
 ROLE_LABELS = {TARGET: "目标", RESULT: "已有成绩", RULE: "政策规则", BACKGROUND: "背景情况", NAME: "名称或范围"}
@@ -35,10 +35,12 @@ _RESULT_WORDS = re.compile(
     r"累计组织|累计帮助|累计支出|累计运送|累计返乡|均稳定在|保持在|增加到|增至|提高到\d|提升了|由\d|从\d{4}年|"
     r"全部完成|约为|筹集|据统计|同期|较上年|较\d{4}年|完成年度目标|目标的\d|率为\d|率平均为|共计(?!划)|"
     r"居全省|位居|仅次于|过去一年|过去五年|完成年计划|完成年度计划|当下|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共|"
-    r"稳步增长|同比分别|突破 ?\d|^年末|(?<=[,，])年末"
+    r"稳步增长|同比分别|突破 ?\d|^年末|(?<=[,，])年末|入选|评审出|公示了|较[一二三四五六七八九十\d]+年前"
 )
 # A report of a past calendar year: “2021年,全市共扶持…”; or a year named with 的 (“由2012年的37287万人”).
 _PAST_YEAR = re.compile(r"(?:^|[,，;；:：])\s*20[12]\d年(?:度)?[,，]|20[12]\d年的")
+# A year's total for a whole territory, unqualified: “2022年全国取得证书…”, “2023年我省新增…”.
+_PAST_TOTAL = re.compile(r"(?<![到至\d—~-])20[12]\d年(?:度)?[,，]?(?:全国|全省|全市|全县|全区|我国|我省|我市|我县)")
 # “累计”, “共” report a tally unless the figure is qualified as a goal (“累计实现新增就业35万人以上”).
 _TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共有")
 _QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现|每年|全年|要|将")
@@ -47,7 +49,7 @@ _APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)�
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
-    r"本届|比重达"
+    r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有"
 )
 _RULE_WORDS = re.compile(
     r"课时|学时|分钟|费率|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
@@ -99,7 +101,7 @@ def read_statement(text: str, *, heading: str = "") -> Reading:
 
 def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     """(role, the words that decided it). A statement with no cue at all is a target."""
-    plain = normalise(text)
+    plain = without_pinyin(normalise(text))
     heading = normalise(heading)
     intent = _strong_intent(plain)
     if _only_quoted_numbers(plain):
@@ -121,6 +123,8 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     names = _found(_NAME_WORDS, plain)
     if names and not _has_targets(text):
         return NAME, names
+    if (total := _found(_PAST_TOTAL, plain)) and not _QUALIFIED.search(plain) and not intent:
+        return RESULT, total
     if (precise := _precise_figures(plain)) and not intent:
         return RESULT, precise
     if not intent and _BACKGROUND_HEADINGS.search(heading):

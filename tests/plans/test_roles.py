@@ -138,3 +138,36 @@ def test_the_work_under_a_foundation_heading_is_a_result_and_the_economy_backgro
 
 def test_a_numbered_set_of_special_programmes_is_a_name():
     assert classify("“十五五”期间将实施技工院校建设等3个专项计划")[0] == NAME
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年全省开展补贴性职业技能培训58万人次",
+        "其中,全市有6家单位入选",
+        "省人社厅公示了评审出的4个技能大师工作室",
+        "2021年高职招生达120万人,较十年前增长1.5倍",
+    ],
+)
+def test_a_year_total_a_selection_and_a_ten_year_comparison_are_results(text):
+    assert classify(text)[0] == RESULT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["目前全省农民工总量約為1200萬人", "数控技术岗位需供比是三点五比一", "今年新进入劳动力市场的群体約有二十万规模"],
+)
+def test_the_labour_market_described_is_background(text):
+    assert classify(text)[0] == BACKGROUND
+
+
+def test_pinyin_noise_of_mirror_sites_does_not_hide_a_role():
+    assert classify("目前全省農(nóng)民工總量約為1200萬人")[0] == BACKGROUND
+
+
+def test_a_year_total_with_a_goal_qualifier_stays_a_target():
+    assert classify("2026年全市城镇新增就业3万人以上")[0] == TARGET
+
+
+def test_counted_tasks_of_a_work_plan_are_a_name():
+    assert classify("四部门联合印发工作要点,部署了5个方面12项重点任务")[0] == NAME
