@@ -698,3 +698,8 @@ def test_a_rate_written_in_words_is_read_as_a_percentage():
 def test_pinyin_noise_is_dropped_before_reading():
     got = readings("城鎮(zhèn)新增就業(yè)80萬(wàn)人以上")
     assert [(t["value"], t["unit"], t["qualifier"]) for t in got] == [("800000", "人", "at_least")]
+
+
+def test_respectively_in_traditional_characters_is_distributed_as_levels():
+    got = readings("到2025年,市級工匠、首席技師將分別達到50人和300人")
+    assert [(t["value"], t["kind"]) for t in got] == [("50", "stock"), ("300", "stock")]

@@ -171,3 +171,20 @@ def test_a_year_total_with_a_goal_qualifier_stays_a_target():
 
 def test_counted_tasks_of_a_work_plan_are_a_name():
     assert classify("四部门联合印发工作要点,部署了5个方面12项重点任务")[0] == NAME
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["申请人应年满18周岁,年龄不超过60周岁", "同一等级只能申请并享受一次技能提升补贴"],
+)
+def test_eligibility_ages_and_once_only_are_rules(text):
+    assert classify(text)[0] == RULE
+
+
+@pytest.mark.parametrize("text", ["2023年全省技工院校招生首次跃上10万人新台阶", "选派驻村干部3万名,实际到岗率超过98%"])
+def test_milestones_passed_and_staff_in_post_are_results(text):
+    assert classify(text)[0] == RESULT
+
+
+def test_an_age_in_a_report_does_not_make_it_a_rule():
+    assert classify("截至今年1月,全市12万名年满60周岁的老人全部领取了基础养老金")[0] == RESULT
