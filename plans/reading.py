@@ -43,7 +43,7 @@ _TRADITIONAL_PAIRS = (
     "籌筹 納纳 終终 給给 緊紧 線线 縱纵 繞绕 聽听 臺台 蓋盖 蘇苏 視视 記记 課课 請请 識识 譜谱 譽誉 "
     "讀读 豐丰 負负 財财 責责 貴贵 買买 購购 趨趋 踐践 載载 辯辩 運运 過过 遠远 適适 銜衔 靈灵 風风 "
     "鮮鲜 齊齐 龍龙 醫医 療疗 衛卫 廠厂 鎮镇 權权 無无 後后 陽阳 漢汉 蘭兰 嶺岭 瀋沈 連连 寧宁 遼辽 "
-    "撫抚 錦锦 鐵铁 盤盘 島岛 蘆芦 順顺 顯显 顧顾 啟启 "
+    "撫抚 錦锦 鐵铁 盤盘 島岛 蘆芦 順顺 顯显 顧顾 啟启 約约 測测 別别 "
 ).split()
 _FULL_WIDTH = "".join(chr(0xFF10 + digit) for digit in range(10)) + "\uff0e\uff05\uff5e\uff0d\u2013\u2015-"
 _HALF_WIDTH = "0123456789.%~————"
@@ -112,11 +112,11 @@ _BY_YEAR = r"(?:到|至|截至|截止)\d{4}年(?:底|末)?"
 _PERIODS = (
     (QUARTER, re.compile(r"每季度?|季度|按季")),
     (MONTH, re.compile(r"每月|按月|月度")),
-    (YEAR, re.compile(r"全年|每年|年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
+    (YEAR, re.compile(r"全年|每年|(?<!原)年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
     (
         PLAN,
         re.compile(
-            rf"{_BY_YEAR}|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期)|十[四五]五(?:期间|时期)|"
+            rf"{_BY_YEAR}|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期|末)|十[四五]五(?:期间|时期|末)|"
             r"(?<![\d.—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])"
         ),
     ),
@@ -129,7 +129,7 @@ _PERIOD_WORDS = re.compile(
     r"(?:行动)?(?:期间|内)?|^年"
 )
 _RATIO_WORDS = re.compile(r"占比|比例|比重|比率")
-_STOCK_WORDS = re.compile(r"总量|规模|存量|保有量|总数|年限|在校生")
+_STOCK_WORDS = re.compile(r"总量|规模|存量|保有量|总数|年限|在校生|每万名")
 _LEAD_WORDS = re.compile(r"^(?:[:：\s]|其中|按规定|开展|实现|完成)+")
 _VERBS = sorted(
     "培训 培养 培育 评选 发放 使用 发布 建设 新增 开展 组织 支持 评价 遴选 推荐 举办 开设 建成 取得 打造 办好 "
@@ -162,7 +162,9 @@ _PROGRAMME = re.compile(r"(?:行动|活动|工程|计划)$")
 _WORD_NUMBER_UNITS = "个次名所家项场人户位届"
 # A count that only describes how a document or a programme is built (“实施12项专项计划”, “下设15个子项目”, “以
 # 7600多名持证残疾人为主要对象”): a name or a scope, never a quantity to reach.
-_STRUCTURE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:专项计划|行动|工程|举措|指标|子项目|重点工作)|重点项目|方面|千亿级")
+_STRUCTURE = re.compile(
+    r"[\u4e00-\u9fff]{0,4}?(?:专项计划|行动|工程|举措|指标|子项目|重点工作|重点任务)|重点项目|方面|千亿级"
+)
 _SCOPE = re.compile(r"[\u4e00-\u9fff]{0,8}为主要对象")
 # A clause that only names what the work is about: “围绕全市20条重点产业链”.
 _CONTEXT = re.compile(r"^\s*(?:围绕|聚焦|对接|依托|服务于)")
@@ -211,7 +213,25 @@ _SPACED_NUMBER = re.compile(r"(?<=[\d.\u4e00-\u9fff]) ++(?=[\d.])|(?<=[\d.]) ++(
 
 
 def _prepared(text: str) -> str:
-    return _SPACED_NUMBER.sub("", normalise(text))
+    return _PERCENT_IN_WORDS.sub(_percent_in_digits, _SPACED_NUMBER.sub("", without_pinyin(normalise(text))))
+
+
+# Mirror sites print the reading after a character: “農(nóng)民工”, “萬(wàn)人”. The reading is dropped.
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]++\)")
+
+
+def without_pinyin(text: str) -> str:
+    return _PINYIN.sub("", text)
+
+
+# “百分之五点五” (as newspapers and speeches write a rate) → “5.5%”.
+_PERCENT_IN_WORDS = re.compile(r"百分之([零一二两三四五六七八九十百]+)(?:点([零一二三四五六七八九]+))?")
+_WORD_DIGITS = str.maketrans("零一二三四五六七八九", "0123456789")
+
+
+def _percent_in_digits(match: re.Match) -> str:
+    whole = _clean(parse_number(match.group(1)))
+    return f"{whole}.{match.group(2).translate(_WORD_DIGITS)}%" if match.group(2) else f"{whole}%"
 
 
 # ---------------------------------------------------------------------------------------------- numbers
@@ -450,7 +470,7 @@ def _not_a_target(mask: str, match: re.Match) -> bool:
     if match["years"] is not None and not _IS_DURATION.search(mask, 0, match.start()):
         return True
     start = match.start("num")
-    if start > 0 and mask[start - 1] in "每第":
+    if (start > 0 and mask[start - 1] in "每第") or mask.endswith("面向", 0, start):
         return True
     if match["num"] in ("百", "千") and _PROGRAMME.search(mask.strip(" 。")):
         return True
@@ -484,7 +504,7 @@ def _targets(piece: _Fragment, match: re.Match, context: _Context, source: str) 
     if match["pre"] != "各" or target.kind == MILESTONE:
         return [target]
     verb = _leading_verb(target.name)
-    things = [thing for thing in re.split(r"以及|[和及与、]", target.name[len(verb) :]) if thing]
+    things = [thing for thing in re.split(r"以及|[和及与、]|(?<=”)(?=“)", target.name[len(verb) :]) if thing]
     return [replace(target, name=verb + thing) for thing in things] or [target]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from plans.reading import ReadTarget, normalise, policy_parameters, read_targets
+from plans.reading import ReadTarget, normalise, policy_parameters, read_targets, without_pinyin
 
 TARGET, RESULT, RULE, BACKGROUND, NAME = "target", "result", "rule", "background", "name"
 ROLE_LABELS = {TARGET: "目标", RESULT: "已有成绩", RULE: "政策规则", BACKGROUND: "背景情况", NAME: "名称或范围"}
@@ -34,10 +34,14 @@ _RESULT_WORDS = re.compile(
     r"五年来|十年来|期末|成功发放|惠及|共计发放|共扶持|共培养|共获得|共设置|累计表彰|累计获得|累计达|累计开展|"
     r"累计组织|累计帮助|累计支出|累计运送|累计返乡|均稳定在|保持在|增加到|增至|提高到\d|提升了|由\d|从\d{4}年|"
     r"全部完成|约为|筹集|据统计|同期|较上年|较\d{4}年|完成年度目标|目标的\d|率为\d|率平均为|共计(?!划)|"
-    r"居全省|位居|仅次于|过去一年|过去五年|完成年计划|完成年度计划|当下|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共"
+    r"居全省|位居|仅次于|过去一年|过去五年|完成年计划|完成年度计划|当下|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共|"
+    r"稳步增长|同比分别|突破 ?\d|^年末|(?<=[,，])年末|入选|评审出|公示了|较[一二三四五六七八九十\d]+年前|"
+    r"首次跃上|新台阶|已到岗|到岗率"
 )
 # A report of a past calendar year: “2021年,全市共扶持…”; or a year named with 的 (“由2012年的37287万人”).
 _PAST_YEAR = re.compile(r"(?:^|[,，;；:：])\s*20[12]\d年(?:度)?[,，]|20[12]\d年的")
+# A year's total for a whole territory, unqualified: “2022年全国取得证书…”, “2023年我省新增…”.
+_PAST_TOTAL = re.compile(r"(?<![到至\d—~-])20[12]\d年(?:度)?[,，]?(?:全国|全省|全市|全县|全区|我国|我省|我市|我县)")
 # “累计”, “共” report a tally unless the figure is qualified as a goal (“累计实现新增就业35万人以上”).
 _TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共有")
 _QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现|每年|全年|要|将")
@@ -46,18 +50,18 @@ _APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)�
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
-    r"本届|比重达"
+    r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有"
 )
 _RULE_WORDS = re.compile(
     r"课时|学时|分钟|费率|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
-    r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为"
+    r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
     r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措)|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
     r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|四个方面|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
-    r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级"
+    r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级|(?<!\d)\d++个专项计划"
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
 _SCOPE_WORDS = re.compile(r"为主要对象|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一")
@@ -65,6 +69,7 @@ _INTENT_WORDS = re.compile(
     r"力争|争取|确保|计划|目标|要|将|到20\d\d年|至20\d\d年|今年|全年|每年|年均|三年|今明两年|新增|开展|完成|实现|"
     r"培训|培养|建设|遴选|认定|设立|引进|帮助|促进|发放|组织|控制在|达到|以上|左右|不低于|不少于"
 )
+_WORK_WORDS = re.compile(r"培训|技能|技工|技师|实训|校企合作|就业|见习")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]")
 
 
@@ -97,7 +102,7 @@ def read_statement(text: str, *, heading: str = "") -> Reading:
 
 def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     """(role, the words that decided it). A statement with no cue at all is a target."""
-    plain = normalise(text)
+    plain = without_pinyin(normalise(text))
     heading = normalise(heading)
     intent = _strong_intent(plain)
     if _only_quoted_numbers(plain):
@@ -119,11 +124,34 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     names = _found(_NAME_WORDS, plain)
     if names and not _has_targets(text):
         return NAME, names
+    if (total := _found(_PAST_TOTAL, plain)) and not _QUALIFIED.search(plain) and not intent:
+        return RESULT, total
+    if (precise := _precise_figures(plain)) and not intent:
+        return RESULT, precise
     if not intent and _BACKGROUND_HEADINGS.search(heading):
+        # Under 发展基础, what the skills work itself has built is a result; the economy around it is background.
+        if work := _found(_WORK_WORDS, plain):
+            return RESULT, (f"标题：{heading}", *work[:2])
         return BACKGROUND, (f"标题：{heading}",)
     if not intent and _RESULT_HEADINGS.search(heading) and not _TARGET_HEADINGS.search(heading):
         return RESULT, (f"标题：{heading}",)
     return TARGET, _found(_INTENT_WORDS, plain)[:3] or ("无其他线索",)
+
+
+# A goal is a round figure (“1.35万人次”, “5000人”); a count of what happened is exact to the unit or to the
+# hundredth of a 万 (“新增就业50801人”, “1244万人”, “23.18万人”): four significant digits or more.
+_FIGURE = re.compile(r"(?<![\d.])(\d++(?:\.\d++)?)(?![\d.])(?!年|月|日|号|届|〕|\]|】|级|版|[—~至-])")
+_GOAL_AFTER = re.compile(r"以上|以内|以下|左右|不低于|不少于")
+
+
+def _precise_figures(text: str) -> tuple[str, ...]:
+    """Figures of four significant digits or more that no 以上/左右 qualifies: a tally, not a goal."""
+    found = []
+    for match in _FIGURE.finditer(_NOT_QUANTITY.sub("", _unquoted(text))):
+        digits = match.group(1).replace(".", "").strip("0")
+        if len(digits) >= 4 and not _GOAL_AFTER.search(text, match.end(), match.end() + 5):
+            found.append(match.group(1))
+    return tuple(found[:3])
 
 
 def _only_quoted_numbers(text: str) -> bool:
@@ -137,7 +165,8 @@ _NOT_QUANTITY = re.compile(r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三
 
 
 _STRONG_INTENT = re.compile(
-    r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确"
+    r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确|"
+    r"到“?十[四五]五”?末|要保持在"
 )
 
 

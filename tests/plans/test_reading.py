@@ -670,3 +670,36 @@ def test_respectively_gives_one_target_per_object():
 )
 def test_numbers_that_name_or_scope_are_not_quantities(text):
     assert all(r["kind"] == "milestone" for r in readings(text))
+
+
+def test_each_over_quoted_programmes_gives_one_target_per_programme():
+    got = readings("招募“三支一扶计划”“西部计划”和选调生各800人")
+    assert [(t["value"], t["unit"]) for t in got] == [("800", "人")] * 3
+
+
+def test_the_places_an_offer_is_aimed_at_are_not_a_quantity():
+    got = readings("拿出不少于500个岗位面向8个重点帮扶县高校毕业生招聘")
+    assert [(t["value"], t["unit"], t["qualifier"]) for t in got] == [("500", "个", "at_least")]
+
+
+def test_the_original_annual_quota_is_not_a_period():
+    got = readings("在原年度用编计划基础上再增加300个岗位招聘应届高校毕业生")
+    assert [(t["value"], t["period"]) for t in got] == [("300", None)]
+
+
+def test_a_rate_written_in_words_is_read_as_a_percentage():
+    got = readings("今年城镇调查失业率百分之五点五左右,城镇新增就业一千二百万人以上")
+    assert [(t["value"], t["unit"], t["qualifier"], t["kind"]) for t in got] == [
+        ("5.5", "%", "about", "ratio"),
+        ("12000000", "人", "at_least", "flow"),
+    ]
+
+
+def test_pinyin_noise_is_dropped_before_reading():
+    got = readings("城鎮(zhèn)新增就業(yè)80萬(wàn)人以上")
+    assert [(t["value"], t["unit"], t["qualifier"]) for t in got] == [("800000", "人", "at_least")]
+
+
+def test_respectively_in_traditional_characters_is_distributed_as_levels():
+    got = readings("到2025年,市級工匠、首席技師將分別達到50人和300人")
+    assert [(t["value"], t["kind"]) for t in got] == [("50", "stock"), ("300", "stock")]

@@ -96,3 +96,95 @@ def test_classifying_a_long_text_is_linear():
             classify(text, heading="工作成效" * 100)
     finally:
         signal.alarm(0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全市城镇新增就业38417人",
+        "全省技能人才总量达到512.6万人",
+        "年末参保职工总数达318.25万人",
+        "全区技工院校在校生规模突破 6 万人,办学条件稳步增长",
+        "引进高校毕业生2.43万人,见习岗位0.86万个,同比分别增长6%、12%",
+    ],
+)
+def test_figures_exact_to_the_unit_or_a_past_stock_read_as_results(text):
+    assert classify(text)[0] == RESULT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到2027年,全市技能人才总量达到512.6万人",
+        "力争全年城镇新增就业38417人",
+        "新增就业1.35万人以上",
+        "2022-2024年共实现新增就业20万人",
+        "到“十五五”末,技工院校在校生规模要保持在12万人以上",
+    ],
+)
+def test_goals_stay_targets_beside_the_figure_rule(text):
+    assert classify(text)[0] == TARGET
+
+
+def test_a_plan_end_reads_as_the_plan_period():
+    (target,) = read_statement("到“十五五”末,技工院校在校生规模要保持在12万人以上").targets
+    assert (target.value, target.kind, target.period, target.qualifier) == (120000, "stock", "plan", "at_least")
+
+
+def test_the_work_under_a_foundation_heading_is_a_result_and_the_economy_background():
+    assert classify("建成市级公共实训基地 12 个", heading="发展基础")[0] == RESULT
+    assert classify("全市工业园区企业达到600家", heading="发展基础")[0] == BACKGROUND
+
+
+def test_a_numbered_set_of_special_programmes_is_a_name():
+    assert classify("“十五五”期间将实施技工院校建设等3个专项计划")[0] == NAME
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年全省开展补贴性职业技能培训58万人次",
+        "其中,全市有6家单位入选",
+        "省人社厅公示了评审出的4个技能大师工作室",
+        "2021年高职招生达120万人,较十年前增长1.5倍",
+    ],
+)
+def test_a_year_total_a_selection_and_a_ten_year_comparison_are_results(text):
+    assert classify(text)[0] == RESULT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["目前全省农民工总量約為1200萬人", "数控技术岗位需供比是三点五比一", "今年新进入劳动力市场的群体約有二十万规模"],
+)
+def test_the_labour_market_described_is_background(text):
+    assert classify(text)[0] == BACKGROUND
+
+
+def test_pinyin_noise_of_mirror_sites_does_not_hide_a_role():
+    assert classify("目前全省農(nóng)民工總量約為1200萬人")[0] == BACKGROUND
+
+
+def test_a_year_total_with_a_goal_qualifier_stays_a_target():
+    assert classify("2026年全市城镇新增就业3万人以上")[0] == TARGET
+
+
+def test_counted_tasks_of_a_work_plan_are_a_name():
+    assert classify("四部门联合印发工作要点,部署了5个方面12项重点任务")[0] == NAME
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["申请人应年满18周岁,年龄不超过60周岁", "同一等级只能申请并享受一次技能提升补贴"],
+)
+def test_eligibility_ages_and_once_only_are_rules(text):
+    assert classify(text)[0] == RULE
+
+
+@pytest.mark.parametrize("text", ["2023年全省技工院校招生首次跃上10万人新台阶", "选派驻村干部3万名,实际到岗率超过98%"])
+def test_milestones_passed_and_staff_in_post_are_results(text):
+    assert classify(text)[0] == RESULT
+
+
+def test_an_age_in_a_report_does_not_make_it_a_rule():
+    assert classify("截至今年1月,全市12万名年满60周岁的老人全部领取了基础养老金")[0] == RESULT
