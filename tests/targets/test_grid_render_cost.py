@@ -1,0 +1,56 @@
+"""The grid page renders its rows without a template include or a widget template per row (issue #23: the
+template was a third of a grid request's CPU), and what it renders by hand is what Django would render."""
+
+from collections import Counter
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+
+from targets.forms import GridForm
+from targets.grid import grid_for
+from tests.conftest import DEMO_TODAY, SHENYANG
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_grid_renders_no_include_or_widget_template_per_row(demo_plan, cast, client, time_machine):
+    time_machine.move_to(DEMO_TODAY)
+    client.force_login(cast["shenyang_reporter"])
+    response = client.get(reverse("targets:grid", args=[demo_plan.slug, 2022, 11, SHENYANG]))
+    assert response.status_code == 200
+    rows = len(response.context["grid"].rows)
+    assert rows >= 20
+    rendered = Counter(t.name for t in response.templates)
+    statuses = {r.progress.status for r in response.context["grid"].rows}
+    assert rendered["includes/status_badge.html"] <= len(statuses)  # once per status shown, not once per row
+    assert rendered["includes/icon.html"] <= 1
+    assert rendered["django/forms/widgets/hidden.html"] <= 1  # the version field only
+    pages = sum(n for name, n in rendered.items() if not name.startswith(("django/forms/", "includes/status_badge")))
+    assert pages <= 6  # page, base, menus, the warning icon … a fixed number, whatever the rows
+    milestones = sum(r.is_milestone for r in response.context["grid"].rows)
+    assert rendered["django/forms/widgets/select.html"] <= milestones  # only a milestone row renders widgets
+    assert response.content.decode().count('type="hidden" name="orig_value_') == rows
+
+
+@pytest.mark.parametrize("bound", [False, True])
+@pytest.mark.parametrize("disabled", [False, True])
+def test_the_hand_rendered_hidden_inputs_are_what_django_renders(demo_plan, time_machine, bound, disabled):
+    time_machine.move_to(DEMO_TODAY)
+    from plans.models import Region
+
+    grid = grid_for(demo_plan, 2022, 11, Region.objects.get(code=SHENYANG))
+    data = None
+    if bound:
+        data = QueryDict(mutable=True)
+        for i, row in enumerate(grid.rows):
+            if i % 3:  # some posted (with characters to escape), some blank, some missing
+                data[f"orig_value_{row.allocation_id}"] = '1"<&>' if i % 3 == 1 else ""
+                data[f"orig_remark_{row.allocation_id}"] = "备注 <b>"
+    form = GridForm(grid, data)
+    if disabled:
+        for field in form.fields.values():
+            field.disabled = True
+    for row in grid.rows:
+        for name in (f"orig_value_{row.allocation_id}", f"orig_remark_{row.allocation_id}"):
+            assert form.hidden_input(name) == str(form[name])
