@@ -10,7 +10,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from targets.basis import cumulative_through, is_summed
@@ -207,16 +207,16 @@ class GridForm(forms.Form):
     def hidden_inputs(self, *names: str) -> SafeString:
         """The hidden inputs `names`, as `{{ form.name }}` renders them (tested against it), without a widget
         template each."""
-        return format_html_join("", "{}", ((self.hidden_input(name),) for name in names))
+        return SafeString("".join(self.hidden_input(name) for name in names))
 
     def hidden_input(self, name: str) -> SafeString:
         field = self.fields[name]
         value = self.get_initial_for_field(field, name)
         if self.is_bound and not field.disabled:
             value = self.data.get(name)
-        shown = format_html(' value="{}"', value) if value not in ("", None) else ""
+        shown = f' value="{escape(value)}"' if value not in ("", None) else ""
         disabled = " disabled" if field.disabled else ""
-        return format_html('<input type="hidden" name="{}"{}{} id="id_{}">', name, shown, disabled, name)
+        return SafeString(f'<input type="hidden" name="{escape(name)}"{shown}{disabled} id="id_{escape(name)}">')
 
 
 def _amount(value: Decimal | None, unit: str) -> str:

@@ -54,3 +54,32 @@ def test_the_hand_rendered_hidden_inputs_are_what_django_renders(demo_plan, time
     for row in grid.rows:
         for name in (f"orig_value_{row.allocation_id}", f"orig_remark_{row.allocation_id}"):
             assert form.hidden_input(name) == str(form[name])
+
+
+def _grid_get(client, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("targets:grid", args=[plan.slug, 2022, 11, SHENYANG]))
+    assert response.status_code == 200
+    return response, [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_grid_reads_the_plans_targets_once_per_generation_and_again_after_an_edit(
+    demo_plan, cast, client, time_machine
+):
+    from targets.models import Target
+
+    time_machine.move_to(DEMO_TODAY)
+    client.force_login(cast["shenyang_reporter"])
+    _grid_get(client, demo_plan)
+    response, queries = _grid_get(client, demo_plan)
+    assert not [q for q in queries if 'FROM "targets_target"' in q and "EXISTS" in q]  # targets_of not run again
+    row = response.context["grid"].rows[0]
+    target = Target.objects.get(pk=row.target.id)
+    target.name = "改过名的指标"
+    target.save()  # a target edited (admin): the generation is renewed
+    response, queries = _grid_get(client, demo_plan)
+    assert [q for q in queries if 'FROM "targets_target"' in q and "EXISTS" in q]
+    assert "改过名的指标" in response.content.decode()
