@@ -135,6 +135,7 @@ def _grid_page(request, plan, year, month, the_grid, department=None):
     if lock_reason:
         for field in form.fields.values():
             field.disabled = True
+    form.readonly = bool(lock_reason)
     ctx = {
         "grid": the_grid,
         "department": department,

@@ -2,6 +2,7 @@
 template was a third of a grid request's CPU), and what it renders by hand is what Django would render."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.http import QueryDict
@@ -83,3 +84,43 @@ def test_the_grid_reads_the_plans_targets_once_per_generation_and_again_after_an
     response, queries = _grid_get(client, demo_plan)
     assert [q for q in queries if 'FROM "targets_target"' in q and "EXISTS" in q]
     assert "改过名的指标" in response.content.decode()
+
+
+# The row markup as the grid template wrote it before the rows were written in Python (GridForm.row_html).
+ROW_TEMPLATE = (Path(__file__).parent / "grid_row_before.html").read_text().rstrip("\n")
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+@pytest.mark.parametrize("posted", [False, True])
+def test_each_row_is_written_as_the_template_wrote_it(demo_plan, time_machine, readonly, posted):
+    from django.template import Context, Template
+
+    from plans.models import Region
+    from targets.basis import cumulative_target_ids
+
+    time_machine.move_to(DEMO_TODAY)
+    grid = grid_for(demo_plan, 2022, 11, Region.objects.get(code=SHENYANG))
+    data = None
+    if posted:  # typed values, some invalid (an error on the row), with characters to escape
+        data = QueryDict(mutable=True)
+        data["version"] = str(grid.version)
+        for i, row in enumerate(grid.rows):
+            data[f"value_{row.allocation_id}"] = ["12", "abc", '<b>"x"'][i % 3]
+            data[f"remark_{row.allocation_id}"] = 'a&b "c"'
+    cumulative = cumulative_target_ids(demo_plan) or {grid.rows[1].target.id}
+    first, second = grid.rows[0].allocation_id, grid.rows[1].allocation_id
+    flags = {first: {"includes_prior": True}, second: {"is_correction": True}}
+    form = GridForm(grid, data, cumulative=cumulative, flags=flags)
+    if posted:
+        form.is_valid()
+    if readonly:
+        for field in form.fields.values():
+            field.disabled = True
+    form.readonly = readonly
+    template = Template(ROW_TEMPLATE)
+    milestone = set()
+    for b in form.bound_rows():
+        milestone.add(b["row"].is_milestone)
+        expected = template.render(Context({"b": b, "form": form, "readonly": readonly}))
+        assert form.row_html(b) == expected
+    assert milestone == {True, False}  # milestone rows and numbered rows both compared
