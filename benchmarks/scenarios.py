@@ -225,7 +225,9 @@ class Context:
         with CaptureQueriesContext(connection) as get_queries:
             page = self.reporter_client.get(url)
         assert page.status_code == 200, page.status_code
+        parsing = time.process_time()
         data, changed = grid_form_changed(page.content.decode(), 1 + self.counter % 5)
+        self.client_cpu = time.process_time() - parsing  # the client's own work, not the server's
         with CaptureQueriesContext(connection) as post_queries:
             response = self.reporter_client.post(url, data)
         assert response.status_code == 302, response.content.decode()[:2000]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -21,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
 from reports.circular_content import CircularContent
 from reports.circular_layout import CircularLayout, chinese_date, chinese_number
@@ -159,14 +161,33 @@ def _table(document, data: Table) -> None:
         no_wrap = OxmlElement("w:noWrap")  # a heading stays on one line (序时进度, never 序时进/度)
         cell._tc.get_or_add_tcPr().insert_element_before(no_wrap, *SHD_SUCCESSORS[1:])
     _row_flags(table.rows[0], header=True)
+    prototype = None
     for texts, status in zip(data.rows, data.statuses, strict=True):
-        row = table.add_row()
-        _fill_row(row, texts, widths=data.widths_cm)
+        if prototype is None:
+            prototype = _prototype_row(table, len(texts), data.widths_cm)
+        tr = deepcopy(prototype)
+        table._tbl.append(tr)
+        for tc, text in zip(tr.tc_lst, texts, strict=True):
+            paragraph = tc.p_lst[0]
+            if text:
+                paragraph.r_lst[0].text = _clean(text)
+            else:
+                paragraph.remove(paragraph.r_lst[0])  # as `_fill_row` writes an empty cell: no run
         if status:
-            _shade(row.cells[-1], Status(status).fill)
-        _row_flags(row)
+            _shade(_Cell(tr.tc_lst[-1], table), Status(status).fill)
     for column, width in zip(table.columns, data.widths_cm, strict=True):
         column.width = Cm(width)
+
+
+def _prototype_row(table, cells: int, widths) -> object:
+    """A body row's XML as `_fill_row` and `_row_flags` write it, every cell holding one run: the rows of a
+    table are copies of it with their texts put in (building each row through python-docx's proxies, property
+    by property, was most of the Word file's CPU). Returned detached from the table."""
+    row = table.add_row()
+    _fill_row(row, ["·"] * cells, widths=widths)
+    _row_flags(row)
+    table._tbl.remove(row._tr)
+    return row._tr
 
 
 def _signature(document, content: CircularContent, layout: CircularLayout) -> None:

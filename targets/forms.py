@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString
 
 from targets.basis import cumulative_through, is_summed
-from targets.formatting import months_through
+from targets.formatting import format_number, format_percent, months_through
 from targets.grid import Grid
 from targets.models import MonthlyFigure
 from targets.services import FigureEntry
@@ -19,6 +25,23 @@ def _decimal_or_none(raw: str) -> Decimal | None:
         return Decimal(raw) if raw not in (None, "") else None
     except InvalidOperation:
         return None
+
+
+# A grid has four fields a row (forty rows: 160 fields per request): each is a shallow copy of one of these
+# prototypes instead of a new Field, whose __init__ (error messages merged over the MRO, widget deep-copied)
+# was a tenth of a grid request's CPU. The copies share the prototype's widget and validators, which
+# rendering and cleaning only read; `label`, `initial` and `disabled` are set on the copy.
+_VALUE_FIELD = forms.CharField(required=False, max_length=30)
+_REMARK_FIELD = forms.CharField(label="备注", required=False, max_length=500)
+_HIDDEN_FIELD = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def _field(prototype: forms.Field, initial, label: str | None = None) -> forms.Field:
+    field = copy.copy(prototype)
+    field.initial = initial
+    if label is not None:
+        field.label = label
+    return field
 
 
 class GridForm(forms.Form):
@@ -64,14 +87,10 @@ class GridForm(forms.Form):
                 ),
             )
         else:
-            self.fields[f"value_{pk}"] = forms.CharField(
-                label=self.row_value_label(row), required=False, max_length=30, initial=_plain(self._shown(row))
-            )
-        self.fields[f"remark_{pk}"] = forms.CharField(label="备注", required=False, max_length=500, initial=row.remark)
-        self.fields[f"orig_value_{pk}"] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=_plain(self._shown(row))
-        )
-        self.fields[f"orig_remark_{pk}"] = forms.CharField(required=False, widget=forms.HiddenInput, initial=row.remark)
+            self.fields[f"value_{pk}"] = _field(_VALUE_FIELD, _plain(self._shown(row)), self.row_value_label(row))
+        self.fields[f"remark_{pk}"] = _field(_REMARK_FIELD, row.remark)
+        self.fields[f"orig_value_{pk}"] = _field(_HIDDEN_FIELD, _plain(self._shown(row)))
+        self.fields[f"orig_remark_{pk}"] = _field(_HIDDEN_FIELD, row.remark)
 
     def row_cumulative(self, row) -> bool:
         return row.target.id in self.cumulative_ids and not row.is_milestone
@@ -147,9 +166,19 @@ class GridForm(forms.Form):
         return meaning.window_words(self.grid.month, self.grid.plan.first_month(self.grid.year))
 
     def bound_rows(self):
-        """(row, value field, remark field, status field, date field) for the template."""
+        """Per row, what the template shows, worked out here once: the row's fields (bound only where a milestone
+        row renders its widgets), its accessible name, its figures formatted, its status badge and hidden inputs
+        as HTML (rendering them through Django's widget templates and includes was a third of the page)."""
+        region_name = self.grid.region.name
+        month = self.grid.month
+        badges: dict = {}
         for row in self.grid.rows:
             pk = row.allocation_id
+            unit = row.target.unit
+            progress = row.progress
+            status = progress.status
+            if status not in badges:
+                badges[status] = render_to_string("includes/status_badge.html", {"status": status})
             yield {
                 "row": row,
                 "value": self[f"value_{pk}"] if f"value_{pk}" in self.fields else None,
@@ -159,8 +188,112 @@ class GridForm(forms.Form):
                 "flags": self.flags.get(pk, {}),
                 "summed": is_summed(row.target.kind, row.target.period),
                 "value_label": self.row_value_label(row),
-                "hidden": [self[f"orig_value_{pk}"], self[f"orig_remark_{pk}"]],
+                "hidden": self.hidden_inputs(f"orig_value_{pk}", f"orig_remark_{pk}"),
+                "name": _accessible_name(row, grid_region=region_name),
+                "own": row.holder == region_name,
+                "target_value": _amount(row.target_value, unit),
+                "cumulative_before": _amount(row.cumulative_before, unit),
+                "cumulative": _amount(progress.cumulative, unit),
+                "completion_rate": format_percent(progress.completion_rate),
+                "schedule_rate": format_percent(progress.schedule_rate),
+                "badge": badges[status],
+                "history_url": reverse("targets:figure_history", args=[pk, month]),
             }
+
+    readonly = False  # the grid is locked for this user (the view sets it with the lock reason)
+
+    def rows_html(self) -> SafeString:
+        """Every row's `<tr>`, written here as `row_html` writes it, not by a template loop."""
+        return SafeString("".join(self.row_html(b) for b in self.bound_rows()))
+
+    def row_html(self, b: dict) -> str:
+        """One row of the grid's table, exactly as the template's `{% for %}` over `bound_rows` wrote it (held
+        equal to that markup by tests/targets/test_grid_render_cost.py): ~20 template lookups and filters a
+        row were most of what remained of the page's CPU."""
+        e = conditional_escape
+        row = b["row"]
+        target = row.target
+        disabled = "disabled" if self.readonly else ""
+        holder = "" if b["own"] else f'<div class="text-muted">{e(row.holder)}</div>'
+        demo = ' <span class="badge text-bg-light demo-badge">演示</span>' if row.is_demo else ""
+        icon = self.warning_icon if row.warnings else ""
+        warnings = "".join(f'<div class="text-warning-emphasis">{icon} {e(w)}</div>' for w in row.warnings)
+        quarterly = '<small class="text-muted">/季度</small>' if target.is_quarterly else ""
+        if row.is_milestone:
+            entry = f"{e(b['status'])} {e(b['date'])}"
+        else:
+            value = b["value"]
+            shown = value.value()
+            invalid = f' aria-invalid="true" aria-describedby="error-{e(value.name)}"' if value.errors else ""
+            entry = (
+                f'<input type="text" inputmode="decimal" class="form-control form-control-sm" '
+                f'name="{e(value.html_name)}" value="{e("" if shown is None else shown)}"{invalid} '
+                f'aria-label="{e(b["name"])} {e(b["value_label"])}" {disabled}>'
+            )
+        basis = ""
+        if (not row.is_milestone and self.mixed) or (
+            self.cumulative and b["value_label"] != self.value_label and b["summed"]
+        ):
+            basis = f'<div class="small text-muted row-basis">{e(b["value_label"])}</div>'
+        flags = b["flags"]
+        prior = (
+            '<span class="badge text-bg-info" title="此前月份未报，本月数含前期累计">含前期累计</span>'
+            if flags.get("includes_prior")
+            else ""
+        )
+        correction = (
+            '<span class="badge text-bg-warning" title="累计数低于此前已报，本月为负数">核减</span>'
+            if flags.get("is_correction")
+            else ""
+        )
+        remark = b["remark"]
+        remark_value = remark.value()
+        return (
+            f'\n    <tr class="status-{e(row.progress.status.value)}">\n'
+            f"      <td>{e(target.code)}</td>\n"
+            f"      <td>{e(target.name)}{holder}{demo}\n"
+            f"        {warnings}</td>\n"
+            f"      <td>{e(target.unit)}</td>\n"
+            f'      <td class="num">{e(b["target_value"])}{quarterly}</td>\n'
+            f'      <td class="num">{e(b["cumulative_before"])}</td>\n'
+            f"      <td>{entry}\n"
+            f"        {basis}\n"
+            f"        {prior}\n"
+            f"        {correction}\n"
+            f"        {b['hidden']}</td>\n"
+            f'      <td class="num">{e(b["cumulative"])}</td>\n'
+            f'      <td class="num">{e(b["completion_rate"])}</td>\n'
+            f'      <td class="num">{e(b["schedule_rate"])}</td>\n'
+            f"      <td>{b['badge']}</td>\n"
+            f'      <td><input type="text" class="form-control form-control-sm" name="{e(remark.html_name)}" '
+            f'value="{e("" if remark_value is None else remark_value)}" maxlength="500" '
+            f'aria-label="{e(b["name"])} 备注" {disabled}></td>\n'
+            f'      <td><a class="small" href="{e(b["history_url"])}">记录</a></td>\n'
+            f"    </tr>\n    "
+        )
+
+    @cached_property
+    def warning_icon(self) -> str:
+        return render_to_string("includes/icon.html", {"name": "warning"})
+
+    def hidden_inputs(self, *names: str) -> SafeString:
+        """The hidden inputs `names`, as `{{ form.name }}` renders them (tested against it), without a widget
+        template each."""
+        return SafeString("".join(self.hidden_input(name) for name in names))
+
+    def hidden_input(self, name: str) -> SafeString:
+        field = self.fields[name]
+        value = self.get_initial_for_field(field, name)
+        if self.is_bound and not field.disabled:
+            value = self.data.get(name)
+        shown = f' value="{escape(value)}"' if value not in ("", None) else ""
+        disabled = " disabled" if field.disabled else ""
+        return SafeString(f'<input type="hidden" name="{escape(name)}"{shown}{disabled} id="id_{escape(name)}">')
+
+
+def _amount(value: Decimal | None, unit: str) -> str:
+    """The `amount` template filter (targets/templatetags/figures.py)."""
+    return "—" if value is None else format_number(value, unit)
 
 
 def _no_progress(row, confirmed: frozenset[int]) -> bool:

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from targets.exports import template_rows
 from targets.forms import AllocationForm, ChaseForm, GridForm, ReopenForm, ReturnForm, UploadForm
 from targets.grid import department_grid_for, grid_for, held_allocations
 from targets.importer import PlanDocumentError, plan_import_document
-from targets.models import MonthlyFigure, Submission, Target
+from targets.models import Submission, Target
 from targets.notify import delivery_failures, reminder_log, reminders_in_scope
 from targets.selection import filter_context, resolve
 from targets.services import (
@@ -136,6 +135,7 @@ def _grid_page(request, plan, year, month, the_grid, department=None):
     if lock_reason:
         for field in form.fields.values():
             field.disabled = True
+    form.readonly = bool(lock_reason)
     ctx = {
         "grid": the_grid,
         "department": department,
@@ -155,11 +155,8 @@ def _grid_page(request, plan, year, month, the_grid, department=None):
 
 
 def _figure_flags(the_grid) -> dict[int, dict]:
-    """含前期累计 / 核减 marks of the month's figures (1 query)."""
-    rows = MonthlyFigure.objects.filter(
-        allocation_id__in=[r.allocation_id for r in the_grid.rows], month=the_grid.month
-    ).filter(Q(includes_prior=True) | Q(is_correction=True))
-    return {f.allocation_id: {"includes_prior": f.includes_prior, "is_correction": f.is_correction} for f in rows}
+    """含前期累计 / 核减 marks of the month's figures (read with the grid's figures, no query of its own)."""
+    return {r.allocation_id: r.flags for r in the_grid.rows if r.flags}
 
 
 def _lock_reason(the_grid, scope) -> str:
