@@ -12,7 +12,6 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, connections
 
-from skills_admin.lib.downloads import media_file
 from targets.grid import grid_for
 from targets.models import MonthlyFigure, Submission
 from targets.services import ConflictError, FigureEntry, figures_save
@@ -110,7 +109,8 @@ def test_celery_worker_builds_a_circular_from_the_redis_queue(services, demo_pla
                 break
             time.sleep(0.5)
         assert job.status == "done", (job.status, job.error)
-        assert media_file(job.circular.docx_path) and media_file(job.circular.xlsx_path)
+        # names are stored relative to the worker's MEDIA_ROOT (tmp_path), outside this test's own media root
+        assert (tmp_path / job.circular.docx_path).is_file() and (tmp_path / job.circular.xlsx_path).is_file()
     finally:
         from skills_admin.celery import app
 
