@@ -34,7 +34,8 @@ from reports.models import CircularStyle, Notice, NoticeEvent, NoticeItem
 from skills_admin.lib.downloads import media_name
 from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end
 from targets.formatting import format_percent, months_through
-from targets.periods import reporting_deadline
+from targets.periods import applicable_deadline
+from targets.queries import submissions_by_region
 from targets.report_cache import shared_report
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def notice_proposals(
     parent = scope.home_region(plan) if scope is not None else plan.region
     report = shared_report(plan, year, month, region=parent)
     before = shared_report(plan, year, month - 1, region=parent) if month > 1 else None
-    deadline_passed = today > reporting_deadline(plan, year, month)
+    submissions = submissions_by_region(plan, year, month)  # a reopened month is not overdue before its new date
     issued = set(
         NoticeItem.objects.filter(notice__plan=plan, notice__year=year, notice__month=month).values_list(
             "notice__region_id", "target_id"
@@ -154,7 +155,7 @@ def notice_proposals(
                 due_date=_due_date(target, year),
                 today=today,
                 blue_days=blue_days,
-                deadline_passed=deadline_passed,
+                deadline_passed=today > applicable_deadline(plan, year, month, submissions.get(region.id)),
             )
             if proposed and (not colour or proposed[0] == colour):
                 proposals.append(Proposal(region, target, *proposed, already_issued=(region.id, target.id) in issued))

@@ -374,3 +374,25 @@ def test_the_reporters_home_lists_notices_to_sign_and_to_answer(issued, client):
     client.force_login(make_user("reporter_b", Profile.Role.REPORTER, "990200"))
     with time_machine.travel(NOW, tick=False):
         assert notice.number not in client.get("/").content.decode()
+
+
+def test_a_month_reopened_for_a_region_is_not_proposed_as_overdue_before_its_new_date(demo_plan, cast):
+    """沈阳's November is reopened past the plan's deadline: its empty rows are not 逾期未报送 until the reopening
+    date has passed."""
+    import datetime as dt
+
+    from reports.followup import notice_proposals
+    from targets.models import Submission
+
+    shenyang = Region.objects.get(code="210100")
+    sub, _ = Submission.objects.get_or_create(plan=demo_plan, region=shenyang, year=2022, month=11)
+    deadline_day = dt.date(2022, 12, 11)  # past the plan's deadline for November
+    sub.status, sub.reopened_until = Submission.Status.DRAFT, deadline_day + dt.timedelta(days=14)
+    sub.save()
+
+    def overdue(today):
+        found = notice_proposals(demo_plan, 2022, 11, today=today, user=cast["admin"], region_code="210100")
+        return [p for p in found if "逾期未报送" in p.reason]
+
+    assert overdue(deadline_day) == []
+    assert overdue(deadline_day + dt.timedelta(days=15))
