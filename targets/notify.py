@@ -418,9 +418,14 @@ def reminder_log(
     plan: Plan | None = None, year: int | None = None, month: int | None = None, limit: int = 10, ids=None
 ):
     """Recent reminders with their delivery counts, for the completeness and home pages (1 query)."""
-    from django.db.models import Count
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
+    bells = (  # the bell items a chase put up (they are not deliveries: no outside channel involved)
+        Notification.objects.filter(reminder=OuterRef("pk")).values("reminder").annotate(n=Count("id")).values("n")
+    )
     reminders = Reminder.objects.select_related("plan", "requested_by").annotate(
+        bells=Coalesce(Subquery(bells, output_field=IntegerField()), Value(0)),
         delivered=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.DELIVERED), distinct=True),
         failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED), distinct=True),
         pending=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.PENDING), distinct=True),
