@@ -31,6 +31,7 @@ from plans.models import Plan, Profile, Region
 from plans.scope import scope_for
 from reports.circular_content import follow_up_sentences  # noqa: F401  (what the circular says of notices)
 from reports.models import CircularStyle, Notice, NoticeEvent, NoticeItem
+from skills_admin.lib import clock
 from skills_admin.lib.downloads import media_name
 from targets.engine import MILESTONE, Progress, Status, TargetRow, month_end
 from targets.formatting import format_percent, months_through
@@ -337,7 +338,7 @@ def notice_answer(
     _check_region_user(notice, user)
     if notice.status not in (Notice.Status.SIGNED, Notice.Status.RETURNED, Notice.Status.ISSUED):
         raise ValidationError("该督办单当前不能反馈")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not answer_date_allowed(notice.plan, date, today=today):
         raise ValidationError(answer_date_error(notice.plan, today))
     with transaction.atomic():
