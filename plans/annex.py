@@ -427,7 +427,8 @@ def targets_from_statements(statements: list[str], due: int | None) -> list[dict
     return [_target(number, statement, target, due) for number, (statement, target) in enumerate(found, start=1)]
 
 
-PER_UNIT_LEVELS = ("city", "county", "zone")
+# Every level the reader finds (targets.models.Target.PerUnit); a quota for schools or households is kept too.
+PER_UNIT_LEVELS = ("city", "county", "zone", "school", "township", "village", "household", "enterprise")
 
 
 def _target(number: int, statement: str, target, due: int | None) -> dict:

@@ -171,7 +171,7 @@ def _allocations(plan: Plan, year: int, regions: list[Region], weights: dict) ->
     for target in targets:
         if any(t == target.id for t, _, _ in existing):
             continue  # the document gives this target's own split (a real allocation): keep it
-        if target.per_unit_level:
+        if target.per_unit_level in Target.REGION_PER_UNIT_LEVELS:
             created += [_quota(target, year, r, years) for r in per_unit_holders(regions, target.per_unit_level)]
             continue
         holders = regions

@@ -74,13 +74,23 @@ class Target(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # A per-unit quota (每个市, 各县(区), 各功能区): `value` is what each unit of this level must reach.
-    per_unit_level = models.CharField(
-        "定额单位",
-        max_length=10,
-        blank=True,
-        choices=[("city", "每个市"), ("county", "每个县(区)"), ("zone", "每个功能区"), ("school", "每所院校")],
-    )
+    class PerUnit(models.TextChoices):
+        CITY = "city", "每个市"
+        COUNTY = "county", "每个县(区)"
+        ZONE = "zone", "每个功能区"
+        SCHOOL = "school", "每所院校"
+        TOWNSHIP = "township", "每个乡镇(街道)"
+        VILLAGE = "village", "每个村(社区)"
+        HOUSEHOLD = "household", "每户"
+        ENTERPRISE = "enterprise", "每家企业"
+
+    # Units that are regions of the plan: a quota for each is judged region by region. The others (schools,
+    # townships, villages, households, enterprises) are not regions here: the quota is stated with the target and
+    # each region reports its total, which is allocated and judged like any other target.
+    REGION_PER_UNIT_LEVELS = (PerUnit.CITY, PerUnit.COUNTY, PerUnit.ZONE)
+
+    # A per-unit quota (每个市, 各县(区), 每所院校, 每户…): `value` is what each unit of this level must reach.
+    per_unit_level = models.CharField("定额单位", max_length=10, blank=True, choices=PerUnit.choices)
     # Where the document states the target more than once with different figures: every reading, and why
     # `value` is the one used. [{"value": "60000", "unit": "人次", "where": "附件", "text": "…"}, …]
     readings = models.JSONField("文件中的其他表述", default=list, blank=True)

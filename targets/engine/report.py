@@ -130,7 +130,7 @@ def _target_row(t: Target, plan_years: int, year_index: int = 0) -> TargetRow:
         value=t.value,
         yearly_value=t.yearly_share(plan_years, year_index),
         assessment=t.assessment_statement if not t.is_reported else t.assessment,
-        per_unit_level=t.per_unit_level,
+        per_unit_level=t.per_unit_level if t.per_unit_level in Target.REGION_PER_UNIT_LEVELS else "",
         per_unit_label=t.get_per_unit_level_display() if t.per_unit_level else "",
         reading_note=t.reading_note,
         readings=tuple(t.readings or ()),
@@ -417,7 +417,8 @@ class _ReportBuilder:
     def _total_target(self, target: TargetRow, rolled: list[Cell], own: list[dict]) -> Decimal | None:
         if target.per_unit_level and rolled:
             return sum_or_none(c.progress.target for c in rolled)
-        if self.parent.id == self.plan.region_id and target.yearly_value is not None:
+        # a quota for each school or household (per_unit_label without a region level) is no plan-wide figure
+        if self.parent.id == self.plan.region_id and target.yearly_value is not None and not target.per_unit_label:
             return target.yearly_value
         if own and own[0]["value"] is not None:
             return own[0]["value"]

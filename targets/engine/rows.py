@@ -34,7 +34,7 @@ class TargetRow:
     value: Decimal | None
     yearly_value: Decimal | None  # the document's target for one year (a whole-plan target split evenly)
     assessment: str = ""  # how a target nobody reports monthly is judged
-    per_unit_level: str = ""  # "city" / "county" / "zone": `value` is each unit's quota
+    per_unit_level: str = ""  # a region level ("city" / "county" / "zone"): `value` is each such region's quota
     per_unit_label: str = ""  # 每个市 …
     reading_note: str = ""  # the document states it more than once: which reading is used and why
     readings: tuple = ()

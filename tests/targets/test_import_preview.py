@@ -110,3 +110,18 @@ def test_the_plan_page_shows_the_admin_the_import_review(admin_client):
     admin_client.post(reverse("targets:plan_import_confirm"), {"role-1": "target"})
     page = admin_client.get(reverse("plans:detail", args=["draft-plan"])).content.decode()
     assert "导入识别记录（共" in page and "导入时更正 1 处" in page and "已有成绩" in page and "（已更正）" in page
+
+
+def test_quotas_for_schools_and_households_keep_their_level(admin_client):
+    text = """某市技工教育行动方案
+一、主要任务
+(一)建设实训基地。每所技工院校至少建设1个产教融合实训基地。
+(二)培育乡村工匠。每个乡镇培育乡村工匠5名以上。
+""".encode()
+    page = upload(admin_client, text).content.decode()
+    assert "每所院校" in page and "每个乡镇(街道)" in page
+    assert upload(admin_client, text, dry_run=False).status_code == 302
+    plan = Plan.objects.get(slug="draft-plan")
+    levels = {t.name[:6]: (t.per_unit_level, t.value) for t in plan.key_tasks.all()[0].targets.all()}
+    levels |= {t.name[:6]: (t.per_unit_level, t.value) for t in plan.key_tasks.all()[1].targets.all()}
+    assert sorted(levels.values()) == [("school", 1), ("township", 5)]

@@ -121,3 +121,20 @@ def test_api_gives_a_shares_documented_upper_bound(seed, cast, client):
         r for r in rows if r["region"] and r["region"]["name"] == "沈阳市" and r["target_code"] in ("10-1", "10-2")
     ]
     assert [(r["target_code"], r["value"], r["value_max"]) for r in shenyang] == [("10-2", "3.00", "5.00")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("level", ["school", "township", "village", "household", "enterprise"])
+def test_a_quota_for_units_that_are_not_regions_is_kept_and_judged_on_the_regions_totals(level):
+    """每所技工院校至少建设1个…: the level is stored with the target, but schools are not regions of the plan,
+    so each city's allocation (its schools' quotas together) is judged and summed like any other target."""
+    spec = {"name": "每所技工院校至少建设1个实训基地", "value": D(1), "unit": "个", "kind": "flow", "period": "year"}
+    plan, province, (a, b, c), (target,) = make_small_plan(targets=[spec | {"per_unit_level": level}])
+    assert Target.objects.get(pk=target.pk).get_per_unit_level_display().startswith("每")
+    for city, value, done in ((a, 4, 4), (b, 6, 3), (c, 2, 0)):
+        add_figures(target, city, 2024, D(value), {1: D(done)})
+    report = progress_report(plan, 2024, 12)
+    total = report.totals[target.id]
+    assert total.progress.target == D(12) and total.progress.cumulative == D(7)
+    assert total.note == ""  # no “x/3所院校达到定额” counted over cities
+    assert report.cell(target.id, a.id).progress.status == Status.DONE
