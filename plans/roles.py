@@ -47,6 +47,8 @@ _TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共�
 _QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现|每年|全年|要|将")
 # A report rounds (“近9000家”, “1800余人”, “4400多万人次”); a goal is qualified (以上, 左右).
 _APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)多[万人个家户名所]")
+# A share of a plan already done: “完成106.35%”, “完成全年任务的85%” (a goal says 完成率达到…).
+_DONE_SHARE = re.compile(r"完成\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\d")
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
@@ -100,6 +102,35 @@ def read_statement(text: str, *, heading: str = "") -> Reading:
     return Reading(text=text.strip(), role=role, cues=cues, targets=read_targets(text), rules=policy_parameters(text))
 
 
+def read_document(statements: list[tuple[str, str]]) -> list[Reading]:
+    """Every statement of one document, given as (text, heading) in order, read with the document around it.
+
+    A statement that carries no cue of its own (no goal word, no qualifier, no target heading: “建成50个市域产教
+    融合共同体”) is read as what the document states: in a report, whose statements with cues are results and
+    none a firm target, it is a result too; in a plan, or a report that quotes a plan's goals, it stays a target
+    (a target misread as a result is lost to the import, a result misread as a target is only shown to correct)."""
+    readings = [read_statement(text, heading=heading) for text, heading in statements]
+    reported = sum(1 for reading in readings if reading.role == RESULT and not reading.cues[0].startswith("标题"))
+    weak = [_uncued(text, heading) for text, heading in statements]
+    firm = sum(1 for reading, uncued in zip(readings, weak, strict=True) if reading.is_target and not uncued)
+    if not reported or firm:
+        return readings
+    return [
+        Reading(text=r.text, role=RESULT, cues=("同一文件多为已有成绩", *r.cues[:2]), rules=r.rules)
+        if r.is_target and uncued
+        else r
+        for r, uncued in zip(readings, weak, strict=True)
+    ]
+
+
+def _uncued(text: str, heading: str) -> bool:
+    """A statement with a number and nothing that marks it as a goal: no goal word, no qualifier, no target heading."""
+    plain = without_pinyin(normalise(text))
+    if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
+        return False  # a milestone is a target whatever the document
+    return not _strong_intent(plain) and not _QUALIFIED.search(plain) and not _TARGET_HEADINGS.search(normalise(heading))
+
+
 def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     """(role, the words that decided it). A statement with no cue at all is a target."""
     plain = without_pinyin(normalise(text))
@@ -115,6 +146,8 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return BACKGROUND, forecast
     if (result := _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)) and not intent:
         return RESULT, result
+    if done := _found(_DONE_SHARE, plain):  # “计划选派1213人,已到岗1290人,完成106.35%”: a plan's progress
+        return RESULT, done
     if (tally := _found(_TALLY, plain) + _found(_APPROXIMATE, plain)) and not _QUALIFIED.search(plain) and not intent:
         return RESULT, tally
     if policy_parameters(text) and not _has_targets(text):

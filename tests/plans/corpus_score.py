@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from plans.roles import TARGET, read_statement
+from plans.roles import TARGET, read_document
 
 CORPUS = Path(__file__).resolve().parent / "reading_corpus"
 FIELDS = {"value": "value", "range": "upper", "unit": "unit", "qualifier": "qualifier", "kind": "kind"}
@@ -28,8 +28,7 @@ def statements(half: str) -> list[dict]:
 def score(items: list[dict]) -> tuple[Counter, Counter, list[str]]:
     """(right, checked) per class, and a line for every miss."""
     right, checked, misses = Counter(), Counter(), []
-    for item in items:
-        reading = read_statement(item["text"], heading=item["section"])
+    for item, reading in zip(items, _read_by_document(items), strict=True):
         got = [target.to_json_dict() for target in reading.targets if target.kind != "milestone"]
         checks = [("role", reading.role, item["role"])]
         if item["role"] == TARGET:
@@ -40,6 +39,19 @@ def score(items: list[dict]) -> tuple[Counter, Counter, list[str]]:
             if actual != expected:
                 misses.append(f"{item['id']} {name}: {actual!r} ≠ {expected!r}  {item['text'][:60]}")
     return right, checked, misses
+
+
+def _read_by_document(items: list[dict]) -> list:
+    """Each statement read with the other statements of its document (in corpus order), as an import reads it."""
+    documents: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        documents.setdefault(item["doc"], []).append(index)
+    readings: list = [None] * len(items)
+    for indexes in documents.values():
+        found = read_document([(items[i]["text"], items[i]["section"]) for i in indexes])
+        for index, reading in zip(indexes, found, strict=True):
+            readings[index] = reading
+    return readings
 
 
 def _target_checks(got: list[dict], expected: list[dict]) -> list[tuple]:
