@@ -152,9 +152,9 @@ _RATE_CHANGE = re.compile(
 )
 # “每个市” “各县(区)” “市各功能区” “每所”: the number is a quota for each unit of that level.
 _PER_UNIT = re.compile(
-    r"(?:每个?|各)(?:(?P<zone>功能区|开发区|园区)|(?P<county>县\(区\)|县（区）|县区|区县|县市区|县|区(?!域))"
+    r"(?:每个?|各)(?:(?P<zone>[\u4e00-\u9fff]{0,4}?(?:功能区|开发区|园区))|(?P<county>县\(区\)|县（区）|县区|区县|县市区|县|区(?!域))"
     r"|(?P<city>设区市|地市|市(?!场|民))|(?P<school>所|院校|学校|校)|(?P<township>乡镇|乡\(镇\)|街道|镇)"
-    r"|(?P<village>村|行政村|社区)|(?P<household>户|家庭)|(?P<enterprise>企业|家企业))"
+    r"|(?P<village>村|行政村|社区)|(?P<household>户|家庭)|(?P<enterprise>企业|家[\u4e00-\u9fff]{0,6}?企业))"
 )
 _PERSONS = re.compile(r"人员|人才|人(?![民口])|者|工|生|军人|劳动力|学徒|职工|农民|毕业生|青年|妇女")
 _PROGRAMME = re.compile(r"(?:行动|活动|工程|计划)$")

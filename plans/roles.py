@@ -54,6 +54,9 @@ _FORECAST_WORDS = re.compile(
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
     r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有"
 )
+# A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
+_FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示")
+_GOAL_WORDS = re.compile(r"力争|争取|确保|目标")
 _RULE_WORDS = re.compile(
     r"课时|学时|分钟|费率|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
     r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受"
@@ -144,8 +147,11 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return RULE, rule
     if (forecast := _found(_FORECAST_WORDS, plain)) and not intent:
         return BACKGROUND, forecast
-    if (result := _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)) and not intent:
-        return RESULT, result
+    if (forecast := _found(_FORECAST_ONLY, plain)) and not _found(_GOAL_WORDS, plain):
+        return BACKGROUND, forecast  # “到2025年…缺口将达5万人”: a forecast, not a goal, whatever its year
+    result = _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)
+    if result and not intent and not (all(cue.startswith("累计") for cue in result) and _GOAL_AFTER.search(plain)):
+        return RESULT, result  # “累计开展培训100万人次以上” is a goal over the plan's years, as for _TALLY
     if done := _found(_DONE_SHARE, plain):  # “计划选派1213人,已到岗1290人,完成106.35%”: a plan's progress
         return RESULT, done
     if (tally := _found(_TALLY, plain) + _found(_APPROXIMATE, plain)) and not _QUALIFIED.search(plain) and not intent:
@@ -199,7 +205,7 @@ _NOT_QUANTITY = re.compile(r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三
 
 _STRONG_INTENT = re.compile(
     r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确|"
-    r"到“?十[四五]五”?末|要保持在"
+    r"到“?十[四五]五”?末|要保持在|至少"
 )
 
 
