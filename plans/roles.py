@@ -30,7 +30,7 @@ _TARGET_HEADINGS = re.compile(r"目标|任务|指标|措施|行动|工作要点|
 _RESULT_WORDS = re.compile(
     r"已经|已有|已建成|已设立|已就业|已开展|已参加|已达|已完成|已累计|已培训|已发放|已成功|已实现|"
     r"完成全年任务|完成全年目标|完成年度任务|目标任务的|任务的\d|超额完成|同比增长|同比增加|同比下降|较上年|比上年|"
-    r"比第一届|以来|去年|上年度|上半年|一季度|二季度|三季度|首季|前三季度|1-3月|1至|截至|截止|至此|目前|近年来|"
+    r"比第一届|以来|去年|上年度|上半年|一季度|二季度|三季度|首季|前三季度|1-3月|1至\d{1,2}月|截至|截止|至此|目前|近年来|"
     r"五年来|十年来|期末|成功发放|惠及|共计发放|共扶持|共培养|共获得|共设置|累计表彰|累计获得|累计达|累计开展|"
     r"累计组织|累计帮助|累计支出|累计运送|累计返乡|均稳定在|保持在|增加到|增至|提高到\d|提升了|由\d|从\d{4}年|"
     r"全部完成|约为|筹集|据统计|同期|较上年|较\d{4}年|完成年度目标|目标的\d|率为\d|率平均为|共计(?!划)|"
@@ -47,6 +47,8 @@ _TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共�
 _QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现|每年|全年|要|将")
 # A report rounds (“近9000家”, “1800余人”, “4400多万人次”); a goal is qualified (以上, 左右).
 _APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)多[万人个家户名所]")
+# Words of a total or a change that a goal uses too, when a 以上/左右 qualifies its figure.
+_CHANGE_CUES = ("累计", "较", "比上年", "提高到", "增加到", "增至")
 # A share of a plan already done: “完成106.35%”, “完成全年任务的85%” (a goal says 完成率达到…).
 _DONE_SHARE = re.compile(r"完成\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\d")
 _FORECAST_WORDS = re.compile(
@@ -58,7 +60,7 @@ _FORECAST_WORDS = re.compile(
 _FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示")
 _GOAL_WORDS = re.compile(r"力争|争取|确保|目标")
 _RULE_WORDS = re.compile(
-    r"课时|学时|分钟|费率|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
+    r"课时|学时|分钟|费率|期限为|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
     r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
@@ -150,8 +152,8 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     if (forecast := _found(_FORECAST_ONLY, plain)) and not _found(_GOAL_WORDS, plain):
         return BACKGROUND, forecast  # “到2025年…缺口将达5万人”: a forecast, not a goal, whatever its year
     result = _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)
-    if result and not intent and not (all(cue.startswith("累计") for cue in result) and _GOAL_AFTER.search(plain)):
-        return RESULT, result  # “累计开展培训100万人次以上” is a goal over the plan's years, as for _TALLY
+    if result and not intent and not (all(cue.startswith(_CHANGE_CUES) for cue in result) and _GOAL_AFTER.search(plain)):
+        return RESULT, result  # “累计开展培训100万人次以上”, “较2020年增长1倍以上”: a change still to reach
     if done := _found(_DONE_SHARE, plain):  # “计划选派1213人,已到岗1290人,完成106.35%”: a plan's progress
         return RESULT, done
     if (tally := _found(_TALLY, plain) + _found(_APPROXIMATE, plain)) and not _QUALIFIED.search(plain) and not intent:
