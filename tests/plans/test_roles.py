@@ -188,3 +188,55 @@ def test_milestones_passed_and_staff_in_post_are_results(text):
 
 def test_an_age_in_a_report_does_not_make_it_a_rule():
     assert classify("截至今年1月,全市12万名年满60周岁的老人全部领取了基础养老金")[0] == RESULT
+
+
+def test_a_statement_without_cues_reads_as_its_document_states():
+    from plans.roles import read_document
+
+    report = [
+        ("2023年,全省新增技能人才8万人", ""),
+        ("截至年底,累计建成技能大师工作室120个", ""),
+        ("建成50个市域产教融合共同体", ""),
+    ]
+    readings = read_document(report)
+    assert [r.role for r in readings] == [RESULT, RESULT, RESULT]
+    assert readings[2].cues[0] == "同一文件多为已有成绩"
+    # a report that quotes a firm goal, and a plan: the uncued statement stays a target
+    quoted = [*report[:2], ("到2025年,技能人才总量达到120万人", ""), report[2]]
+    assert read_document(quoted)[3].role == TARGET
+    plan = [("每年培训农民工10万人次以上", "主要目标"), ("建成50个市域产教融合共同体", "")]
+    assert [r.role for r in read_document(plan)] == [TARGET, TARGET]
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("计划选派挂职干部1213人,已到岗1290人,完成106.35%", RESULT),
+        ("“十四五”期间,累计开展补贴性职业技能培训100万人次以上", TARGET),
+        ("技能人才总量较2020年增长1倍以上", TARGET),
+        ("高技能人才占技能人才比例提高到32%以上", TARGET),
+        ("职业技能等级认定人数较上年增长15%", RESULT),
+        ("1至10月,全市新增就业3.2万人", RESULT),
+        ("新型学徒制培训期限为1至2年", RULE),
+        ("到2025年,全市数字技能人才缺口将达5万人", BACKGROUND),
+        ("每家规模以上企业至少培养1名首席技师", TARGET),
+    ],
+)
+def test_changes_totals_and_shares_by_their_qualifier(text, role):
+    assert classify(text)[0] == role
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("每个工业园区至少建设一家技能人才自主评价企业", "zone"),
+        ("每家规模以上企业至少培养1名首席技师", "enterprise"),
+        ("每所技工院校至少建设1个产教融合实训基地", "school"),
+        ("每个行政村至少培育1名乡村工匠", "village"),
+        ("每户至少1人掌握一门实用技能", "household"),
+        ("每个乡镇(街道)至少建成1个就业服务站", "township"),
+    ],
+)
+def test_quotas_for_units_beyond_regions_keep_their_level(text, level):
+    (target,) = read_statement(text).targets
+    assert (target.per_unit, target.qualifier) == (level, "at_least")
