@@ -220,6 +220,8 @@ def test_a_statement_without_cues_reads_as_its_document_states():
         ("新型学徒制培训期限为1至2年", RULE),
         ("到2025年,全市数字技能人才缺口将达5万人", BACKGROUND),
         ("每家规模以上企业至少培养1名首席技师", TARGET),
+        ("对取得两个以上职业技能等级证书的给予奖励", RULE),
+        ("建设15分钟就业服务圈", TARGET),
     ],
 )
 def test_changes_totals_and_shares_by_their_qualifier(text, role):
