@@ -212,8 +212,10 @@ def normalise(text: str) -> str:
 _SPACED_NUMBER = re.compile(r"(?<=[\d.\u4e00-\u9fff]) ++(?=[\d.])|(?<=[\d.]) ++(?=[\u4e00-\u9fff%])")
 
 
-def _prepared(text: str) -> str:
-    return _PERCENT_IN_WORDS.sub(_percent_in_digits, _SPACED_NUMBER.sub("", without_pinyin(normalise(text))))
+def prepared(text: str) -> str:
+    """The text as every reader sees it: normalised, pinyin and number spacing dropped, rates in digits."""
+    text = _SPACED_NUMBER.sub("", without_pinyin(normalise(text)))
+    return _PERCENT_MIXED.sub(r"\1%", _PERCENT_IN_WORDS.sub(_percent_in_digits, text))
 
 
 # Mirror sites print the reading after a character: “農(nóng)民工”, “萬(wàn)人”. The reading is dropped.
@@ -226,6 +228,8 @@ def without_pinyin(text: str) -> str:
 
 # “百分之五点五” (as newspapers and speeches write a rate) → “5.5%”.
 _PERCENT_IN_WORDS = re.compile(r"百分之([零一二两三四五六七八九十百]+)(?:点([零一二三四五六七八九]+))?")
+# “不应少于百分之30”: the words of a rate with the figure in digits.
+_PERCENT_MIXED = re.compile(r"百分之(\d++(?:\.\d++)?)")
 _WORD_DIGITS = str.maketrans("零一二三四五六七八九", "0123456789")
 
 
@@ -398,7 +402,7 @@ def read_targets(text: str) -> list[ReadTarget]:
     quantities are policy parameters (subsidy standards, money, rate rules) has no target at all."""
     source = text.strip()
     targets: list[ReadTarget] = []
-    for sentence in _fragment(_prepared(source)).split(r"[。！？!?\n]"):
+    for sentence in _fragment(prepared(source)).split(r"[。！？!?\n]"):
         targets += _read_sentence(sentence, source)
     if targets or policy_parameters(source):
         return targets
@@ -409,7 +413,7 @@ def policy_parameters(text: str) -> list[str]:
     """The clauses of a statement that set a policy parameter (“给予每人1000元—5000元培训补贴”,
     “先行拨付50%”, “比例从50%提至70%”): text for the measure, never a target."""
     found = []
-    for sentence in _fragment(_prepared(text.strip())).split(r"[。！？!?\n]"):
+    for sentence in _fragment(prepared(text.strip())).split(r"[。！？!?\n]"):
         for clause in _clauses(sentence):
             if any(_is_policy(clause.mask, match) for match in _QUANTITY.finditer(clause.mask)):
                 found.append(clause.text.strip())

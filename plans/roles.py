@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from plans.reading import ReadTarget, normalise, policy_parameters, read_targets, without_pinyin
+from plans.reading import ReadTarget, normalise, policy_parameters, prepared, read_targets
 
 TARGET, RESULT, RULE, BACKGROUND, NAME = "target", "result", "rule", "background", "name"
 ROLE_LABELS = {TARGET: "目标", RESULT: "已有成绩", RULE: "政策规则", BACKGROUND: "背景情况", NAME: "名称或范围"}
@@ -36,7 +36,8 @@ _RESULT_WORDS = re.compile(
     r"全部完成|约为|筹集|据统计|同期|较上年|较\d{4}年|完成年度目标|目标的\d|率为\d|率平均为|共计(?!划)|"
     r"居全省|位居|仅次于|过去一年|过去五年|完成年计划|完成年度计划|当下|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共|"
     r"稳步增长|同比分别|突破 ?\d|^年末|(?<=[,，])年末|入选|评审出|公示了|较[一二三四五六七八九十\d]+年前|"
-    r"首次跃上|新台阶|已到岗|到岗率"
+    r"首次跃上|新台阶|已到岗|到岗率|上榜|荣获|获评|被评为|被授予|已公布|已认定|超额完成|"
+    r"“?十[一二三]五”?(?:期间|时期)|(?<=[;；,，])累计|(?:超过|达到|增长|提高|增加|减少|下降)了"
 )
 # A report of a past calendar year: “2021年,全市共扶持…”; or a year named with 的 (“由2012年的37287万人”).
 _PAST_YEAR = re.compile(r"(?:^|[,，;；:：])\s*20[12]\d年(?:度)?[,，]|20[12]\d年的")
@@ -54,24 +55,29 @@ _DONE_SHARE = re.compile(r"完成\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
-    r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有"
+    r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有|就业人口|人口总量|全球"
 )
 # A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
 _FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示")
 _GOAL_WORDS = re.compile(r"力争|争取|确保|目标")
 _RULE_WORDS = re.compile(
     r"课时|学时|分钟(?![\u4e00-\u9fff]{0,8}圈)|费率|期限为|的[,，]?给予|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
-    r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受"
+    r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受|"
+    r"年龄[应须需]?(?:低于|不超过|不高于|在)|年满\d++周?岁以上|参保满|申领条件|平方米|提供\d++次"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
-    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措)|"
+    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措|服务板块|板块)|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
-    r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|四个方面|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
+    r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
+    r"等(?<!\d)\d++项举措|[项件个]民生实事|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
     r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级|(?<!\d)\d++个专项计划"
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
-_SCOPE_WORDS = re.compile(r"为主要对象|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一")
+_SCOPE_WORDS = re.compile(
+    r"为主要对象|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一|个[\u4e00-\u9fff()]{0,8}共同(?:开展|实施)|"
+    r"(?<=”)[\u4e00-\u9fff]{0,12}[,，]即"
+)
 _INTENT_WORDS = re.compile(
     r"力争|争取|确保|计划|目标|要|将|到20\d\d年|至20\d\d年|今年|全年|每年|年均|三年|今明两年|新增|开展|完成|实现|"
     r"培训|培养|建设|遴选|认定|设立|引进|帮助|促进|发放|组织|控制在|达到|以上|左右|不低于|不少于"
@@ -130,21 +136,25 @@ def read_document(statements: list[tuple[str, str]]) -> list[Reading]:
 
 def _uncued(text: str, heading: str) -> bool:
     """A statement with a number and nothing that marks it as a goal: no goal word, no qualifier, no target heading."""
-    plain = without_pinyin(normalise(text))
+    plain = prepared(text)
     if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
         return False  # a milestone is a target whatever the document
-    return not _strong_intent(plain) and not _QUALIFIED.search(plain) and not _TARGET_HEADINGS.search(normalise(heading))
+    return (
+        not _strong_intent(plain) and not _QUALIFIED.search(plain) and not _TARGET_HEADINGS.search(normalise(heading))
+    )
 
 
 def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     """(role, the words that decided it). A statement with no cue at all is a target."""
-    plain = without_pinyin(normalise(text))
+    plain = prepared(text)
     heading = normalise(heading)
     intent = _strong_intent(plain)
     if _only_quoted_numbers(plain):
         return NAME, ("引号或书名号中的数字",)
     if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
-        return TARGET, ("没有数量",)
+        return _without_quantity(plain, intent)
+    if (names := _found(_NAME_WORDS, plain) + _found(_SCOPE_WORDS, plain)) and not _beyond_names(plain):
+        return NAME, names  # “列为我市10件民生实事之一”, “七个方面,实施25项民生实事”: every number names
     if rule := _found(_RULE_WORDS, plain):
         return RULE, rule
     if (forecast := _found(_FORECAST_WORDS, plain)) and not intent:
@@ -152,7 +162,11 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     if (forecast := _found(_FORECAST_ONLY, plain)) and not _found(_GOAL_WORDS, plain):
         return BACKGROUND, forecast  # “到2025年…缺口将达5万人”: a forecast, not a goal, whatever its year
     result = _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)
-    if result and not intent and not (all(cue.startswith(_CHANGE_CUES) for cue in result) and _GOAL_AFTER.search(plain)):
+    if (
+        result
+        and not intent
+        and not (all(cue.startswith(_CHANGE_CUES) for cue in result) and _GOAL_AFTER.search(plain))
+    ):
         return RESULT, result  # “累计开展培训100万人次以上”, “较2020年增长1倍以上”: a change still to reach
     if done := _found(_DONE_SHARE, plain):  # “计划选派1213人,已到岗1290人,完成106.35%”: a plan's progress
         return RESULT, done
@@ -195,6 +209,22 @@ def _precise_figures(text: str) -> tuple[str, ...]:
     return tuple(found[:3])
 
 
+_NUMERALS = frozenset("0123456789.一二两三四五六七八九十百千万")
+
+
+def _beyond_names(text: str) -> bool:
+    """Whether a number is left once the names and scopes, with the numbers leading into them, are taken out."""
+    text = _unquoted(text)
+    kept = list(text)
+    for pattern in (_NAME_WORDS, _SCOPE_WORDS):
+        for match in pattern.finditer(text):
+            start = match.start()
+            while start and text[start - 1] in _NUMERALS:
+                start -= 1
+            kept[start : match.end()] = " " * (match.end() - start)
+    return bool(_NUMBER.search(_NOT_QUANTITY.sub("", "".join(kept))))
+
+
 def _only_quoted_numbers(text: str) -> bool:
     """Numbers only inside quotation marks and titles (besides years and dates): “双百双千”, 《…(2022—2024年)》."""
     outside = _NOT_QUANTITY.sub("", _unquoted(text))
@@ -202,13 +232,37 @@ def _only_quoted_numbers(text: str) -> bool:
     return bool(_NUMBER.search(inside)) and not _NUMBER.search(outside) and not _has_targets(text)
 
 
-_NOT_QUANTITY = re.compile(r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体")
+_NOT_QUANTITY = re.compile(
+    r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体|一系列|一些|[一二三四五六七八九十]部门|"
+    r"十[一二三四五六七八九]五"
+)
 
 
 _STRONG_INTENT = re.compile(
     r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确|"
     r"到“?十[四五]五”?末|要保持在|至少"
 )
+
+
+def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:
+    """A statement with no number is a milestone to reach, unless it reports (“目前已基本建成…”, “…以来”), sets a
+    rule (“…优先”, “需先缴清”) or only tells which documents were issued (“出台了《…》等文件”)."""
+    if issued := _found(_ISSUED, plain):
+        return NAME, issued
+    if (result := _found(_PAST_MARKERS, plain)) and not intent:
+        return RESULT, result
+    if rule := _found(_RULE_WORDS, plain) + _found(_RULE_CLAUSES, plain):
+        return RULE, rule
+    return TARGET, ("没有数量",)
+
+
+# Without a figure, only a report's own words make a result: “近日…名单已公布”, “自2023年启动…以来”, “目前…已基本
+# 建成”, “普遍超额完成任务”; a measure's “对已经成功创业的人员” or “已有资金” stays what the plan asks.
+_PAST_MARKERS = re.compile(r"近日|以来|目前|截至|截止|已公布|已基本|超额完成|(?<![为除])了(?![解])")
+# Conditions and orders of precedence: “…优先”, “从…中产生”, “需先缴清”, “符合下列”.
+_RULE_CLAUSES = re.compile(r"优先|中产生|需先|须先|符合下列|申领|资格")
+# Documents issued, named: “出台了《…》《…》等一系列文件”, “制定了《…》,现印发给你们”.
+_ISSUED = re.compile(r"出台了?《|制定了?《|印发给|等一系列文件")
 
 
 def _strong_intent(text: str) -> bool:
