@@ -90,7 +90,7 @@ _NOUN = rf"(?<=\d[万亿])(?=[\u4e00-\u9fff])(?![{_NOT_A_NOUN}])"
 # it counts is named before it.
 _BARE = r"(?<=\d[万亿])(?=以上|以下|以内|左右|[;；,，。、)）]|$)"
 _PREFIX = (
-    r"(?:不少于|不低于|不小于|不超过|不高于|不多于|不大于|控制在|至少|突破|超过|多于|高于|低于|大于|小于|"
+    r"(?:不应少于|不应低于|应不少于|不少于|不低于|不小于|不超过|不高于|不多于|不大于|控制在|至少|突破|超过|多于|高于|低于|大于|小于|"
     r"达到|累计|约|共|各|达|超)"
 )
 _SUFFIX = r"(?:以上|以下|以内|左右)"
@@ -100,7 +100,7 @@ _QUANTITY = re.compile(
     rf"(?P<post>{_SUFFIX})?(?P<de>的)?"
 )
 _PRE_QUALIFIERS = {
-    "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
+    "不应少于": AT_LEAST, "不应低于": AT_LEAST, "应不少于": AT_LEAST, "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
     "超过": AT_LEAST, "超": AT_LEAST, "多于": AT_LEAST, "高于": AT_LEAST, "不超过": AT_MOST, "不高于": AT_MOST,
     "不多于": AT_MOST, "低于": AT_MOST, "控制在": AT_MOST, "约": ABOUT, "大于": AT_LEAST, "小于": AT_MOST,
     "不大于": AT_MOST,
@@ -112,20 +112,20 @@ _BY_YEAR = r"(?:到|至|截至|截止)\d{4}年(?:底|末)?"
 _PERIODS = (
     (QUARTER, re.compile(r"每季度?|季度|按季")),
     (MONTH, re.compile(r"每月|按月|月度")),
-    (YEAR, re.compile(r"全年|每年|(?<!原)年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
+    (YEAR, re.compile(r"全年|每年|(?<![原\d])年度|年均|当年|本年|今年(?!以来)|^年(?=[\u4e00-\u9fff])(?![底末内])")),
     (
         PLAN,
         re.compile(
-            rf"{_BY_YEAR}|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期|末)|十[四五]五(?:期间|时期|末)|"
+            rf"{_BY_YEAR}|\d{{4}}年年?(?:底|末)前|\d{{4}}(?:年)?[—~至]\d{{4}}年|”(?:期间|时期|末)|十[四五]五(?:期间|时期|末)|"
             r"(?<![\d.—~])(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年(?![\d底末])"
         ),
     ),
 )
 # A calendar year on its own (“其中2019年培训…”, “2022年培训…”) names one year of the plan: no period of its own,
 # and the period of the clauses before it does not carry on.
-_CALENDAR_YEAR = re.compile(r"(?<![到至止\d—~])\d{4}年(?![底末\d—~至])")
+_CALENDAR_YEAR = re.compile(r"(?<![到至止\d—~])\d{4}年(?![底末\d—~至]|年[底末])")
 _PERIOD_WORDS = re.compile(
-    rf"{_BY_YEAR}|\d{{4}}[—~至]\d{{4}}年|今年|全年|每年|年度|年均|每季度?|按季|每月|按月|(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年"
+    rf"{_BY_YEAR}|\d{{4}}年年?(?:底|末)前|\d{{4}}[—~至]\d{{4}}年|今年|全年|每年|年度|年均|每季度?|按季|每月|按月|(?:\d—)?(?:[1-9]|[一二两三四五六七八九十])年"
     r"(?:行动)?(?:期间|内)?|^年"
 )
 _RATIO_WORDS = re.compile(r"占比|比例|比重|比率")
@@ -152,7 +152,7 @@ _RATE_CHANGE = re.compile(
 )
 # “每个市” “各县(区)” “市各功能区” “每所”: the number is a quota for each unit of that level.
 _PER_UNIT = re.compile(
-    r"(?:每个?|各)(?:(?P<zone>[\u4e00-\u9fff]{0,4}?(?:功能区|开发区|园区))|(?P<county>县\(区\)|县（区）|县区|区县|县市区|县|区(?!域))"
+    r"(?:每个?|各|所有)(?:(?P<zone>[\u4e00-\u9fff]{0,4}?(?:功能区|开发区|园区))|(?P<county>县\(区\)|县（区）|县区|区县|县市区|县|区(?!域))"
     r"|(?P<city>设区市|地市|市(?!场|民))|(?P<school>所|院校|学校|校)|(?P<township>乡镇|乡\(镇\)|街道|镇)"
     r"|(?P<village>村|行政村|社区)|(?P<household>户|家庭)|(?P<enterprise>企业|家[\u4e00-\u9fff]{0,6}?企业))"
 )
@@ -572,12 +572,17 @@ def _qualifier(match: re.Match, mask: str = "") -> str:
 _AT_LEAST_BEFORE = re.compile(r"(?:至少|不少于|不低于)[\u4e00-\u9fff]{1,6}$")
 
 
+_ATTENDANCES = ("人次", "场次", "次")
+
+
 def _kind(text: str, match: re.Match, unit: str, context: _Context) -> str:
     """Ratio (占比, %), count (per quarter or month), stock (总量, 规模, “到2024年…达到”) or flow."""
     if unit in ("%", "个百分点") or _RATIO_WORDS.search(text):
         return RATIO
     if context.period in (QUARTER, MONTH):
         return COUNT
+    if unit in _ATTENDANCES:
+        return FLOW  # “开展职业技能培训达到60万人次”: attendances add up, they are never a level
     if _STOCK_WORDS.search(text) or (context.horizon and match["pre"] in ("达到", "达")):
         return STOCK
     return FLOW

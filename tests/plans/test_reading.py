@@ -703,3 +703,17 @@ def test_pinyin_noise_is_dropped_before_reading():
 def test_respectively_in_traditional_characters_is_distributed_as_levels():
     got = readings("到2025年,市級工匠、首席技師將分別達到50人和300人")
     assert [(t["value"], t["kind"]) for t in got] == [("50", "stock"), ("300", "stock")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("力争到2025年,开展职业技能培训达到60万人次以上", ("600000", "人次", "strive", "flow", "plan", "")),
+        ("各分署于2026年度规划办理超过350堂进修课程", ("350", "堂", "at_least", "flow", None, "")),
+        ("2025年年底前,全省所有县(市、区)至少举办1次综合性职业技能竞赛", ("1", "次", "at_least", "flow", "plan", "county")),
+        ("报名人数中女性的比例不应少于百分之30", ("30", "%", "at_least", "ratio", None, "")),
+    ],
+)
+def test_attendances_single_years_year_end_deadlines_and_every_county(text, expected):
+    (target,) = [t for t in read_targets(text) if t.kind != "milestone"]
+    assert (str(target.value), target.unit, target.qualifier, target.kind, target.period, target.per_unit) == expected
