@@ -100,7 +100,8 @@ _QUANTITY = re.compile(
     rf"(?P<post>{_SUFFIX})?(?P<de>的)?"
 )
 _PRE_QUALIFIERS = {
-    "不应少于": AT_LEAST, "不应低于": AT_LEAST, "应不少于": AT_LEAST, "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
+    "不应少于": AT_LEAST, "不应低于": AT_LEAST, "应不少于": AT_LEAST,
+    "不少于": AT_LEAST, "不低于": AT_LEAST, "不小于": AT_LEAST, "至少": AT_LEAST, "突破": AT_LEAST,
     "超过": AT_LEAST, "超": AT_LEAST, "多于": AT_LEAST, "高于": AT_LEAST, "不超过": AT_MOST, "不高于": AT_MOST,
     "不多于": AT_MOST, "低于": AT_MOST, "控制在": AT_MOST, "约": ABOUT, "大于": AT_LEAST, "小于": AT_MOST,
     "不大于": AT_MOST,

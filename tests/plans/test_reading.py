@@ -710,7 +710,7 @@ def test_respectively_in_traditional_characters_is_distributed_as_levels():
     [
         ("力争到2025年,开展职业技能培训达到60万人次以上", ("600000", "人次", "strive", "flow", "plan", "")),
         ("各分署于2026年度规划办理超过350堂进修课程", ("350", "堂", "at_least", "flow", None, "")),
-        ("2025年年底前,全省所有县(市、区)至少举办1次综合性职业技能竞赛", ("1", "次", "at_least", "flow", "plan", "county")),
+        ("2025年年底前,所有县(市、区)至少举办1次技能竞赛", ("1", "次", "at_least", "flow", "plan", "county")),
         ("报名人数中女性的比例不应少于百分之30", ("30", "%", "at_least", "ratio", None, "")),
     ],
 )
