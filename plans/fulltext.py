@@ -20,6 +20,7 @@ from pathlib import PurePath
 
 from plans.annex import AnnexError, department_names, targets_from_statements
 from plans.deadlines import due_month
+from plans.fulltext_annex import annex_tasks, merge_annex
 from plans.reading import normalise
 from plans.roles import NAME, RULE, TARGET, read_statement
 
@@ -64,7 +65,10 @@ def read_fulltext(
 ) -> dict:
     """The draft plan document for the full text of a plan; AnnexError (Chinese) when no key task is found."""
     text = data if isinstance(data, str) else _decode(data)
-    key_tasks = [_key_task(number, task) for number, task in enumerate(fulltext_tasks(text), start=1)]
+    body, annex = split_annex(text)
+    key_tasks = [_key_task(number, task) for number, task in enumerate(fulltext_tasks(body), start=1)]
+    kind, annex_key_tasks = annex_tasks(annex)
+    key_tasks = merge_annex(key_tasks, kind, annex_key_tasks, annex_title(annex))
     if not key_tasks:
         raise AnnexError(NO_TASKS)
     return {
@@ -90,12 +94,36 @@ def _decode(data: bytes) -> str:
 # --------------------------------------------------------------------------------------------- the tree
 
 
+def split_annex(text: str) -> tuple[str, str]:
+    """(the body, the annex from its first “附件：…” line on); the annex is "" when there is none."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for index, line in enumerate(lines):
+        if _is_annex_heading(_NOISE.sub("", line).strip().strip("\u3000")):
+            return "\n".join(lines[:index]), "\n".join(lines[index:])
+    return "\n".join(lines), ""
+
+
+def annex_title(annex: str) -> str:
+    """“附件:湖滨区…分解表” and the period under it (“(2019—2021)”), as the section of the annex's rows."""
+    lines = [line.strip().strip("\u3000") for line in annex.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    title = lines[0]
+    if len(lines) > 1 and re.fullmatch(r"[(（][^()（）]{1,20}[)）]", lines[1]):
+        title += lines[1]
+    return title[:200]
+
+
+def _is_annex_heading(line: str) -> bool:
+    return bool(_ANNEX.match(line)) and len(line) < 40
+
+
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines, without the noise of scraped pages, up to the annex."""
     found = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _NOISE.sub("", line).strip().strip("\u3000")
-        if _ANNEX.match(line) and len(line) < 40:
+        if _is_annex_heading(line):
             break
         if line:
             found.append(line)
