@@ -32,8 +32,11 @@ _CHAPTER = re.compile(r"^([一二三四五六七八九十]+)[、.\uff0e]\s*(\S.{
 _TASK = re.compile(r"^(?:[(（]([一二三四五六七八九十]+)[)）]|——|—)\s*")
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.、\uff0e](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*")
 _GOAL_CHAPTER = re.compile(r"目标")
+_GOAL_NAMES = re.compile(r"目标任务|工作目标|主要目标|总体目标")
 _TASK_CHAPTER = re.compile(r"任务|内容|举措|措施|行动|重点|工作|计划")
 _OTHER_CHAPTER = re.compile(r"要求|思想|原则|保障|组织实施|实施步骤|附则|背景|基础|形势|成效|成绩|回顾|情况|意义")
+# “三、保障措施”“五、组织保障”: its paragraphs (加强领导, 强化考核…) are tasks with departments of their own.
+_SAFEGUARD_CHAPTER = re.compile(r"保障")
 _ANNEX = re.compile(r"^附件[:：\d一二三]?")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _DEPARTMENTS = re.compile(
@@ -142,10 +145,11 @@ def fulltext_tasks(text: str) -> list[_Task]:
         heading = normalise(lines[start])
         name = _CHAPTER.match(heading).group(2)
         body = lines[start + 1 : end]
-        if _OTHER_CHAPTER.search(name):
+        if _SAFEGUARD_CHAPTER.search(name):
+            tasks += _chapter_tasks(heading, body)
+        elif _OTHER_CHAPTER.search(name):
             tasks += _goal_subsections(heading, body)
-            continue
-        if _GOAL_CHAPTER.search(name) and not _TASK_CHAPTER.search(name.replace("目标任务", "")):
+        elif _GOAL_CHAPTER.search(name) and not _TASK_CHAPTER.search(_GOAL_NAMES.sub("", name)):
             tasks.append(_goal_task(heading, name, body))
         elif _TASK_CHAPTER.search(name) or _GOAL_CHAPTER.search(name):
             tasks += _chapter_tasks(heading, body)
