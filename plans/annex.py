@@ -422,6 +422,11 @@ def department_names(text: str) -> list[str]:
     return [_department_name(name, collective) for name in names if name]
 
 
+def is_body_name(name: str) -> bool:
+    """Whether a name is a body's (区人社局, 团区委, 教育部门), not a group of people or a place."""
+    return bool(_INSTITUTION.search(name))
+
+
 def _department_name(name: str, collective: bool) -> str:
     return name + "部门" if collective and not _INSTITUTION.search(name) else name
 

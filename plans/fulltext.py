@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from plans.annex import AnnexError, department_names, targets_from_statements
+from plans.annex import AnnexError, department_names, is_body_name, targets_from_statements, with_level_prefix
 from plans.deadlines import due_month
 from plans.fulltext_annex import annex_tasks, merge_annex
 from plans.reading import normalise
@@ -40,8 +40,11 @@ _SAFEGUARD_CHAPTER = re.compile(r"保障")
 _ANNEX = re.compile(r"^附件[:：\d一二三]?")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _DEPARTMENTS = re.compile(
-    r"[(（]([^()（）]{2,80}?)(?:按职责分工|按职责)?负责[)）]|(?:责任单位|牵头单位|责任部门)[:：]\s*([^()（）。\n]{2,80})"
+    r"[(（]([^()（）]{2,80}?)(?:按职责分工|按职责)?负责[)）]|(?:责任单位|牵头单位|责任部门|责任分工)[:：]\s*([^()（）。\n]{2,80})"
 )
+_BARE_DEPARTMENTS = re.compile(r"[(（]([^()（）:：]{2,80})[)）]")
+_DUTY = re.compile(r"(?:按职责[任分工]*|负责|牵头|配合)$")
+_AND = re.compile(r"及(?=[^时])")
 _DEADLINE = re.compile(
     r"每季度末次月\d{1,2}日前|\d{4}年\d{1,2}月底前|\d{4}年底前|\d{1,2}月底前|\d{1,2}月\d{1,2}日前|长期推进|按时推进|持续推进"
 )
@@ -287,15 +290,33 @@ def statement_preview(text: str, heading: str = "") -> dict:
 
 
 def _departments(body: str) -> list[dict]:
+    """“(责任单位:区工信和科技局、财政局)”, “(省人社厅、省教育厅按职责分工负责)” or a bare “(区人社局、教体局)”:
+    the first named leads; short names share the level of the list's first (“财政局” → “区财政局”)."""
     names: list[str] = []
-    for match in _DEPARTMENTS.finditer(normalise(body)):
-        for name in department_names(match.group(1) or match.group(2)):
-            name = re.sub(r"(?:按职责分工|按职责|负责|牵头|配合)$", "", name).strip()
+    for listed in _department_lists(normalise(body)):
+        for name in with_level_prefix(listed):
             if 1 < len(name) <= 100 and name not in names:
                 names.append(name)
     return [
         {"name": name, "role": "lead" if index == 0 else "participant", "note": ""} for index, name in enumerate(names)
     ]
+
+
+def _department_lists(text: str) -> list[list[str]]:
+    found = []
+    for match in _DEPARTMENTS.finditer(text):
+        names = [_department(name) for name in department_names(_AND.sub("、", match.group(1) or match.group(2)))]
+        found.append([name for name in names if name])
+    for match in _BARE_DEPARTMENTS.finditer(text):
+        names = department_names(match.group(1))
+        if names and all(is_body_name(name) for name in names):
+            found.append(names)
+    return found
+
+
+def _department(name: str) -> str:
+    name = _DUTY.sub("", name).strip()
+    return name.replace("<", "(").replace(">", ")").replace("＜", "(").replace("＞", ")")
 
 
 def _is_department_note(text: str) -> bool:
