@@ -25,6 +25,7 @@ from plans.reading import normalise
 from plans.roles import NAME, RULE, TARGET, read_statement
 
 MEASURE = "measure"  # as in plans.review
+GOALS = "(总体目标)"  # the title's mark of the key task holding the plan's overall targets
 
 NO_TASKS = "没有识别出重点任务：正文中找不到“一、”“(一)”等标题或段落"
 
@@ -45,6 +46,13 @@ _DEPARTMENTS = re.compile(
 _BARE_DEPARTMENTS = re.compile(r"[(（]([^()（）:：]{2,80})[)）]")
 _DUTY = re.compile(r"(?:按职责[任分工]*|负责|牵头|配合)$")
 _AND = re.compile(r"及(?=[^时])")
+_PREAMBLE = re.compile(
+    r"印发|制定本|特制定|指导思想|^以习|^为科学|^为深入|^为贯彻|^为加快|[:：]$|^——|^以[^。]{1,60}为(?:出发点|主线|目标|指导)"
+)
+_TERM = re.compile(r"到\d{4}年底?|每季度|每年|(?<![\d.—~])[1-9一二两三四五]年(?![\d底末级度])")
+_SPAN = re.compile(r"[1-9一二两三四五]年")
+_PERIOD_TERMS = {"year": "每年", "quarter": "每季度", "month": "每月"}
+_PLAN_YEARS = re.compile(r"[(（](\d{4})\s?—*\s?(\d{4})年?[)）]")
 _DEADLINE = re.compile(
     r"每季度末次月\d{1,2}日前|\d{4}年\d{1,2}月底前|\d{4}年底前|\d{1,2}月底前|\d{1,2}月\d{1,2}日前|长期推进|按时推进|持续推进"
 )
@@ -72,7 +80,9 @@ def read_fulltext(
     """The draft plan document for the full text of a plan; AnnexError (Chinese) when no key task is found."""
     text = data if isinstance(data, str) else _decode(data)
     body, annex = split_annex(text)
-    key_tasks = [_key_task(number, task) for number, task in enumerate(fulltext_tasks(body), start=1)]
+    years = plan_years(body)
+    tasks = fulltext_tasks(body)
+    key_tasks = _group_notes([_key_task(number, task, years) for number, task in enumerate(tasks, start=1)])
     kind, annex_key_tasks = annex_tasks(annex)
     key_tasks = merge_annex(key_tasks, kind, annex_key_tasks, annex_title(annex))
     if not key_tasks:
@@ -160,7 +170,7 @@ def fulltext_tasks(text: str) -> list[_Task]:
 
 
 def _goal_task(heading: str, name: str, body: list[str]) -> _Task:
-    task = _Task(section=heading, title=f"{name}(总体目标)")
+    task = _Task(section=heading, title=f"{name}{GOALS}")
     for line in body:
         _add(task, line, heading)
     return task
@@ -174,7 +184,7 @@ def _goal_subsections(heading: str, body: list[str]) -> list[_Task]:
         if marker:
             title, rest = _title_and_rest(line[marker.end() :])
             goal = _GOAL_CHAPTER.search(title) and len(title) <= 12
-            tasks.append(_Task(section=heading, title=f"{title}(总体目标)" if goal else ""))
+            tasks.append(_Task(section=heading, title=f"{title}{GOALS}" if goal else ""))
             _add(tasks[-1], rest, title)
         elif tasks:
             _add(tasks[-1], line, heading)
@@ -226,7 +236,8 @@ def _tasks_without_headings(lines: list[str]) -> list[_Task]:
 
 
 def _is_preamble(line: str) -> bool:
-    return len(line) < 12 or bool(re.search(r"印发|制定本|特制定|指导思想|以习|为科学|为深入|为贯彻|：$|:$", line))
+    """The letter, the page's header, the guiding thought and the goals (“——…”) before a headless text's tasks."""
+    return len(line) < 12 or "。" not in line or bool(_PREAMBLE.search(normalise(line)))
 
 
 def _title_and_rest(text: str) -> tuple[str, str]:
@@ -253,7 +264,7 @@ def _sentences(text: str) -> list[str]:
 # ------------------------------------------------------------------------------------------ key tasks
 
 
-def _key_task(number: int, task: _Task) -> dict:
+def _key_task(number: int, task: _Task, years: str = "") -> dict:
     sentences = [(text, heading) for text, heading in task.sentences if not _is_department_note(text)]
     statements = [statement_preview(text, heading) for text, heading in sentences]
     for statement in statements:
@@ -261,7 +272,8 @@ def _key_task(number: int, task: _Task) -> dict:
     target_texts = [s["text"] for s in statements if s["imported_as"] == TARGET]
     measures = [s["text"] for s in statements if s["imported_as"] in (RULE, NAME, MEASURE)]
     body = "".join(task.raw)
-    deadline = "、".join(dict.fromkeys(_DEADLINE.findall(body)))
+    targets = targets_from_statements(target_texts, due_month("、".join(_DEADLINE.findall(body))))
+    deadline = "、".join(dict.fromkeys(_DEADLINE.findall(body) + _terms(targets, years)))
     return {
         "number": number,
         "section": task.section[:200],
@@ -270,9 +282,46 @@ def _key_task(number: int, task: _Task) -> dict:
         "deadline_text": deadline[:200],
         "departments": _departments(body),
         "measures": [{"number": index, "text": text} for index, text in enumerate(measures, start=1)],
-        "targets": targets_from_statements(target_texts, due_month(deadline)),
+        "targets": targets,
         "statements": statements,
     }
+
+
+def _terms(targets: list[dict], years: str) -> list[str]:
+    """The time its targets give a task when no date is written: “到2021年底”, “每季度”, or “3年”/“每年” followed
+    by the plan's years (“3年(2019—2021年)”); a target read as yearly without the word (“年培育…”) says 每年."""
+    found = []
+    for target in targets:
+        terms = _TERM.findall(normalise(target["source_text"])) or [_PERIOD_TERMS.get(target["period"], "")]
+        if "每年" in terms:  # “三年行动期间,全市每年新增…”: the three years are the span of the yearly target
+            terms = [term for term in terms if not _SPAN.fullmatch(term)]
+        found += [term + years if years and _SPAN.fullmatch(term) or term == "每年" else term for term in terms if term]
+    return found
+
+
+def plan_years(text: str) -> str:
+    """“(2019—2021年)” from the first lines of the text (a title's period, even with its dash lost: “(20192021年)”)."""
+    for line in text.split("\n")[:30]:
+        match = _PLAN_YEARS.search(normalise(line))
+        if match and 0 < int(match.group(2)) - int(match.group(1)) < 10:
+            return f"({match.group(1)}—{match.group(2)}年)"
+    return ""
+
+
+def _group_notes(key_tasks: list[dict]) -> list[dict]:
+    """A department note closing a run of tasks (“…开展技能帮扶工作。(省人社厅、省教育厅…按职责分工负责)” after five
+    paragraphs without one) holds for the whole run, within one section."""
+    waiting: list[dict] = []
+    for task in key_tasks:
+        if waiting and waiting[-1]["section"] != task["section"]:
+            waiting = []
+        if task["departments"]:
+            for earlier in waiting:
+                earlier["departments"] = [dict(dep) for dep in task["departments"]]
+            waiting = []
+        elif not task["title"].endswith(GOALS):
+            waiting.append(task)
+    return key_tasks
 
 
 def _imported_as(statement: dict) -> str:

@@ -237,7 +237,7 @@ def merge_annex(body_tasks: list[dict], kind: str, annex: list[dict], annex_sect
     section of the body task of the same title, the body's overall goals stay first); a decomposition table adds
     its rows after the body's tasks. Numbered again from 1."""
     if kind == "tasks" and annex:
-        goals = [task for task in body_tasks if task["title"].endswith("(总体目标)")]
+        goals = [task for task in body_tasks if task["title"].endswith("(总体目标)")]  # plans.fulltext.GOALS
         for task in annex:
             match = next((body for body in body_tasks if same_title(body["title"], task["title"])), None)
             task["section"] = match["section"] if match else annex_section
