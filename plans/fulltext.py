@@ -53,6 +53,8 @@ _TERM = re.compile(r"到\d{4}年底?|每季度|每年|(?<![\d.—~])[1-9一二�
 _SPAN = re.compile(r"[1-9一二两三四五]年")
 _PERIOD_TERMS = {"year": "每年", "quarter": "每季度", "month": "每月"}
 _PLAN_YEARS = re.compile(r"[(（](\d{4})\s?—*\s?(\d{4})年?[)）]")
+_DATE_LINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_LETTER_LINES = 20
 _DEADLINE = re.compile(
     r"每季度末次月\d{1,2}日前|\d{4}年\d{1,2}月底前|\d{4}年底前|\d{1,2}月底前|\d{1,2}月\d{1,2}日前|长期推进|按时推进|持续推进"
 )
@@ -85,6 +87,8 @@ def read_fulltext(
     key_tasks = _group_notes([_key_task(number, task, years) for number, task in enumerate(tasks, start=1)])
     kind, annex_key_tasks = annex_tasks(annex)
     key_tasks = merge_annex(key_tasks, kind, annex_key_tasks, annex_title(annex))
+    if not any(task["departments"] for task in key_tasks):
+        _letter_departments(key_tasks, paragraphs(body))
     if not key_tasks:
         raise AnnexError(NO_TASKS)
     return {
@@ -306,6 +310,32 @@ def plan_years(text: str) -> str:
         if match and 0 < int(match.group(2)) - int(match.group(1)) < 10:
             return f"({match.group(1)}—{match.group(2)}年)"
     return ""
+
+
+def _letter_departments(key_tasks: list[dict], lines: list[str]) -> None:
+    """A plan that names no department in its body is the issuer's, carried out by the bodies it is sent to: the
+    notice's signatory leads every task, the bodies of its addressee line (“各县(区)人力资源和社会保障局,…:”)
+    take part. Addressees that are not bodies (各技工院校) are left out."""
+    issuers, addressees = letter_bodies(lines)
+    departments = [{"name": name, "role": "lead", "note": ""} for name in issuers]
+    departments += [{"name": name, "role": "participant", "note": ""} for name in addressees if name not in issuers]
+    for task in key_tasks:
+        task["departments"] = [dict(dep) for dep in departments]
+
+
+def letter_bodies(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(signatories, addressees) of the notice before the plan: the body names on the lines just above its date
+    line, and those of the first line ending in a colon, in the first lines of the text."""
+    head = [normalise(line).strip() for line in lines[:_LETTER_LINES]]
+    addressee_line = next((line for line in head if line.endswith((":", "：")) and len(line) > 4), "")
+    addressees = [name for name in department_names(addressee_line.rstrip(":：")) if is_body_name(name)]
+    issuers: list[str] = []
+    date = next((index for index, line in enumerate(head) if _DATE_LINE.fullmatch(line)), None)
+    for line in reversed(head[: date or 0]):
+        if not is_body_name(line) or len(line) > 40:
+            break
+        issuers.insert(0, line)
+    return issuers, addressees
 
 
 def _group_notes(key_tasks: list[dict]) -> list[dict]:
