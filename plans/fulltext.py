@@ -56,7 +56,7 @@ _PLAN_YEARS = re.compile(r"[(（](\d{4})\s?—*\s?(\d{4})年?[)）]")
 _DATE_LINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _LETTER_LINES = 20
 _DEADLINE = re.compile(
-    r"每季度末次月\d{1,2}日前|\d{4}年\d{1,2}月底前|\d{4}年底前|\d{1,2}月底前|\d{1,2}月\d{1,2}日前|长期推进|按时推进|持续推进"
+    r"每季度末次月\d{1,2}日前|\d{4}年\d{1,2}月底前|\d{4}年底前|\d{1,2}月底前|\d{1,2}月\d{1,2}日前|(?:长期|按时|持续)推进(?=[。；;,，、)）]|$)"
 )
 _NOISE = re.compile(r"泛亚电竞")
 
@@ -170,7 +170,9 @@ def fulltext_tasks(text: str) -> list[_Task]:
             tasks.append(_goal_task(heading, name, body))
         elif _TASK_CHAPTER.search(name) or _GOAL_CHAPTER.search(name):
             tasks += _chapter_tasks(heading, body)
-    return [task for task in tasks if task.title]
+    tasks = [task for task in tasks if task.title]
+    # A text whose only tasks are its safeguards (“三、保障措施”) is not a plan's body.
+    return tasks if any(not _SAFEGUARD_CHAPTER.search(task.section) for task in tasks) else []
 
 
 def _goal_task(heading: str, name: str, body: list[str]) -> _Task:
@@ -235,8 +237,14 @@ def _tasks_without_headings(lines: list[str]) -> list[_Task]:
         else:
             title, rest = _title_and_rest(line)
             tasks.append(_Task(section="", title=title))
-            _add(tasks[-1], rest, title)
+            _add(tasks[-1], line if _is_statement(title) else rest, title)
     return tasks
+
+
+def _is_statement(title: str) -> bool:
+    """A headless paragraph's first sentence that says more than a name (“加快培养全民数字技能,实现信息服务全覆盖”)
+    is its first measure as well as its title."""
+    return len(title) > 12 and bool(re.search(r"[,，]", title))
 
 
 def _is_preamble(line: str) -> bool:
@@ -277,7 +285,7 @@ def _key_task(number: int, task: _Task, years: str = "") -> dict:
     measures = [s["text"] for s in statements if s["imported_as"] in (RULE, NAME, MEASURE)]
     body = "".join(task.raw)
     targets = targets_from_statements(target_texts, due_month("、".join(_DEADLINE.findall(body))))
-    deadline = "、".join(dict.fromkeys(_DEADLINE.findall(body) + _terms(targets, years)))
+    deadline = "、".join(dict.fromkeys(_DEADLINE.findall(body) or _terms(targets, years)))
     return {
         "number": number,
         "section": task.section[:200],

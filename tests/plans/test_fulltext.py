@@ -17,8 +17,8 @@ def test_chapters_tasks_sentences_departments_and_deadlines():
     )
     document = read_fulltext(text, **ARGS)
     titles = [task["title"] for task in document["key_tasks"]]
-    assert titles == ["主要目标(总体目标)", "开展企业职工培训", "建设公共实训基地"]
-    goal, training, base = document["key_tasks"]
+    assert titles == ["主要目标(总体目标)", "开展企业职工培训", "建设公共实训基地", "加强领导"]
+    goal, training, base, _ = document["key_tasks"]
     assert [(t["value"], t["qualifier"], t["period"]) for t in goal["targets"]] == [("30000", "at_least", "plan")]
     assert [d["name"] for d in training["departments"]] == ["市人社局", "市总工会"]
     assert training["deadline_text"] == "12月底前" and training["targets"][0]["due_month"] is None  # December: the year
