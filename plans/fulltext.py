@@ -307,7 +307,7 @@ def _terms(targets: list[dict], years: str) -> list[str]:
         terms = _TERM.findall(normalise(target["source_text"])) or [_PERIOD_TERMS.get(target["period"], "")]
         if "每年" in terms:  # “三年行动期间,全市每年新增…”: the three years are the span of the yearly target
             terms = [term for term in terms if not _SPAN.fullmatch(term)]
-        found += [term + years if years and _SPAN.fullmatch(term) or term == "每年" else term for term in terms if term]
+        found += [term + years if _SPAN.fullmatch(term) or term == "每年" else term for term in terms if term]
     return found
 
 

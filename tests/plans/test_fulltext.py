@@ -313,7 +313,8 @@ def test_the_command_creates_the_annexs_tasks_with_departments_deadlines_and_sha
     args = ["--slug", "annexed", "--title", "某区方案", "--region", "210000", "--year", "2019", "--fulltext"]
     out = StringIO()
     call_command("import_plan", str(path), *args, "--dry-run", stdout=out)
-    assert "完成时限：2019—2021年三年总任务,每年完成目标任务的三分之一；责任部门：区工信和科技局(牵头)" in out.getvalue()
+    preview = out.getvalue()
+    assert "完成时限：2019—2021年三年总任务,每年完成目标任务的三分之一；责任部门：区工信和科技局(牵头)" in preview
     call_command("import_plan", str(path), *args, stdout=StringIO())
     plan = Plan.objects.get(slug="annexed")
     assert plan.key_tasks.count() == 5
@@ -327,7 +328,8 @@ def test_the_command_creates_the_annexs_tasks_with_departments_deadlines_and_sha
         ("区工信和科技局", "participant", "1000人次"),
     ]
     shares = Allocation.objects.filter(target__key_task=staff).order_by("pk")
-    assert [(a.department.name, a.value) for a in shares] == [("区工信和科技局", 1000), ("区建设局", 500), ("区总工会", 3000)]
+    expected = [("区工信和科技局", 1000), ("区建设局", 500), ("区总工会", 3000)]
+    assert [(a.department.name, a.value) for a in shares] == expected
 
 
 def test_the_import_page_previews_departments_and_deadlines_and_confirm_creates_them(province, client):
