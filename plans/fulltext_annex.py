@@ -65,8 +65,12 @@ def _safe(read) -> list[dict]:
 
 
 def _header_key(cell: str) -> str:
-    plain = re.sub(r"\s+", "", cell)
-    return _COLUMN_KEYS.get(plain) or _DECOMPOSITION.get(plain, "")
+    """“完成\n时限” → deadline; a header cell under the annex's title (“附件…\n序号”) counts too."""
+    for text in (cell, cell.strip().split("\n")[-1]):
+        plain = re.sub(r"\s+", "", text)
+        if plain in _COLUMN_KEYS or plain in _DECOMPOSITION:
+            return _COLUMN_KEYS.get(plain) or _DECOMPOSITION[plain]
+    return ""
 
 
 # ------------------------------------------------------------------------------------ key-task tables

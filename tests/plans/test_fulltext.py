@@ -353,3 +353,16 @@ def test_the_import_page_previews_departments_and_deadlines_and_confirm_creates_
     assert _links(first) == [("人力资源社会保障部门", "lead", ""), ("财政部门", "participant", "")]
     assert [m.text for m in first.measures.order_by("number")] == ["支持企业自主培训", "推行新型学徒制"]
     assert second.deadline_text == "10月底前" and second.targets.get().due_month == 10
+
+
+def test_a_six_column_annex_with_pipes_is_read_like_an_annex_table():
+    text = (
+        "二、主要任务\n(一)开展企业职工培训。支持企业开展培训。\n附件:重点工作分解\n"
+        "序号|重点任务|工作措施|工作目标|完成\n时限|责任\n部门|\n"
+        "1|开展企业职工培训|1.支持企业自主培训;\n2.推行学徒制。|全年培训企业职工5万人次|12月底前|人力资源社会保障等部门|\n"
+    )
+    (task,) = read_fulltext(text, **ARGS)["key_tasks"]
+    assert (task["section"], task["deadline_text"]) == ("二、主要任务", "12月底前")
+    assert [m["text"] for m in task["measures"]] == ["支持企业自主培训", "推行学徒制"]
+    assert [(t["value"], t["unit"]) for t in task["targets"]] == [("50000", "人次")]
+    assert [d["name"] for d in task["departments"]] == ["人力资源社会保障部门"]
