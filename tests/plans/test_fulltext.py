@@ -315,6 +315,7 @@ def test_the_command_creates_the_annexs_tasks_with_departments_deadlines_and_sha
     call_command("import_plan", str(path), *args, "--dry-run", stdout=out)
     preview = out.getvalue()
     assert "完成时限：2019—2021年三年总任务,每年完成目标任务的三分之一；责任部门：区工信和科技局(牵头)" in preview
+    assert "区建设局(500人次)" in preview and "分解：区工信和科技局 1000、区建设局 500、区总工会 3000" in preview
     call_command("import_plan", str(path), *args, stdout=StringIO())
     plan = Plan.objects.get(slug="annexed")
     assert plan.key_tasks.count() == 5
@@ -348,6 +349,10 @@ def test_the_import_page_previews_departments_and_deadlines_and_confirm_creates_
     assert "<td>10月底前</td>" in html and "发展改革委" in html and "人力资源社会保障部门" in html
     client.post(reverse("targets:plan_import_confirm"), {})
     plan = Plan.objects.get(slug="line-form")
+    upload = SimpleUploadedFile("分解表.txt", DECOMPOSITION.encode(), "text/plain")
+    fields |= {"slug": "decomposed", "layout": "fulltext", "file": upload, "dry_run": "on"}
+    html = client.post(reverse("targets:plan_import"), fields).content.decode()
+    assert "区建设局（500人次）" in html and "分解：区工信和科技局 1000、区建设局 500、区总工会 3000" in html
     first, second = plan.key_tasks.order_by("number")
     assert first.section == "二、主要内容" and first.deadline_text == "12月底前"
     assert _links(first) == [("人力资源社会保障部门", "lead", ""), ("财政部门", "participant", "")]
