@@ -89,6 +89,7 @@ def read_fulltext(
     key_tasks = merge_annex(key_tasks, kind, annex_key_tasks, annex_title(annex))
     if not any(task["departments"] for task in key_tasks):
         _letter_departments(key_tasks, paragraphs(body))
+    _full_names(key_tasks)
     if not key_tasks:
         raise AnnexError(NO_TASKS)
     return {
@@ -318,6 +319,30 @@ def plan_years(text: str) -> str:
         if match and 0 < int(match.group(2)) - int(match.group(1)) < 10:
             return f"({match.group(1)}—{match.group(2)}年)"
     return ""
+
+
+def _full_names(key_tasks: list[dict]) -> None:
+    """A short form the document also writes in full (区应急局 beside 区应急管理局) takes the full name, the short one
+    kept in the note (“原文:区应急局”)."""
+    names = {dep["name"] for task in key_tasks for dep in task["departments"]}
+    full = {name: _full_name(name, names) for name in names}
+    for task in key_tasks:
+        for dep in task["departments"]:
+            if full[dep["name"]] != dep["name"]:
+                dep["note"] = dep["note"] or f"原文:{dep['name']}"
+                dep["name"] = full[dep["name"]]
+
+
+def _full_name(name: str, names: set[str]) -> str:
+    stem, suffix = name[:-1], name[-1:]
+    if len(stem) < 3 or not is_body_name(name):
+        return name
+    longer = [
+        other
+        for other in names
+        if other.startswith(stem) and other.endswith(suffix) and 0 < len(other) - len(name) <= 3
+    ]
+    return longer[0] if len(longer) == 1 else name
 
 
 def _letter_departments(key_tasks: list[dict], lines: list[str]) -> None:
