@@ -415,15 +415,16 @@ def _departments(body: str) -> list[dict]:
 
 
 def _department_lists(text: str) -> list[list[str]]:
+    """The lists of departments in a task's text, in the order the text gives them."""
     found = []
     for match in _DEPARTMENTS.finditer(text):
         names = [_department(name) for name in department_names(_AND.sub("、", match.group(1) or match.group(2)))]
-        found.append([name for name in names if name])
+        found.append((match.start(), [name for name in names if name]))
     for match in _BARE_DEPARTMENTS.finditer(text):
         names = department_names(match.group(1))
         if names and all(is_body_name(name) for name in names):
-            found.append(names)
-    return found
+            found.append((match.start(), names))
+    return [names for _, names in sorted(found, key=lambda item: item[0])]
 
 
 def _department(name: str) -> str:
