@@ -87,7 +87,7 @@ def read_annex(
     year: int,
 ) -> dict:
     """The plan document for an uploaded annex table; AnnexError when it cannot be read."""
-    key_tasks = [_key_task(group) for group in _group_rows(annex_rows(data))]
+    key_tasks = key_tasks_from_rows(annex_rows(data))
     if not key_tasks:
         raise AnnexError(NO_ROWS)
     return {
@@ -174,7 +174,7 @@ def _check_columns(header: dict[str, int]) -> None:
 
 def _text_rows(text: str) -> list[Row]:
     """Cells between `|`: the header runs up to the first numeric cell, then rows of the header's width."""
-    cells = _text_cells(_with_final_pipes(text))
+    cells = text_cells(_with_final_pipes(text))
     width = next((i for i, (_, cell) in enumerate(cells) if _number_or_none(cell) is not None), len(cells))
     header = _header_keys([cell for _, cell in cells[:width]])
     _check_columns(header)
@@ -199,7 +199,7 @@ def _with_final_pipes(text: str) -> str:
     return "\n".join(line + "|" if line.strip() and not line.rstrip().endswith("|") else line for line in lines)
 
 
-def _text_cells(text: str) -> list[tuple[int, str]]:
+def text_cells(text: str) -> list[tuple[int, str]]:
     """(line where the cell's text starts, stripped text) for every cell; the empty one after a final `|` goes."""
     cells, line = [], 1
     for part in text.split("|"):
@@ -263,6 +263,11 @@ def _at(values: list[str], index: int) -> str:
 
 
 # ------------------------------------------------------------------------------------------- key tasks
+
+
+def key_tasks_from_rows(rows: list[Row]) -> list[dict]:
+    """The key tasks of the table's data rows (a full text's annex in line form comes here too)."""
+    return [_key_task(group) for group in _group_rows(rows)]
 
 
 def _group_rows(rows: list[Row]) -> list[_TaskRows]:
@@ -417,8 +422,32 @@ def department_names(text: str) -> list[str]:
     return [_department_name(name, collective) for name in names if name]
 
 
+def is_body_name(name: str) -> bool:
+    """Whether a name is a body's (区人社局, 团区委, 教育部门), not a group of people or a place."""
+    return bool(_INSTITUTION.search(name))
+
+
 def _department_name(name: str, collective: bool) -> str:
     return name + "部门" if collective and not _INSTITUTION.search(name) else name
+
+
+_LEVELS = "省市县区"
+_ABBREVIATED_BODY = re.compile(r"(?:局|办|委|会|联|厅)$")
+_PLACE = re.compile(r"[省市县区州旗镇乡]|^各")
+
+
+def with_level_prefix(names: list[str]) -> list[str]:
+    """“区财政局、工信和科技局、妇联” → 区财政局、区工信和科技局、区妇联: in a list where a body carries its level
+    (区/市/县/省), the short names of other bodies share it; a name holding a place (工业园区办, 团区委, 各乡(街道))
+    or not a body's (教师进修学校) is left alone."""
+    prefix = next((name[0] for name in names if name[:1] in _LEVELS and _ABBREVIATED_BODY.search(name)), "")
+    if not prefix:
+        return names
+    return [prefix + name if _shares_level(name) else name for name in names]
+
+
+def _shares_level(name: str) -> bool:
+    return len(name) <= 8 and bool(_ABBREVIATED_BODY.search(name)) and not _PLACE.search(name)
 
 
 def targets_from_statements(statements: list[str], due: int | None) -> list[dict]:

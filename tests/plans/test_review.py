@@ -27,6 +27,7 @@ def test_without_corrections_every_statement_is_reviewed_as_read():
         "每年培训农民工1万人次以上": "target",
         "给予每人1000元培训补贴": "rule",
         "2023年,全市新增技能人才8000人": "result",
+        "各地要高度重视": "measure",  # the safeguards chapter's task (三、保障措施)
     }
     assert not any(entry["corrected"] for entry in document["import_review"])
     assert "statements" not in task

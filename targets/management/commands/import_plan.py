@@ -80,19 +80,30 @@ def _check_plan_fields(options) -> None:
 
 def preview_lines(task: dict) -> list[str]:
     """One key task as the dry run prints it: the task, its departments, measures and targets."""
-    departments = "、".join(dep["name"] + ("(牵头)" if dep["role"] == "lead" else "") for dep in task["departments"])
+    departments = "、".join(_department_label(dep) for dep in task["departments"])
     lines = [
         f"重点任务 {task['number']}：{task['title']}",
         f"  完成时限：{task['deadline_text'] or '未写明'}；责任部门：{departments or '未写明'}",
     ]
     lines += [f"  措施 {m['number']}：{m['text']}" for m in task["measures"]]
-    lines += [f"  目标 {t['number']}：{t['name']}　{describe_target(t)}" for t in task["targets"]]
+    lines += [f"  目标 {t['number']}：{t['name']}　{describe_target(t)}{_shares(t)}" for t in task["targets"]]
     lines += [
         f"  句：{s['text']}　读作{ROLE_LABELS[s['role']]}（依据：{'、'.join(s['cues'])}）"
         for s in task.get("statements", [])
         if s["role"] != "target"
     ]
     return lines
+
+
+def _department_label(dep: dict) -> str:
+    """“区工信和科技局(牵头)”, “区建设局(500人次)”."""
+    marks = [mark for mark in ("牵头" if dep["role"] == "lead" else "", dep.get("note", "")) if mark]
+    return dep["name"] + "".join(f"({mark})" for mark in marks)
+
+
+def _shares(target: dict) -> str:
+    shares = [f"{share.get('department') or share.get('region')} {share['value']}" for share in target["allocations"]]
+    return f"；分解：{'、'.join(shares)}" if shares else ""
 
 
 def describe_target(target: dict) -> str:
