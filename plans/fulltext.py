@@ -22,7 +22,7 @@ from plans.annex import AnnexError, department_names, is_body_name, targets_from
 from plans.deadlines import due_month
 from plans.fulltext_annex import annex_tasks, merge_annex
 from plans.reading import normalise
-from plans.roles import NAME, RULE, TARGET, read_statement
+from plans.roles import NAME, RULE, TARGET, Reading, read_document
 
 MEASURE = "measure"  # as in plans.review
 GOALS = "(总体目标)"  # the title's mark of the key task holding the plan's overall targets
@@ -84,7 +84,7 @@ def read_fulltext(
     body, annex = split_annex(text)
     years = plan_years(body)
     tasks = fulltext_tasks(body)
-    key_tasks = _group_notes([_key_task(number, task, years) for number, task in enumerate(tasks, start=1)])
+    key_tasks = _group_notes(_key_tasks(tasks, years))
     kind, annex_key_tasks = annex_tasks(annex)
     key_tasks = merge_annex(key_tasks, kind, annex_key_tasks, annex_title(annex))
     if not any(task["departments"] for task in key_tasks):
@@ -277,9 +277,19 @@ def _sentences(text: str) -> list[str]:
 # ------------------------------------------------------------------------------------------ key tasks
 
 
-def _key_task(number: int, task: _Task, years: str = "") -> dict:
-    sentences = [(text, heading) for text, heading in task.sentences if not _is_department_note(text)]
-    statements = [statement_preview(text, heading) for text, heading in sentences]
+def _key_tasks(tasks: list[_Task], years: str) -> list[dict]:
+    """The draft key tasks; every sentence of the document is read with the others (plans.roles.read_document)."""
+    sentences = [
+        [(text, heading) for text, heading in task.sentences if not _is_department_note(text)] for task in tasks
+    ]
+    readings = iter(read_document([sentence for group in sentences for sentence in group]))
+    return [
+        _key_task(number, task, [_preview(next(readings), heading) for _, heading in group], years)
+        for number, (task, group) in enumerate(zip(tasks, sentences, strict=True), start=1)
+    ]
+
+
+def _key_task(number: int, task: _Task, statements: list[dict], years: str = "") -> dict:
     for statement in statements:
         statement["imported_as"] = _imported_as(statement)
     target_texts = [s["text"] for s in statements if s["imported_as"] == TARGET]
@@ -394,11 +404,16 @@ def _imported_as(statement: dict) -> str:
     return statement["role"]
 
 
-def statement_preview(text: str, heading: str = "") -> dict:
+def _preview(reading: Reading, heading: str) -> dict:
     """What the preview shows of one sentence: its role, the words that decided it and its numeric readings."""
-    reading = read_statement(text, heading=heading)
     targets = [target.to_json_dict() for target in reading.targets if target.kind != "milestone"]
-    return {"text": text, "heading": heading, "role": reading.role, "cues": list(reading.cues), "targets": targets}
+    return {
+        "text": reading.text,
+        "heading": heading,
+        "role": reading.role,
+        "cues": list(reading.cues),
+        "targets": targets,
+    }
 
 
 def _departments(body: str) -> list[dict]:

@@ -155,7 +155,7 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return _without_quantity(plain, intent)
     if (names := _found(_NAME_WORDS, plain) + _found(_SCOPE_WORDS, plain)) and not _beyond_names(plain):
         return NAME, names  # “列为我市10件民生实事之一”, “七个方面,实施25项民生实事”: every number names
-    if rule := _found(_RULE_WORDS, plain):
+    if rule := _rule_clauses(plain):
         return RULE, rule
     if (forecast := _found(_FORECAST_WORDS, plain)) and not intent:
         return BACKGROUND, forecast
@@ -242,6 +242,27 @@ _STRONG_INTENT = re.compile(
     r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确|"
     r"到“?十[四五]五”?末|要保持在|至少"
 )
+
+
+_CLAUSE = re.compile(r"[^,，;；:：]++")
+
+
+def _rule_clauses(plain: str) -> tuple[str, ...]:
+    """Rule words that sit in a clause with a number (“总课时不低于400学时”), or in a sentence whose numbers are
+    all in such clauses. “出台…培训补贴标准目录,…,每年培训高技能人才1万人”: the catalogue is named, the goal is a
+    goal."""
+    found = _found(_RULE_WORDS, plain)
+    if not found:
+        return ()
+    clauses = [clause for clause in _CLAUSE.findall(plain) if _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(clause)))]
+    if not clauses or any(_RULE_WORDS.search(clause) for clause in clauses):
+        return found
+    goals = [clause for clause in clauses if _GOAL_CLAUSE.search(clause)]
+    return () if goals else found
+
+
+# A clause that states a goal of its own: a period, a floor, a plan verb.
+_GOAL_CLAUSE = re.compile(r"每年|全年|年均|到20\d\d年|以上|不少于|不低于|力争|确保|培训|培养|新增")
 
 
 def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:

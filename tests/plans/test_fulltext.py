@@ -48,7 +48,7 @@ FLOORS = {
     "hubin-2019": {"key tasks": 44, "measures": 35, "targets": 54, "departments": 178, "deadlines": 34},
     "liaoning-2022": {"key tasks": 12, "measures": 44, "targets": 29, "departments": 22, "deadlines": 12},
     "jilin-2022": {"key tasks": 23, "measures": 132, "targets": 1, "departments": 111},
-    "suqian-2022": {"key tasks": 19, "measures": 54, "targets": 28, "departments": 91, "deadlines": 10},
+    "suqian-2022": {"key tasks": 19, "measures": 53, "targets": 30, "departments": 91, "deadlines": 11},
 }
 
 
