@@ -37,7 +37,7 @@ _RESULT_WORDS = re.compile(
     r"居全省|位居|仅次于|过去一年|过去五年|完成年计划|完成年度计划|当下|(?<![—~至到\d])20[12]\d年[^,，;；。]{0,12}?共|"
     r"稳步增长|同比分别|突破 ?\d|^年末|(?<=[,，])年末|入选|评审出|公示了|较[一二三四五六七八九十\d]+年前|"
     r"首次跃上|新台阶|已到岗|到岗率|上榜|荣获|获评|被评为|被授予|已公布|已认定|超额完成|"
-    r"“?十[一二三]五”?(?:期间|时期)|(?<=[;；,，])累计|(?:超过|达到|增长|提高|增加|减少|下降)了"
+    r"“?十[一二三]五”?(?:期间|时期)|近日|日前|近期|公示名单|拟确定|(?<=[;；,，])累计|(?<![为除])了(?=\d)|(?:超过|达到|增长|提高|增加|减少|下降)了"
 )
 # A report of a past calendar year: “2021年,全市共扶持…”; or a year named with 的 (“由2012年的37287万人”).
 _PAST_YEAR = re.compile(r"(?:^|[,，;；:：])\s*20[12]\d年(?:度)?[,，]|20[12]\d年的")
@@ -52,26 +52,27 @@ _APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)�
 _CHANGE_CUES = ("累计", "较", "比上年", "提高到", "增加到", "增至")
 # A share of a plan already done: “完成106.35%”, “完成全年任务的85%” (a goal says 完成率达到…).
 _DONE_SHARE = re.compile(r"完成\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\d")
+_MEDALS = re.compile(r"金牌|银牌|铜牌|奖牌|(?<!\d)\d++金(?:\d++银)?")
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
-    r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有|就业人口|人口总量|全球"
+    r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有|就业人口总量|全球|参赛|选手|比赛项目|赛项"
 )
 # A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
 _FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示")
 _GOAL_WORDS = re.compile(r"力争|争取|确保|目标")
 _RULE_WORDS = re.compile(
-    r"课时|学时|分钟(?![\u4e00-\u9fff]{0,8}圈)|费率|期限为|的[,，]?给予|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
+    r"课时|学时|分钟(?![\u4e00-\u9fff]{0,8}圈)|费率|期限为|的[,，]?[\u4e00-\u9fff]{0,6}给予|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
     r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受|"
     r"年龄[应须需]?(?:低于|不超过|不高于|在)|年满\d++周?岁以上|参保满|申领条件|平方米|提供\d++次"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
-    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|目标|先进|工程|举措|服务板块|板块)|"
+    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|服务业|目标|先进|工程|举措|服务板块|板块)|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
     r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
-    r"等(?<!\d)\d++项举措|[项件个]民生实事|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
-    r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级|(?<!\d)\d++个专项计划"
+    r"等(?<!\d)\d++项举措|[项件个]民生实事|(?<!\d)\d++条[\u4e00-\u9fff]{0,8}产业链|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
+    r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级|(?<!\d)\d++个专项(?:计划|行动)"
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
 _SCOPE_WORDS = re.compile(
@@ -157,6 +158,8 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return NAME, names  # “列为我市10件民生实事之一”, “七个方面,实施25项民生实事”: every number names
     if rule := _rule_clauses(plain):
         return RULE, rule
+    if medals := _found(_MEDALS, plain):
+        return RESULT, medals  # a contest's medals are won, whatever else the sentence says of the contest
     if (forecast := _found(_FORECAST_WORDS, plain)) and not intent:
         return BACKGROUND, forecast
     if (forecast := _found(_FORECAST_ONLY, plain)) and not _found(_GOAL_WORDS, plain):
@@ -181,7 +184,7 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return NAME, names
     if (total := _found(_PAST_TOTAL, plain)) and not _QUALIFIED.search(plain) and not intent:
         return RESULT, total
-    if (precise := _precise_figures(plain)) and not intent:
+    if (precise := _precise_figures(plain)) and not intent and not _GOAL_AFTER.search(plain):
         return RESULT, precise
     if not intent and _BACKGROUND_HEADINGS.search(heading):
         # Under 发展基础, what the skills work itself has built is a result; the economy around it is background.
@@ -233,14 +236,14 @@ def _only_quoted_numbers(text: str) -> bool:
 
 
 _NOT_QUANTITY = re.compile(
-    r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体|一系列|一些|[一二三四五六七八九十]部门|"
+    r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体|一系列|一些|[一二三四五六七八九十]部门|(?<!\d)\d++个?部门|"
     r"十[一二三四五六七八九]五"
 )
 
 
 _STRONG_INTENT = re.compile(
-    r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|年培训|明确|"
-    r"到“?十[四五]五”?末|要保持在|至少"
+    r"力争|争取|确保|(?<![年度])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|(?<![全当])年培训|明确|"
+    r"到“?十[四五]五”?末|要保持在|至少|将选派|拟在|拟于|拟对"
 )
 
 
@@ -283,7 +286,7 @@ _PAST_MARKERS = re.compile(r"近日|以来|目前|截至|截止|已公布|已基
 # Conditions and orders of precedence: “…优先”, “从…中产生”, “需先缴清”, “符合下列”.
 _RULE_CLAUSES = re.compile(r"优先|中产生|需先|须先|符合下列|申领|资格")
 # Documents issued, named: “出台了《…》《…》等一系列文件”, “制定了《…》,现印发给你们”.
-_ISSUED = re.compile(r"出台了?《|制定了?《|印发给|等一系列文件")
+_ISSUED = re.compile(r"出台了?《|制定了?《|印发《|下发《|印发给|等一系列文件")
 
 
 def _strong_intent(text: str) -> bool:
