@@ -167,6 +167,7 @@ _STRUCTURE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:专项计划|行动|工程|举措|指标|子项目|重点工作|重点任务)|重点项目|方面|千亿级"
 )
 _SCOPE = re.compile(r"[\u4e00-\u9fff]{0,8}为主要对象")
+_UNITS_THEN_EACH = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:县|市|区|村|乡镇|镇|学校|院校|企业|园区)(?:\(区\))?(?:每|各)")
 # A clause that only names what the work is about: “围绕全市20条重点产业链”.
 _CONTEXT = re.compile(r"^\s*(?:围绕|聚焦|对接|依托|服务于)")
 
@@ -483,6 +484,8 @@ def _not_a_target(mask: str, match: re.Match) -> bool:
         return True
     if _CONTEXT.search(mask) or _SCOPE.match(mask, match.end()) or _is_structure(mask, match):
         return True
+    if _UNITS_THEN_EACH.match(mask, match.end()):
+        return True  # “62个省乡村振兴重点帮扶县每县至少培育1个”: the count of units is the scope of the quota
     return _is_policy(mask, match)
 
 
@@ -574,6 +577,9 @@ _AT_LEAST_BEFORE = re.compile(r"(?:至少|不少于|不低于)[\u4e00-\u9fff]{1,
 
 
 _ATTENDANCES = ("人次", "场次", "次")
+# A level named by its verb (达到 / 稳定在 / 保持在 a number) when no verb of work done comes before it.
+_LEVEL = re.compile(r"(?:达到|稳定在|保持在)(?=\d|[一二两三四五六七八九十百千])")
+_FLOW_VERBS = re.compile("|".join(_VERBS) + "|实现|完成|转移|带动|帮扶|提供|发展|招聘|创业|就业|参加|获得")
 
 
 def _kind(text: str, match: re.Match, unit: str, context: _Context) -> str:
@@ -586,6 +592,8 @@ def _kind(text: str, match: re.Match, unit: str, context: _Context) -> str:
         return FLOW  # “开展职业技能培训达到60万人次”: attendances add up, they are never a level
     if _STOCK_WORDS.search(text) or (context.horizon and match["pre"] in ("达到", "达")):
         return STOCK
+    if _LEVEL.search(text, 0, match.end()) and not _FLOW_VERBS.search(text, 0, match.start()):
+        return STOCK  # “国家级技能大师工作室达到55个”, “机构数量稳定在…”: a level reached, nothing done counted
     return FLOW
 
 
