@@ -92,14 +92,15 @@ def read_fulltext(
     _full_names(key_tasks)
     if not key_tasks:
         raise AnnexError(NO_TASKS)
+    first, last = _span(plan_years(title) or years, year)
     return {
         "slug": slug,
         "title": title,
         "short_title": "",
         "document_number": document_number,
         "region": region_code,
-        "start_date": f"{year}-01-01",
-        "end_date": f"{year}-12-31",
+        "start_date": f"{first}-01-01",
+        "end_date": f"{last}-12-31",
         "source": PurePath(filename).name[:200],
         "key_tasks": key_tasks,
     }
@@ -320,6 +321,12 @@ def _terms(targets: list[dict], years: str) -> list[str]:
             terms = [term for term in terms if not _SPAN.fullmatch(term)]
         found += [term + years if _SPAN.fullmatch(term) or term == "每年" else term for term in terms if term]
     return found
+
+
+def _span(years: str, year: int) -> tuple[int, int]:
+    """The plan's first and last year from its period (“(2022—2024年)”), or the year typed on the import form."""
+    found = re.findall(r"\d{4}", years)
+    return (int(found[0]), int(found[1])) if len(found) == 2 else (year, year)
 
 
 def plan_years(text: str) -> str:

@@ -383,3 +383,20 @@ def test_a_short_name_the_document_also_writes_in_full_takes_the_full_name():
         ("区应急管理局", "原文:区应急局"),
         ("区财政局", ""),
     ]
+
+
+@pytest.mark.parametrize(
+    ("seed", "dates"),
+    [
+        ("004_96860e536097d709.txt", ("2022-01-01", "2024-12-31")),
+        ("001_5f73a49812a6da22.txt", ("2019-01-01", "2021-12-31")),
+    ],
+)
+def test_the_draft_runs_over_the_years_the_document_gives(seed, dates):
+    document = read_fulltext((SEEDS / seed).read_bytes(), **ARGS)
+    assert (document["start_date"], document["end_date"]) == dates
+
+
+def test_without_a_period_the_draft_runs_over_the_year_typed():
+    document = read_fulltext("二、主要任务\n(一)开展培训。每年培训1万人次。\n", **ARGS)
+    assert (document["start_date"], document["end_date"]) == ("2024-01-01", "2024-12-31")
