@@ -64,14 +64,15 @@ _GOAL_WORDS = re.compile(r"力争|争取|确保|目标")
 _RULE_WORDS = re.compile(
     r"课时|学时|分钟(?![\u4e00-\u9fff]{0,8}圈)|费率|期限为|的[,，]?[\u4e00-\u9fff]{0,6}给予|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
     r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受|"
-    r"年龄[应须需]?(?:低于|不超过|不高于|在)|年满\d++周?岁以上|参保满|申领条件|平方米|提供\d++次"
+    r"年龄[应须需]?(?:低于|不超过|不高于|在)|年满\d++周?岁以上|参保满|申领条件|平方米|提供\d++次|"
+    r"不设上限|最多不超过|可按|按月份|全部免除|补助生活费|补贴范围|补贴金额|补贴月份|按相当于"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
     r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键)?(?:领域|类|产业|服务业|目标|先进|工程|举措|服务板块|板块)|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
     r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
-    r"等(?<!\d)\d++项举措|[项件个]民生实事|(?<!\d)\d++条[\u4e00-\u9fff]{0,8}产业链|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
+    r"等(?<!\d)\d++项举措|围绕(?<!\d)\d++个|[一二三四五六七八九十]步流程|[项件个]民生实事|(?<!\d)\d++条[\u4e00-\u9fff]{0,8}产业链|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
     r"(?<![百千万])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级|(?<!\d)\d++个专项(?:计划|行动)"
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
@@ -141,7 +142,9 @@ def _uncued(text: str, heading: str) -> bool:
     if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
         return False  # a milestone is a target whatever the document
     return (
-        not _strong_intent(plain) and not _QUALIFIED.search(plain) and not _TARGET_HEADINGS.search(normalise(heading))
+        not _strong_intent(_unquoted(plain))
+        and not _QUALIFIED.search(plain)
+        and not _TARGET_HEADINGS.search(normalise(heading))
     )
 
 
@@ -149,7 +152,7 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     """(role, the words that decided it). A statement with no cue at all is a target."""
     plain = prepared(text)
     heading = normalise(heading)
-    intent = _strong_intent(plain)
+    intent = _strong_intent(_unquoted(plain))  # “…扶贫计划” quoted names a scheme, it states no plan
     if _only_quoted_numbers(plain):
         return NAME, ("引号或书名号中的数字",)
     if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
@@ -237,7 +240,10 @@ def _only_quoted_numbers(text: str) -> bool:
 
 _NOT_QUANTITY = re.compile(
     r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体|一系列|一些|[一二三四五六七八九十]部门|(?<!\d)\d++个?部门|"
-    r"十[一二三四五六七八九]五"
+    r"十[一二三四五六七八九]五|"
+    # places named with a numeral
+    r"四川|三明|九江|十堰|六安|七台河|三亚|五指山|万州|万宁|百色|三门峡|四平|六盘水|三沙|二连浩特|五家渠|九龙坡|"
+    r"三峡|八一|九寨沟|三河|二道|五常|万载|千阳|百花|十渡"
 )
 
 
@@ -284,7 +290,7 @@ def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:
 # 建成”, “普遍超额完成任务”; a measure's “对已经成功创业的人员” or “已有资金” stays what the plan asks.
 _PAST_MARKERS = re.compile(r"近日|以来|目前|截至|截止|已公布|已基本|超额完成|(?<![为除])了(?![解])")
 # Conditions and orders of precedence: “…优先”, “从…中产生”, “需先缴清”, “符合下列”.
-_RULE_CLAUSES = re.compile(r"优先|中产生|需先|须先|符合下列|申领|资格")
+_RULE_CLAUSES = re.compile(r"优先|中产生|需先|须先|符合下列|申领|资格|不设上限|全部免除|待遇")
 # Documents issued, named: “出台了《…》《…》等一系列文件”, “制定了《…》,现印发给你们”.
 _ISSUED = re.compile(r"出台了?《|制定了?《|印发《|下发《|印发给|等一系列文件")
 
