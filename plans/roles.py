@@ -65,7 +65,7 @@ _RULE_WORDS = re.compile(
     r"课时|学时|分钟(?![\u4e00-\u9fff]{0,8}圈)|费率|期限为|的[,，]?[\u4e00-\u9fff]{0,6}给予|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
     r"每人每月|每人每年|不超过(?<!\d)\d++万元|标准为|应年满|须年满|年龄不超过|只能申请|只能享受|"
     r"年龄[应须需]?(?:低于|不超过|不高于|在)|年满\d++周?岁以上|参保满|申领条件|平方米|提供\d++次|"
-    r"不设上限|最多不超过|可按|按月份|全部免除|补助生活费|补贴范围|补贴金额|补贴月份|按相当于"
+    r"不设上限|最多不超过|通常情况下|服务是指|可按|按月份|全部免除|补助生活费|补贴范围|补贴金额|补贴月份|按相当于"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
@@ -143,9 +143,13 @@ def _uncued(text: str, heading: str) -> bool:
         return False  # a milestone is a target whatever the document
     return (
         not _strong_intent(_unquoted(plain))
-        and not _QUALIFIED.search(plain)
+        and not _FIRM.search(plain)
         and not _TARGET_HEADINGS.search(normalise(heading))
     )
+
+
+# What makes a figure a goal in any document; 全年/实现/完成 open a year-end report as often as a plan.
+_FIRM = re.compile(r"以上|左右|以内|不低于|不少于|不超过|力争|争取|确保|每年|年均|要|将|到20\d\d年|计划|目标|指出|提出")
 
 
 def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
@@ -290,9 +294,9 @@ def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:
 # 建成”, “普遍超额完成任务”; a measure's “对已经成功创业的人员” or “已有资金” stays what the plan asks.
 _PAST_MARKERS = re.compile(r"近日|以来|目前|截至|截止|已公布|已基本|超额完成|(?<![为除])了(?![解])")
 # Conditions and orders of precedence: “…优先”, “从…中产生”, “需先缴清”, “符合下列”.
-_RULE_CLAUSES = re.compile(r"优先|中产生|需先|须先|符合下列|申领|资格|不设上限|全部免除|待遇")
+_RULE_CLAUSES = re.compile(r"优先|中产生|需先|须先|符合下列|申领|资格|不设上限|全部免除|待遇|自愿|强制")
 # Documents issued, named: “出台了《…》《…》等一系列文件”, “制定了《…》,现印发给你们”.
-_ISSUED = re.compile(r"出台了?《|制定了?《|印发《|下发《|印发给|等一系列文件")
+_ISSUED = re.compile(r"出台了?《|制定了?《|印发了?《|下发了?《|印发给|等一系列文件")
 
 
 def _strong_intent(text: str) -> bool:
@@ -307,7 +311,8 @@ def _found(pattern: re.Pattern, text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(match.group().strip("，,;；:：") for match in pattern.finditer(text)))
 
 
-_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"|‘[^’]*’")
+# A quoted name (“双百双千”, 《…》); a long quotation (“…到2025年培训200万名…”) is the plan's own words, read as text.
+_QUOTED = re.compile(r"“[^”]{0,20}”|「[^」]{0,20}」|《[^》]*》|\"[^\"]{0,20}\"|‘[^’]{0,20}’")
 
 
 def _unquoted(text: str) -> str:
