@@ -2,7 +2,6 @@ from django import template
 
 from targets import formatting
 from targets.formatting import format_number, format_percent, format_points, person_name
-
 from targets.models import Target
 
 register = template.Library()
