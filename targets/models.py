@@ -74,6 +74,7 @@ class Target(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
     class PerUnit(models.TextChoices):
         CITY = "city", "每个市"
         COUNTY = "county", "每个县(区)"

@@ -49,4 +49,3 @@ FLOORS |= {"qualifier": 0.905, "kind": 0.871, "period": 0.888, "per-unit level":
 @pytest.mark.parametrize(("name", "floor"), FLOORS.items())
 def test_the_held_out_half_reads_at_least_as_measured(name, floor):
     assert rates("test")[name] >= floor
-
