@@ -125,3 +125,11 @@ def test_quotas_for_schools_and_households_keep_their_level(admin_client):
     levels = {t.name[:6]: (t.per_unit_level, t.value) for t in plan.key_tasks.all()[0].targets.all()}
     levels |= {t.name[:6]: (t.per_unit_level, t.value) for t in plan.key_tasks.all()[1].targets.all()}
     assert sorted(levels.values()) == [("school", 1), ("township", 5)]
+
+
+def test_the_plan_page_names_a_quotas_unit(admin_client):
+    text = "某市方案\n一、主要任务\n(一)培育乡村工匠。每个乡镇每年培育乡村工匠5名以上。\n".encode()
+    assert upload(admin_client, text, dry_run=False).status_code == 302
+    plan = Plan.objects.get(slug="draft-plan")
+    page = admin_client.get(reverse("plans:detail", args=[plan.slug])).content.decode()
+    assert "每个乡镇(街道)" in page
