@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from plans.models import Plan
 from plans.queries import key_tasks_with_details
-from plans.review import CHOICES
+from plans.review import CHOICES, READING_FIELDS
 
 
 def get_plan_for_user(request, slug: str) -> Plan:
@@ -30,4 +30,11 @@ def import_review_context(plan: Plan) -> dict:
     for entry in plan.import_review:
         entry["read_as_label"] = labels.get(entry.get("read_as"), "")
         entry["imported_as_label"] = labels.get(entry.get("imported_as"), "")
+        entry["reading_notes"] = [_reading_note(fix) for fix in entry.get("readings_corrected", [])]
     return {"import_corrections": sum(bool(entry.get("corrected")) for entry in plan.import_review)}
+
+
+def _reading_note(fix: dict) -> str:
+    """“第1个目标数值：5000 → 6000”: one reading corrected on the import preview."""
+    field = READING_FIELDS.get(fix["field"], fix["field"])
+    return f"第{fix['target']}个目标{field}：{fix['before'] or '—'} → {fix['after'] or '—'}"

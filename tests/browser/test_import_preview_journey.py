@@ -1,5 +1,6 @@
-"""An admin imports a plan from its full text: the preview shows every sentence's role, a correction is made,
-the plan is imported with it; the preview page has no WCAG 2.1 AA violation."""
+"""An admin imports a plan from its full text: the preview shows every sentence's role, a role and a reading are
+corrected (a wrong figure refused with the preview kept), the plan is imported with both and its review shows
+them; the preview page has no WCAG 2.1 AA violation, its 更正读数 open."""
 
 import pytest
 
@@ -32,8 +33,18 @@ def test_admin_previews_corrects_and_imports_a_full_text(browser, live_server, c
     assert _violations(page) == []
     shot(page, "import-preview")
     page.select_option("#role-1", "target")
+    page.click("#statements ~ form details.reading-fix summary")  # 更正读数 of the first target
+    page.fill("input[name='reading-0-0-value']", "十来万")
+    assert _violations(page) == []
     page.click("button:has-text('确认导入')")
     page.wait_for_load_state("networkidle")
-    assert "更正识别1处" in page.content(), page.inner_text("main")[:300]
+    assert "第1句第1个目标：数值“十来万”无法识别为数字" in page.content()
+    assert page.input_value("#role-1") == "target"  # the choices made are still there
+    page.fill("input[name='reading-0-0-value']", "12万")
+    page.click("button:has-text('确认导入')")
+    page.wait_for_load_state("networkidle")
+    assert "更正识别2处" in page.content(), page.inner_text("main")[:300]
+    page.click("text=导入识别记录")
+    assert "第1个目标数值：100000 → 120000" in page.inner_text("main")
     assert not page.js_errors
     page.context.close()

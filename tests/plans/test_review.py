@@ -53,3 +53,24 @@ def test_a_target_corrected_away_leaves_the_targets():
 
 def test_unknown_roles_and_positions_are_ignored():
     assert apply_review(draft(), {0: "nonsense", 999: "target"}) == apply_review(draft())
+
+
+def test_a_targets_reading_is_corrected_field_by_field_and_reviewed():
+    index = next(s["index"] for s in statements_of(draft()) if s["text"] == "每年培训农民工1万人次以上")
+    fixes = {index: {0: {"value": "12000", "qualifier": "at_most", "per_unit_level": "county", "name": "ignored"}}}
+    document = apply_review(draft(), readings=fixes | {index: fixes[index] | {5: {"value": "1"}}})
+    (target,) = document["key_tasks"][0]["targets"]
+    assert (target["value"], target["qualifier"], target["per_unit_level"]) == ("12000", "at_most", "county")
+    assert target["higher_is_better"] is False and target["name"] != "ignored"
+    entry = next(e for e in document["import_review"] if e["text"] == "每年培训农民工1万人次以上")
+    assert entry["corrected"] and [fix["field"] for fix in entry["readings_corrected"]] == [
+        "value", "qualifier", "per_unit_level"
+    ]  # fmt: skip
+
+
+def test_a_reading_of_a_statement_corrected_away_from_target_is_dropped():
+    index = next(s["index"] for s in statements_of(draft()) if s["text"] == "每年培训农民工1万人次以上")
+    document = apply_review(draft(), {index: "result"}, {index: {0: {"value": "12000"}}})
+    assert document["key_tasks"][0]["targets"] == []
+    entry = next(e for e in document["import_review"] if e["text"] == "每年培训农民工1万人次以上")
+    assert entry["readings_corrected"] == [] and entry["imported_as"] == "result"

@@ -133,3 +133,44 @@ def test_the_plan_page_names_a_quotas_unit(admin_client):
     plan = Plan.objects.get(slug="draft-plan")
     page = admin_client.get(reverse("plans:detail", args=[plan.slug])).content.decode()
     assert "每个乡镇(街道)" in page
+
+
+def _index_of(client, text: str) -> int:
+    from plans.review import statements_of
+
+    return next(s["index"] for s in statements_of(client.session["plan_import_draft"]) if text in s["text"])
+
+
+def test_a_reading_corrected_on_the_preview_is_imported_and_kept_with_the_plan(admin_client):
+    page = upload(admin_client).content.decode()
+    assert "更正读数" in page
+    index = _index_of(admin_client, "每年培训农民工10万人次以上")
+    prefix = f"reading-{index}-0-"
+    typed = {"value": "6万", "upper": "", "unit": "人次", "qualifier": "about", "kind": "flow", "period": "year"}
+    fields = {prefix + field: value for field, value in typed.items()} | {prefix + "per_unit_level": "county"}
+    response = admin_client.post(reverse("targets:plan_import_confirm"), fields)
+    assert response.status_code == 302
+    plan = Plan.objects.get(slug="draft-plan")
+    target = plan.key_tasks.get(number=1).targets.get(source_text__contains="10万人次")
+    assert (target.value, target.qualifier, target.per_unit_level) == (60000, "about", "county")
+    (entry,) = [entry for entry in plan.import_review if entry["corrected"]]
+    fixed = {fix["field"]: (fix["before"], fix["after"]) for fix in entry["readings_corrected"]}
+    assert fixed == {"value": ("100000", "60000"), "qualifier": ("at_least", "about"), "per_unit_level": ("", "county")}
+    page = admin_client.get(reverse("plans:detail", args=[plan.slug])).content.decode()
+    assert "第1个目标数值：100000 → 60000" in page and "导入时更正 1 处" in page
+
+
+def test_a_reading_that_is_no_number_keeps_the_preview_and_writes_nothing(admin_client):
+    upload(admin_client)
+    index = _index_of(admin_client, "每年培训农民工10万人次以上")
+    prefix = f"reading-{index}-0-"
+    typed = {"value": "十来个", "upper": "", "unit": "人次", "qualifier": "at_least", "kind": "flow", "period": "year"}
+    fields = {prefix + field: value for field, value in typed.items()} | {prefix + "per_unit_level": ""}
+    response = admin_client.post(reverse("targets:plan_import_confirm"), fields | {"role-0": "target"})
+    page = response.content.decode()
+    assert response.status_code == 400 and not Plan.objects.filter(slug="draft-plan").exists()
+    assert f"第{index + 1}句第1个目标：数值“十来个”无法识别为数字" in page
+    assert 'value="十来个"' in page  # what was typed is still there to correct
+    assert '<option value="target" selected>' in page  # and so is the role chosen
+    fields[prefix + "value"] = "10万"
+    assert admin_client.post(reverse("targets:plan_import_confirm"), fields).status_code == 302
