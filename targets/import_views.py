@@ -60,11 +60,11 @@ def _prefix(index: int, k: int) -> str:
 
 def _reading_form(reading: dict, post, prefix: str) -> dict:
     """The values the preview's 更正读数 inputs show: as read, or as last typed when the confirmation failed."""
-    current = _as_read(reading)
+    current = {field: value or "" for field, value in _as_read(reading).items()}
     if post is None or prefix + "value" not in post:
         return current | {"prefix": prefix, "typed": False}
     typed = {field: post.get(prefix + field, "").strip() for field in READING_FIELDS}
-    return typed | {"prefix": prefix, "typed": True}
+    return typed | {"prefix": prefix, "typed": typed != current}  # open where something was changed
 
 
 def _as_read(reading: dict) -> dict:
