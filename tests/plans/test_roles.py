@@ -242,3 +242,24 @@ def test_changes_totals_and_shares_by_their_qualifier(text, role):
 def test_quotas_for_units_beyond_regions_keep_their_level(text, level):
     (target,) = read_statement(text).targets
     assert (target.per_unit, target.qualifier) == (level, "at_least")
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("2023年共青团将继续保持帮助10万名以上高校毕业生找到工作的整体目标", TARGET),
+        ("全年共计发布就业岗位不少于10万个", TARGET),
+        ("将年均筹集建设保障性租赁住房6万套", TARGET),
+        ("举办5万场各类招聘会", TARGET),
+        ("对企业开发见习岗位的要提供3-12个月政策补贴", RULE),
+        ("对首次创办小微企业的高校毕业生,给予最高8000元的一次性创业补贴", RULE),
+        ("共表彰30名中华技能大奖和295名全国技术能手", RESULT),
+        ("认定全省85人为第三批省级乡村工匠名师", RESULT),
+        ("从2016年起,杭州市每年开展“杭州工匠”认定工作", RESULT),
+        ("2020年至2022年期间,西部计划服务期满志愿者共计3695人", RESULT),
+        ("鼓励各级政府对各类职业技能竞赛获奖选手进行表彰奖励", TARGET),
+        ("深入实施工匠人才创新链融通等8大行动", NAME),
+    ],
+)
+def test_programme_names_future_verbs_awards_and_service_rules(text, role):
+    assert classify(text)[0] == role
