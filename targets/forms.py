@@ -250,10 +250,10 @@ class GridForm(forms.Form):
         remark_value = remark.value()
         return (
             f'\n    <tr class="status-{e(row.progress.status.value)}">\n'
-            f"      <td>{e(target.code)}</td>\n"
+            f'      <td class="text-nowrap">{e(target.code)}</td>\n'
             f"      <td>{e(target.name)}{holder}{demo}\n"
             f"        {warnings}</td>\n"
-            f"      <td>{e(target.unit)}</td>\n"
+            f'      <td class="text-nowrap">{e(target.unit)}</td>\n'
             f'      <td class="num">{e(b["target_value"])}{quarterly}</td>\n'
             f'      <td class="num">{e(b["cumulative_before"])}</td>\n'
             f"      <td>{entry}\n"
@@ -268,7 +268,7 @@ class GridForm(forms.Form):
             f'      <td><input type="text" class="form-control form-control-sm" name="{e(remark.html_name)}" '
             f'value="{e("" if remark_value is None else remark_value)}" maxlength="500" '
             f'aria-label="{e(b["name"])} 备注" {disabled}></td>\n'
-            f'      <td><a class="small" href="{e(b["history_url"])}">记录</a></td>\n'
+            f'      <td class="text-nowrap"><a class="small" href="{e(b["history_url"])}">记录</a></td>\n'
             f"    </tr>\n    "
         )
 
