@@ -456,10 +456,6 @@ def targets_from_statements(statements: list[str], due: int | None) -> list[dict
     return [_target(number, statement, target, due) for number, (statement, target) in enumerate(found, start=1)]
 
 
-# Every level the reader finds (targets.models.Target.PerUnit); a quota for schools or households is kept too.
-PER_UNIT_LEVELS = ("city", "county", "zone", "school", "township", "village", "household", "enterprise")
-
-
 def _target(number: int, statement: str, target, due: int | None) -> dict:
     data = target.to_json_dict()
     per_unit = data.pop("per_unit")
@@ -472,7 +468,7 @@ def _target(number: int, statement: str, target, due: int | None) -> dict:
         "higher_is_better": data["qualifier"] != "at_most",
         "due_month": due,
         "is_reported": data["kind"] != RATIO,
-        "per_unit_level": per_unit if per_unit in PER_UNIT_LEVELS else "",
+        "per_unit_level": per_unit,  # every level the reader finds is one of Target.PerUnit
         "allocations": [],
     }
 

@@ -45,8 +45,11 @@ def preview_context(form, preview: dict | None, post=None, errors: list[str] | N
     for statement in statements:
         if post is not None and post.get(f"role-{statement['index']}") in ROLES:
             statement["imported_as"] = post[f"role-{statement['index']}"]  # as chosen before the confirmation failed
-        for k, reading in enumerate(statement["targets"]):
-            reading["form"] = _reading_form(reading, post, _prefix(statement["index"], k))
+        # copies: the readings belong to the draft kept in the session
+        statement["targets"] = [
+            reading | {"form": _reading_form(reading, post, _prefix(statement["index"], k))}
+            for k, reading in enumerate(statement["targets"])
+        ]
     counts = {role: sum(s["role"] == role for s in statements) for role, _ in CHOICES}
     return {
         "form": form, "preview": preview, "statements": statements, "role_choices": CHOICES, "counts": counts,
@@ -60,7 +63,7 @@ def _prefix(index: int, k: int) -> str:
 
 def _reading_form(reading: dict, post, prefix: str) -> dict:
     """The values the preview's 更正读数 inputs show: as read, or as last typed when the confirmation failed."""
-    current = {field: value or "" for field, value in _as_read(reading).items()}
+    current = _as_read(reading)
     if post is None or prefix + "value" not in post:
         return current | {"prefix": prefix, "typed": False}
     typed = {field: post.get(prefix + field, "").strip() for field in READING_FIELDS}
@@ -68,11 +71,8 @@ def _reading_form(reading: dict, post, prefix: str) -> dict:
 
 
 def _as_read(reading: dict) -> dict:
-    return {
-        "value": reading.get("value") or "", "upper": reading.get("upper") or "", "unit": reading.get("unit", ""),
-        "qualifier": reading.get("qualifier", ""), "kind": reading.get("kind", ""),
-        "period": reading.get("period") or "", "per_unit_level": reading.get("per_unit", ""),
-    }  # fmt: skip
+    """The reading's fields as the inputs show them: text, and "" where the reading has none."""
+    return {field: "" if (value := _draft_value(reading, field)) is None else value for field in READING_FIELDS}
 
 
 @login_required
@@ -119,8 +119,12 @@ def reading_corrections(post, draft: dict) -> tuple[dict[int, dict[int, dict]], 
     return found, errors
 
 
+# Where a reading keeps each field of 更正读数: the reader calls the per-unit level `per_unit`.
+_READING_KEYS = {field: field for field in READING_FIELDS} | {"per_unit_level": "per_unit"}
+
+
 def _draft_value(reading: dict, field: str):
-    return reading.get("per_unit") or "" if field == "per_unit_level" else reading.get(field)
+    return reading.get(_READING_KEYS[field])
 
 
 def _clean_reading(typed: dict, where: str) -> tuple[dict, list[str]]:
