@@ -717,3 +717,10 @@ def test_respectively_in_traditional_characters_is_distributed_as_levels():
 def test_attendances_single_years_year_end_deadlines_and_every_county(text, expected):
     (target,) = [t for t in read_targets(text) if t.kind != "milestone"]
     assert (str(target.value), target.unit, target.qualifier, target.kind, target.period, target.per_unit) == expected
+
+
+def test_every_per_unit_level_the_reader_finds_is_a_level_a_target_stores():
+    from plans.reading import _PER_UNIT
+    from targets.models import Target
+
+    assert set(_PER_UNIT.groupindex) == set(Target.PerUnit.values)

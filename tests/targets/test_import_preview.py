@@ -174,3 +174,16 @@ def test_a_reading_that_is_no_number_keeps_the_preview_and_writes_nothing(admin_
     assert '<option value="target" selected>' in page  # and so is the role chosen
     fields[prefix + "value"] = "10万"
     assert admin_client.post(reverse("targets:plan_import_confirm"), fields).status_code == 302
+
+
+def test_a_reading_corrected_to_zero_is_kept_as_zero(admin_client):
+    upload(admin_client)
+    index = _index_of(admin_client, "每年培训农民工10万人次以上")
+    prefix = f"reading-{index}-0-"
+    typed = {"value": "0", "upper": "", "unit": "人次", "qualifier": "at_least", "kind": "flow", "period": "year"}
+    fields = {prefix + field: value for field, value in typed.items()} | {prefix + "per_unit_level": ""}
+    assert admin_client.post(reverse("targets:plan_import_confirm"), fields).status_code == 302
+    target = Plan.objects.get(slug="draft-plan").key_tasks.get(number=1).targets.get(source_text__contains="10万人次")
+    assert target.value == 0 and target.value is not None
+    (entry,) = [entry for entry in Plan.objects.get(slug="draft-plan").import_review if entry["corrected"]]
+    assert entry["readings_corrected"] == [{"target": 1, "field": "value", "before": "100000", "after": "0"}]
