@@ -190,8 +190,11 @@ def test_an_age_in_a_report_does_not_make_it_a_rule():
     assert classify("截至今年1月,全市12万名年满60周岁的老人全部领取了基础养老金")[0] == RESULT
 
 
-def test_a_statement_without_cues_reads_as_its_document_states():
+def test_a_statement_without_cues_reads_as_its_document_states(monkeypatch):
+    from plans import roles
     from plans.roles import read_document
+
+    monkeypatch.setattr(roles, "MODEL_ODDS", float("inf"))  # the grammar alone; the model has tests of its own
 
     report = [
         ("2023年,全省新增技能人才8万人", ""),
