@@ -16,7 +16,7 @@ TEXT = """关于印发某省职业技能提升行动方案的通知
 一、工作成效
 2023年全省共培训农民工23万人次。
 二、主要任务
-(一)开展农民工技能培训。每年培训农民工10万人次以上。2023年,全省新增技能人才8万人。(省人社厅、省财政厅按职责分工负责)
+(一)开展农民工技能培训。每年培训农民工10万人次以上。2023年,全省已新增技能人才8万人。(省人社厅、省财政厅按职责分工负责)
 (二)加强技工院校建设。每个市办好1所技师学院。12月底前完成评估。
 三、保障措施
 (一)加强组织领导。各地要高度重视。
@@ -47,7 +47,7 @@ def test_preview_shows_each_statement_its_role_and_the_deciding_words(admin_clie
     assert not Plan.objects.filter(slug="draft-plan").exists()
     assert "逐句识别" in page
     assert "每年培训农民工10万人次以上" in page and "100000人次 以上 · 每年" in page
-    assert "2023年,全省新增技能人才8万人" in page and "已有成绩" in page
+    assert "2023年,全省已新增技能人才8万人" in page and "已有成绩" in page
     assert 'name="role-0"' in page and "确认导入" in page
 
 
@@ -100,7 +100,7 @@ def test_the_command_reads_a_full_text_and_shows_what_is_not_a_target(tmp_path):
     args = ["--slug", "cmd-plan", "--title", "某省方案", "--region", "210000", "--year", "2024", "--fulltext"]
     call_command("import_plan", str(path), *args, "--dry-run", stdout=out)
     assert "重点任务 1：开展农民工技能培训" in out.getvalue()
-    assert "2023年,全省新增技能人才8万人　读作已有成绩" in out.getvalue()
+    assert "2023年,全省已新增技能人才8万人　读作已有成绩" in out.getvalue()
     call_command("import_plan", str(path), *args, stdout=StringIO())
     assert Plan.objects.get(slug="cmd-plan").import_review
 
