@@ -41,12 +41,21 @@ def features(text: str, heading: str = "") -> dict[str, float]:
     return found
 
 
-def train(examples: list[tuple[str, str, str]], *, epochs: int = 15, rate: float = 0.2, l2: float = 1e-3) -> dict:
-    """Multinomial logistic regression by AdaGrad over (text, heading, role) examples, classes weighed evenly."""
+def train(
+    examples: list[tuple[str, str, str]], *, epochs: int = 15, rate: float = 0.2, l2: float = 1e-3, min_count: int = 2
+) -> dict:
+    """Multinomial logistic regression by AdaGrad over (text, heading, role) examples, classes weighed evenly;
+    an n-gram met in fewer than `min_count` examples is left out."""
     roles = sorted({role for _, _, role in examples})
     counts = {role: sum(1 for *_, r in examples if r == role) for role in roles}
     balance = {role: len(examples) / (len(roles) * counts[role]) for role in roles}
-    rows = [(features(text, heading), roles.index(role), balance[role]) for text, heading, role in examples]
+    found = [features(text, heading) for text, heading, _ in examples]
+    seen: dict[str, int] = {}
+    for grams in found:
+        for gram in grams:
+            seen[gram] = seen.get(gram, 0) + 1
+    found = [{gram: value for gram, value in grams.items() if seen[gram] >= min_count} for grams in found]
+    rows = [(grams, roles.index(role), balance[role]) for grams, (_, _, role) in zip(found, examples, strict=True)]
     weights: dict[str, list[float]] = {}
     squares: dict[str, list[float]] = {}
     bias, bias_squares = [0.0] * len(roles), [1e-8] * len(roles)
