@@ -25,6 +25,8 @@ ROLE_LABELS = {TARGET: "目标", RESULT: "已有成绩", RULE: "政策规则", B
 # Headings that say what the paragraphs under them are.
 _RESULT_HEADINGS = re.compile(r"成效|成绩|回顾|进展|推进情况|完成情况|工作总结|现实基础|发展环境|背景|取得")
 _BACKGROUND_HEADINGS = re.compile(r"发展基础|面临形势|形势分析|现状")
+# Headings of a scheme's conditions and standards: every sentence under them is a rule.
+_RULE_HEADINGS = re.compile(r"适用范围|适用对象|补助标准|补贴标准|奖补标准|申报条件|认定条件|需具备|具备以下|基本条件|享受条件|补贴对象")
 _TARGET_HEADINGS = re.compile(r"目标|任务|指标|措施|行动|工作要点|重点工作")
 
 # Grammar of a report: completion, the past, a comparison with the past.
@@ -62,6 +64,8 @@ _FORECAST_WORDS = re.compile(
     r"数字经济规模|规模以上|产值|企业总数|常住人口|以上人口|平均年龄|出生|将显著|再创新高|逐年增加|高校毕业生达|"
     r"本届|比重达|农民工总量|需供比|供求比|求人倍率|约有|就业人口总量|全球|参赛|选手|比赛项目|赛项"
 )
+# A figure with a goal's qualifier: “规模以上工业增加值增长7%左右” is a goal about the economy, not background.
+_QUALIFIED_FIGURE = re.compile(r"\d(?:\.\d++)?%?[\u4e00-\u9fff]{0,2}(?:以上|左右|以内)")
 # A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
 # Words of the past that no plan uses of what it asks: a goal met early, a total already reached, a target beaten.
 _DECISIVE_PAST = re.compile(
@@ -83,7 +87,7 @@ _RULE_WORDS = re.compile(
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
-    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标|任务)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键|技能)?(?:领域|类|产业|服务业|目标|先进|工程|举措|服务板块|板块|行动|品牌)|"
+    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标|任务)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键|技能)?(?:领域|类|产业|服务业|目标|先进|工程|举措|服务板块|板块|行动|品牌|主要任务|任务)|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
     r"(?<!\d)\d++[条项](?:具体)?(?:政策|措施|举措)|分为[\d一二三四五六七八九十]++个?(?:方面|部分)|"
     r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
@@ -94,7 +98,7 @@ _NAME_WORDS = re.compile(
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
 _SCOPE_WORDS = re.compile(
-    r"为主要对象|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一|个[\u4e00-\u9fff()]{0,8}共同(?:开展|实施)|"
+    r"为主要对象|个牵头单位|个责任单位|作为重点(?:地区|对象|群体)|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一|个[\u4e00-\u9fff()]{0,8}共同(?:开展|实施)|"
     r"(?<=”)[\u4e00-\u9fff]{0,12}[,，]即"
 )
 _INTENT_WORDS = re.compile(
@@ -212,9 +216,11 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return NAME, names  # “列为我市10件民生实事之一”, “七个方面,实施25项民生实事”: every number names
     if rule := _rule_clauses(plain):
         return RULE, rule
+    if _RULE_HEADINGS.search(heading) and not intent:
+        return RULE, (f"标题：{heading}",)
     if medals := _found(_MEDALS, plain):
         return RESULT, medals  # a contest's medals are won, whatever else the sentence says of the contest
-    if (forecast := _found(_FORECAST_WORDS, plain)) and not intent:
+    if (forecast := _found(_FORECAST_WORDS, plain)) and not intent and not _QUALIFIED_FIGURE.search(plain.replace("规模以上", "")):
         return BACKGROUND, forecast
     if (forecast := _found(_FORECAST_ONLY, plain)) and not _found(_GOAL_WORDS, plain):
         return BACKGROUND, forecast  # “到2025年…缺口将达5万人”: a forecast, not a goal, whatever its year
@@ -337,7 +343,13 @@ def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:
         return RESULT, result
     if rule := _found(_RULE_WORDS, plain) + _found(_RULE_CLAUSES, plain):
         return RULE, rule
+    if setting := _found(_SETTING, plain):
+        return BACKGROUND, setting
     return TARGET, ("没有数量",)
+
+
+# The setting told without a figure: “2025年是“十四五”收官之年”, “就业形势复杂严峻”, “供需矛盾一直存在”.
+_SETTING = re.compile(r"之年|严峻|好于预期|依然较大|仍面临|一直存在")
 
 
 # Without a figure, only a report's own words make a result: “近日…名单已公布”, “自2023年启动…以来”, “目前…已基本
