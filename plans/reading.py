@@ -503,7 +503,12 @@ def _is_policy(mask: str, match: re.Match) -> bool:
     if _RATE_CHANGE.search(mask):
         return True
     unit = match["unit"] or match["unit1"] or ""
+    if unit == "%" and _GROWTH_BEFORE.search(mask, 0, match.start("num")):
+        return False  # “研发经费投入增长18%以上”: a rate of growth to reach, whatever it measures
     return (unit.endswith("元") or unit == "%") and bool(_POLICY_WORDS.search(mask))
+
+
+_GROWTH_BEFORE = re.compile(r"(?:增长|增速|增幅)(?:达到|达|保持在|为)?$")
 
 
 def _targets(piece: _Fragment, match: re.Match, context: _Context, source: str) -> list[ReadTarget]:

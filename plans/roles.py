@@ -69,7 +69,7 @@ _QUALIFIED_FIGURE = re.compile(r"\d(?:\.\d++)?%?[\u4e00-\u9fff]{0,2}(?:以上|�
 # A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
 # Words of the past that no plan uses of what it asks: a goal met early, a total already reached, a target beaten.
 _DECISIVE_PAST = re.compile(
-    r"已经?(?:达到?|超过|突破|筹集|建成|累计)|提前完成|近[\d一二三四五六七八九十]++年来|"
+    r"已经?(?:达到?|超过|突破|筹集|建成|累计)|提前完成|(?<!\d)20[012]\d年来|近[\d一二三四五六七八九十]++年来|"
     r"(?:低于|高于|好于|优于)[\d.%]*[\u4e00-\u9fff]{0,6}(?:控制)?目标"
 )
 _FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示")
@@ -91,7 +91,7 @@ _NAME_WORDS = re.compile(
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
     r"(?<!\d)\d++[条项](?:具体)?(?:政策|措施|举措)|分为[\d一二三四五六七八九十]++个?(?:方面|部分)|"
     r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
-    r"等(?<!\d)\d++项举措|围绕(?<!\d)\d++个|[一二三四五六七八九十]步流程|[项件个]民生实事|(?<!\d)\d++条[\u4e00-\u9fff]{0,8}产业链|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
+    r"等(?<!\d)\d++项举措|围绕(?<!\d)\d++个|[一二三四五六七八九十]步流程|[项件个]民生(?:实事|工程)|[一二三四五六七八九十\d]件实事|(?<!\d)\d++条[\u4e00-\u9fff]{0,8}产业链|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
     r"(?<![百千万\d])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++个专项(?:计划|行动)|[一二三四五六七八九十]个环节|"
     r"[一二三四五六七八九十]级[\u4e00-\u9fff]{0,8}序列"
@@ -102,7 +102,7 @@ _SCOPE_WORDS = re.compile(
     r"(?<=”)[\u4e00-\u9fff]{0,12}[,，]即"
 )
 _INTENT_WORDS = re.compile(
-    r"力争|争取|确保|计划|目标|要|将|到20\d\d年|至20\d\d年|今年|全年|每年|年均|三年|今明两年|新增|开展|完成|实现|"
+    r"力争|争取|确保|计划|目标|要|将|(?<!达)到20\d\d年|至20\d\d年|今年|全年|每年|年均|三年|今明两年|新增|开展|完成|实现|"
     r"培训|培养|建设|遴选|认定|设立|引进|帮助|促进|发放|组织|控制在|达到|以上|左右|不低于|不少于"
 )
 _WORK_WORDS = re.compile(r"培训|技能|技工|技师|实训|校企合作|就业|见习")
@@ -200,7 +200,7 @@ def _uncued(text: str, heading: str) -> bool:
 
 
 # What makes a figure a goal in any document; 全年/实现/完成 open a year-end report as often as a plan.
-_FIRM = re.compile(r"以上|左右|以内|不低于|不少于|不超过|力争|争取|确保|每年|年均|要|将|到20\d\d年|计划|目标|指出|提出")
+_FIRM = re.compile(r"以上|左右|以内|不低于|不少于|不超过|力争|争取|确保|每年|年均|要|将|(?<!达)到20\d\d年|计划|目标|指出|提出")
 
 
 def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
@@ -226,10 +226,12 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return BACKGROUND, forecast  # “到2025年…缺口将达5万人”: a forecast, not a goal, whatever its year
     if (past := _found(_DECISIVE_PAST, plain)) and not _found(_GOAL_WORDS, plain):
         return RESULT, past  # “目前…已达541万人,提前完成…到2025年…的目标”: a goal quoted by the report that met it
-    result = _found(_RESULT_WORDS, plain) + _found(_PAST_YEAR, plain)
+    words = _found(_RESULT_WORDS, plain)
+    result = words + _found(_PAST_YEAR, plain)
     if (
         result
         and not intent
+        and (words or not _QUALIFIED_FIGURE.search(plain))  # “2023年,…分别增长7%和9%左右”: that year's goal
         and not (all(cue.startswith(_CHANGE_CUES) for cue in result) and _GOAL_AFTER.search(plain))
     ):
         return RESULT, result  # “累计开展培训100万人次以上”, “较2020年增长1倍以上”: a change still to reach
@@ -307,7 +309,7 @@ _NOT_QUANTITY = re.compile(
 
 
 _STRONG_INTENT = re.compile(
-    r"力争|争取|确保|(?<![年度部贫育扶习项])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|到20\d\d年|每年培训|(?<![全当])年培训|明确|"
+    r"力争|争取|确保|(?<![年度部贫育扶习项占])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|(?<!达)到20\d\d年|每年培训|(?<![全当])年培训|明确|"
     r"到“?十[四五]五”?末|要保持在|至少|拟在|拟于|拟对|"
     r"将(?:年均|每年|新增|培训|组织|举办|开展|展开|创设|开发|创建|建立|打造|吸纳|带动|帮助|建成|建设|实现|达到|筹集|发布|提供|选派|招募|推出|培育|打造)"
 )
@@ -331,7 +333,7 @@ def _rule_clauses(plain: str) -> tuple[str, ...]:
 
 
 # A clause that states a goal of its own: a period, a floor, a plan verb.
-_GOAL_CLAUSE = re.compile(r"每年|全年|年均|到20\d\d年|以上|不少于|不低于|力争|确保|培训|培养|新增")
+_GOAL_CLAUSE = re.compile(r"每年|全年|年均|(?<!达)到20\d\d年|以上|不少于|不低于|力争|确保|培训|培养|新增")
 
 
 def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:

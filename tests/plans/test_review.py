@@ -7,7 +7,7 @@ TEXT = """关于印发某市职业技能提升行动方案的通知
 一、工作成效
 2023年全市共培训农民工2.3万人次。
 二、主要任务
-(一)开展农民工技能培训。每年培训农民工1万人次以上。给予每人1000元培训补贴。2023年,全市新增技能人才8000人。(市人社局、市财政局按职责分工负责)
+(一)开展农民工技能培训。每年培训农民工1万人次以上。给予每人1000元培训补贴。2023年,全市已新增技能人才8000人。(市人社局、市财政局按职责分工负责)
 三、保障措施
 (一)加强组织领导。各地要高度重视。
 """
@@ -26,7 +26,7 @@ def test_without_corrections_every_statement_is_reviewed_as_read():
     assert {entry["text"]: entry["imported_as"] for entry in document["import_review"]} == {
         "每年培训农民工1万人次以上": "target",
         "给予每人1000元培训补贴": "rule",
-        "2023年,全市新增技能人才8000人": "result",
+        "2023年,全市已新增技能人才8000人": "result",
         "各地要高度重视": "measure",  # the safeguards chapter's task (三、保障措施)
     }
     assert not any(entry["corrected"] for entry in document["import_review"])
@@ -35,7 +35,7 @@ def test_without_corrections_every_statement_is_reviewed_as_read():
 
 def test_a_result_corrected_to_a_target_becomes_a_target_and_the_correction_is_kept():
     statements = statements_of(draft())
-    index = next(s["index"] for s in statements if s["text"].startswith("2023年,全市新增"))
+    index = next(s["index"] for s in statements if s["text"].startswith("2023年,全市已新增"))
     document = apply_review(draft(), {index: "target"})
     task = document["key_tasks"][0]
     assert [(t["number"], t["value"]) for t in task["targets"]] == [(1, "10000"), (2, "8000")]
