@@ -87,7 +87,7 @@ _RULE_WORDS = re.compile(
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
 _NAME_WORDS = re.compile(
-    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标|任务)|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键|技能)?(?:领域|类|产业|服务业|目标|先进|工程|举措|服务板块|板块|行动|品牌|主要任务|任务)|"
+    r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标|任务)|(?<!\d)\d++项[\u4e00-\u9fff]{0,12}?活动|(?<!\d)\d++个行动|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键|技能)?(?:领域|类|产业|服务业|目标|先进|工程|举措|服务板块|板块|行动|品牌|主要任务|任务)|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
     r"(?<!\d)\d++[条项](?:具体)?(?:政策|措施|举措)|分为[\d一二三四五六七八九十]++个?(?:方面|部分)|"
     r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
@@ -232,7 +232,7 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         result
         and not intent
         and (words or not _QUALIFIED_FIGURE.search(plain))  # “2023年,…分别增长7%和9%左右”: that year's goal
-        and not (all(cue.startswith(_CHANGE_CUES) for cue in result) and _GOAL_AFTER.search(plain))
+        and not (all(cue.startswith(_CHANGE_CUES) and not cue.endswith("年前") for cue in result) and _GOAL_AFTER.search(plain))
     ):
         return RESULT, result  # “累计开展培训100万人次以上”, “较2020年增长1倍以上”: a change still to reach
     if done := _found(_DONE_SHARE, plain):  # “计划选派1213人,已到岗1290人,完成106.35%”: a plan's progress
