@@ -57,7 +57,7 @@ _APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)�
 # Words of a total or a change that a goal uses too, when a 以上/左右 qualifies its figure.
 _CHANGE_CUES = ("累计", "较", "比上年", "提高到", "增加到", "增至", "共计", "保持在")
 # A share of a plan already done: “完成106.35%”, “完成全年任务的85%” (a goal says 完成率达到…).
-_DONE_SHARE = re.compile(r"完成\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\d")
+_DONE_SHARE = re.compile(r"完成\d++(?:\.\d++)?%|完成[\u4e00-\u9fff]{0,6}(?:任务|目标|计划)的?\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\d")
 _MEDALS = re.compile(r"金牌|银牌|铜牌|奖牌|金奖|银奖|铜奖|优胜奖|(?<!\d)\d++金(?:\d++银)?")
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
@@ -69,10 +69,13 @@ _QUALIFIED_FIGURE = re.compile(r"\d(?:\.\d++)?%?[\u4e00-\u9fff]{0,2}(?:以上|�
 # A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
 # Words of the past that no plan uses of what it asks: a goal met early, a total already reached, a target beaten.
 _DECISIVE_PAST = re.compile(
-    r"已经?(?:达到?|超过|突破|筹集|建成|累计)|提前完成|(?<!\d)20[012]\d年来|近[\d一二三四五六七八九十]++年来|"
-    r"(?:低于|高于|好于|优于)[\d.%]*[\u4e00-\u9fff]{0,6}(?:控制)?目标"
+    r"已经?(?:达到?|超过|突破|筹集|建成|累计)|提前完成|(?<!\d)20[012]\d年来|近[\d一二三四五六七八九十]++年来"
 )
-_FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示")
+# A figure measured against its target: “失业率4.45%,低于5%的控制目标”.
+_BEATEN = re.compile(r"(?:低于|高于|好于|优于)[\d.%]*[\u4e00-\u9fff]{0,6}(?:控制)?目标")
+# A total compared with a year of the past, told to the unit: “…达20.28万人,较2015年增长30%”.
+_PAST_COMPARISON = re.compile(r"较20[01]\d年(?:底)?(?:增长|提高|增加)")
+_FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示|大概率|我们认为")
 _GOAL_WORDS = re.compile(r"力争|争取|确保|目标")
 _RULE_WORDS = re.compile(
     r"课时|学时|分钟(?![\u4e00-\u9fff]{0,8}圈)|费率|期限为|的[\u4e00-\u9fff]{0,8}[,，]?[\u4e00-\u9fff]{0,6}给予|补贴标准|补助标准|一次性给予|按照上年度|工作日内|比例为\d|分配比例|贴息|"
@@ -90,7 +93,7 @@ _NAME_WORDS = re.compile(
     r"(?<!\d)\d++项[\u4e00-\u9fff]{0,4}?(?:专项计划|重点|行动|指标|任务)|(?<!\d)\d++项[\u4e00-\u9fff]{0,12}?活动|(?<!\d)\d++个行动|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++大(?:关键|技能)?(?:领域|类|产业|服务业|目标|先进|工程|举措|服务板块|板块|行动|品牌|主要任务|任务)|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++类(?:重点)?群体|[一二三四五六七八九十]项行动|(?<!\d)\d++个重点项目|(?<!\d)\d++条舉措|(?<!\d)\d++条举措|"
     r"(?<!\d)\d++[条项](?:具体)?(?:政策|措施|举措)|分为[\d一二三四五六七八九十]++个?(?:方面|部分)|"
-    r"^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
+    r"共分[\d一二三四五六七八九十]++章|^围绕|^聚焦|为主要对象|下设(?<!\d)\d++个|[一二三四五六七八九十\d]个方面|[一二三四五六七八九十]位一体|"
     r"等(?<!\d)\d++项举措|围绕(?<!\d)\d++个|[一二三四五六七八九十]步流程|[项件个]民生(?:实事|工程)|[一二三四五六七八九十\d]件实事|(?<!\d)\d++条[\u4e00-\u9fff]{0,8}产业链|突出抓好(?<!\d)\d++项|子项目|计划任务企业|(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++年(?:攻坚)?行动|"
     r"(?<![百千万\d])[百千万]++[\u4e00-\u9fff]{0,8}(?:计划|招聘|行动|工程|活动)|千亿级|"
     r"(?<![一二三四五六七八九十\d])[一二三四五六七八九十\d]++个专项(?:计划|行动)|[一二三四五六七八九十]个环节|"
@@ -220,10 +223,14 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return RULE, (f"标题：{heading}",)
     if medals := _found(_MEDALS, plain):
         return RESULT, medals  # a contest's medals are won, whatever else the sentence says of the contest
-    if (forecast := _found(_FORECAST_WORDS, plain)) and not intent and not _QUALIFIED_FIGURE.search(plain.replace("规模以上", "")):
+    if (forecast := _found(_FORECAST_WORDS, plain)) and not intent and not (_QUALIFIED_FIGURE.search(plain.replace("规模以上", "")) and "预计" not in plain):
         return BACKGROUND, forecast
     if (forecast := _found(_FORECAST_ONLY, plain)) and not _found(_GOAL_WORDS, plain):
         return BACKGROUND, forecast  # “到2025年…缺口将达5万人”: a forecast, not a goal, whatever its year
+    if beaten := _found(_BEATEN, plain):
+        return RESULT, beaten
+    if (compared := _found(_PAST_COMPARISON, plain)) and _precise_figures(plain):
+        return RESULT, compared
     if (past := _found(_DECISIVE_PAST, plain)) and not _found(_GOAL_WORDS, plain):
         return RESULT, past  # “目前…已达541万人,提前完成…到2025年…的目标”: a goal quoted by the report that met it
     words = _found(_RESULT_WORDS, plain)
@@ -300,7 +307,7 @@ def _only_quoted_numbers(text: str) -> bool:
 
 
 _NOT_QUANTITY = re.compile(
-    r"\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体|一系列|一些|[一二三四五六七八九十]部门|(?<!\d)\d++个?部门|"
+    r"〔\d{4}〕\d++号|\[\d{4}\]\d++号|\d{4}(?:年|—|-)|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]是|统一|一批|一步|一线|一体|一系列|一些|[一二三四五六七八九十]部门|(?<!\d)\d++个?部门|"
     r"十[一二三四五六七八九]五|"
     # places named with a numeral
     r"四川|三明|九江|十堰|六安|七台河|三亚|五指山|万州|万宁|百色|三门峡|四平|六盘水|三沙|二连浩特|五家渠|九龙坡|"
@@ -364,7 +371,7 @@ _RULE_CLAUSES = re.compile(
     r"给予奖补|给予补贴|须为|应主要|暂免|免征|扩展到|扩展至|优先|中产生|需先|须先|符合下列|申领|资格|不设上限|全部免除|待遇|自愿|强制|税费减免|推荐申报"
 )
 # Documents issued, named: “出台了《…》《…》等一系列文件”, “制定了《…》,现印发给你们”.
-_ISSUED = re.compile(r"出台了?《|制定了?《|印发了?《|下发了?《|印发给|等一系列文件|》[^《]{0,30}?(?:印发实施|审议通过)")
+_ISSUED = re.compile(r"制定本|出台了?《|制定了?《|印发了?《|下发了?《|印发给|等一系列文件|》[^《]{0,30}?(?:印发实施|审议通过)")
 
 
 def _strong_intent(text: str) -> bool:
