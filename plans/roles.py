@@ -53,7 +53,7 @@ _PAST_TOTAL = re.compile(r"(?<![到至\d—~-])20[12]\d年(?:度)?[,，]?(?:全�
 _TALLY = re.compile(r"^累计|累计转移|累计招生|共组织|共招生|共有")
 _QUALIFIED = re.compile(r"以上|左右|不低于|不少于|力争|确保|实现|每年|全年|要|将|目标")
 # A report rounds (“近9000家”, “1800余人”, “4400多万人次”); a goal is qualified (以上, 左右).
-_APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万]|(?<=\d)多[万人个家户名所]")
+_APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万份场次]|(?<=\d)多[万人个家户名所份场次项]")
 # Words of a total or a change that a goal uses too, when a 以上/左右 qualifies its figure.
 _CHANGE_CUES = ("累计", "较", "比上年", "提高到", "增加到", "增至", "共计", "保持在")
 # A share of a plan already done: “完成106.35%”, “完成全年任务的85%” (a goal says 完成率达到…).
@@ -101,7 +101,7 @@ _NAME_WORDS = re.compile(
 )
 # Who or what the work is about, counted: “以7600多名持证残疾人为主要对象”, “涉及…企业共92家”.
 _SCOPE_WORDS = re.compile(
-    r"为主要对象|个牵头单位|个责任单位|作为重点(?:地区|对象|群体)|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,6}之一|个[\u4e00-\u9fff()]{0,8}共同(?:开展|实施)|"
+    r"为主要对象|个牵头单位|个责任单位|作为重点(?:地区|对象|群体)|^涉及|计划任务企业|[件项个][\u4e00-\u9fff]{0,12}之一|个[\u4e00-\u9fff()]{0,8}共同(?:开展|实施)|"
     r"(?<=”)[\u4e00-\u9fff]{0,12}[,，]即"
 )
 _INTENT_WORDS = re.compile(
@@ -317,7 +317,7 @@ _NOT_QUANTITY = re.compile(
 
 _STRONG_INTENT = re.compile(
     r"力争|争取|确保|(?<![年度部贫育扶习项占])计划(?!指标|任务企业)|目标是|目标任务是|政策目标|(?<!达)到20\d\d年|每年培训|(?<![全当])年培训|明确|"
-    r"到“?十[四五]五”?末|要保持在|至少|拟在|拟于|拟对|"
+    r"到“?十[四五]五”?末|要保持在|至少|拟在|拟于|拟对|将[^,，;；。]{0,30}?(?:提高|提升|增加|扩大)到|"
     r"将(?:年均|每年|新增|培训|组织|举办|开展|展开|创设|开发|创建|建立|打造|吸纳|带动|帮助|建成|建设|实现|达到|筹集|发布|提供|选派|招募|推出|培育|打造)"
 )
 
@@ -358,7 +358,7 @@ def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:
 
 
 # The setting told without a figure: “2025年是“十四五”收官之年”, “就业形势复杂严峻”, “供需矛盾一直存在”.
-_SETTING = re.compile(r"重要渠道|重要组成部分|之年|严峻|好于预期|依然较大|仍面临|一直存在")
+_SETTING = re.compile(r"重要力量|基石|重要渠道|重要组成部分|之年|严峻|好于预期|依然较大|仍面临|一直存在")
 
 
 # Without a figure, only a report's own words make a result: “近日…名单已公布”, “自2023年启动…以来”, “目前…已基本
