@@ -178,6 +178,8 @@ def _second_opinion(reading: Reading, heading: str) -> Reading:
         return reading  # a goal word, a qualifier or a target heading: the plan's own words say so
     if reading.role == RESULT and any(_OWN_PAST.search(cue) for cue in reading.cues):
         return reading  # 已, 累计, 共, 了: the report's own words say so
+    if reading.role == RESULT and _RESULT_HEADINGS.search(normalise(heading)):
+        return reading  # under 工作成效 or 回顾: the document's own structure says so
     found = role_model.probabilities(reading.text, heading)
     if not found:
         return reading
