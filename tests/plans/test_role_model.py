@@ -78,3 +78,16 @@ def test_without_a_stored_model_the_grammar_reads_alone(monkeypatch):
     monkeypatch.setattr(role_model, "stored_model", lambda: {})
     (reading,) = read_document([("建成50个市域产教融合共同体", "")])
     assert reading.role == TARGET and reading.targets
+
+
+def test_a_result_in_the_reports_own_words_or_under_a_results_heading_is_never_overruled(monkeypatch):
+    monkeypatch.setattr(role_model, "stored_model", lambda: _fake_model("技能", TARGET))
+    statements = [
+        ("2023年,全省已新增技能人才8万人", ""),  # 已
+        ("全省累计培训技能人才8万人", ""),  # 累计
+        ("2023年,全省新增技能人才8万人", "一、2023年工作成效"),  # a results heading
+    ]
+    assert [reading.role for reading in read_document(statements)] == [RESULT, RESULT, RESULT]
+    # the same past year with no such words and no such heading is the model's to decide
+    (reading,) = read_document([("2023年,全省新增技能人才8万人", "")])
+    assert reading.role == TARGET and reading.targets[0].value == 80000
