@@ -75,9 +75,7 @@ def train(
                     grad = error * value + l2 * w[k]
                     s[k] += grad * grad
                     w[k] -= rate * grad / math.sqrt(s[k])
-    kept = {
-        gram: [round(value, 4) for value in w] for gram, w in sorted(weights.items()) if max(map(abs, w)) >= 0.01
-    }
+    kept = {gram: [round(value, 4) for value in w] for gram, w in sorted(weights.items()) if max(map(abs, w)) >= 0.01}
     return {"roles": roles, "bias": [round(value, 4) for value in bias], "weights": kept}
 
 

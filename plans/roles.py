@@ -26,7 +26,9 @@ ROLE_LABELS = {TARGET: "目标", RESULT: "已有成绩", RULE: "政策规则", B
 _RESULT_HEADINGS = re.compile(r"成效|成绩|回顾|进展|推进情况|完成情况|工作总结|现实基础|发展环境|背景|取得")
 _BACKGROUND_HEADINGS = re.compile(r"发展基础|面临形势|形势分析|现状")
 # Headings of a scheme's conditions and standards: every sentence under them is a rule.
-_RULE_HEADINGS = re.compile(r"适用范围|适用对象|补助标准|补贴标准|奖补标准|申报条件|认定条件|需具备|具备以下|基本条件|享受条件|补贴对象")
+_RULE_HEADINGS = re.compile(
+    r"适用范围|适用对象|补助标准|补贴标准|奖补标准|申报条件|认定条件|需具备|具备以下|基本条件|享受条件|补贴对象"
+)
 _TARGET_HEADINGS = re.compile(r"目标|任务|指标|措施|行动|工作要点|重点工作")
 
 # Grammar of a report: completion, the past, a comparison with the past.
@@ -57,7 +59,9 @@ _APPROXIMATE = re.compile(r"近\d|(?<=\d)余[人个家户所项名万份场次]|
 # Words of a total or a change that a goal uses too, when a 以上/左右 qualifies its figure.
 _CHANGE_CUES = ("累计", "较", "比上年", "提高到", "增加到", "增至", "共计", "保持在")
 # A share of a plan already done: “完成106.35%”, “完成全年任务的85%” (a goal says 完成率达到…).
-_DONE_SHARE = re.compile(r"完成\d++(?:\.\d++)?%|完成[\u4e00-\u9fff]{0,6}(?:任务|目标|计划)的?\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\d")
+_DONE_SHARE = re.compile(
+    r"完成\d++(?:\.\d++)?%|完成[\u4e00-\u9fff]{0,6}(?:任务|目标|计划)的?\d++(?:\.\d++)?%|已完成[^,，;；。]{0,8}?\d"
+)
 _MEDALS = re.compile(r"金牌|银牌|铜牌|奖牌|金奖|银奖|铜奖|优胜奖|(?<!\d)\d++金(?:\d++银)?")
 _FORECAST_WORDS = re.compile(
     r"预计|缺口|需求量|需求激增|调查显示|据测算|据初步统计|现有(?!基础)|总数超|占GDP|城镇化率|"
@@ -186,8 +190,8 @@ def _second_opinion(reading: Reading, heading: str) -> Reading:
     best = max(found, key=found.get)
     if best == reading.role or found[best] < MODEL_ODDS * found[reading.role]:
         return reading
-    cues = (f"字词模型：{ROLE_LABELS[best]} {found[best]:.0%}，规则所判{ROLE_LABELS[reading.role]} {found[reading.role]:.0%}",)
-    cues += reading.cues[:2]
+    model = f"字词模型：{ROLE_LABELS[best]} {found[best]:.0%}"
+    cues = (f"{model}，规则所判{ROLE_LABELS[reading.role]} {found[reading.role]:.0%}", *reading.cues[:2])
     targets = read_targets(reading.text) if best == TARGET else []
     return Reading(text=reading.text, role=best, cues=cues, targets=targets, rules=reading.rules)
 
@@ -205,7 +209,9 @@ def _uncued(text: str, heading: str) -> bool:
 
 
 # What makes a figure a goal in any document; 全年/实现/完成 open a year-end report as often as a plan.
-_FIRM = re.compile(r"以上|左右|以内|不低于|不少于|不超过|力争|争取|确保|每年|年均|要|将|(?<!达)到20\d\d年|计划|目标|指出|提出")
+_FIRM = re.compile(
+    r"以上|左右|以内|不低于|不少于|不超过|力争|争取|确保|每年|年均|要|将|(?<!达)到20\d\d年|计划|目标|指出|提出"
+)
 
 
 def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
@@ -225,7 +231,11 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         return RULE, (f"标题：{heading}",)
     if medals := _found(_MEDALS, plain):
         return RESULT, medals  # a contest's medals are won, whatever else the sentence says of the contest
-    if (forecast := _found(_FORECAST_WORDS, plain)) and not intent and not (_QUALIFIED_FIGURE.search(plain.replace("规模以上", "")) and "预计" not in plain):
+    if (
+        (forecast := _found(_FORECAST_WORDS, plain))
+        and not intent
+        and not (_QUALIFIED_FIGURE.search(plain.replace("规模以上", "")) and "预计" not in plain)
+    ):
         return BACKGROUND, forecast
     if (forecast := _found(_FORECAST_ONLY, plain)) and not _found(_GOAL_WORDS, plain):
         return BACKGROUND, forecast  # “到2025年…缺口将达5万人”: a forecast, not a goal, whatever its year
@@ -241,7 +251,10 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
         result
         and not intent
         and (words or not _QUALIFIED_FIGURE.search(plain))  # “2023年,…分别增长7%和9%左右”: that year's goal
-        and not (all(cue.startswith(_CHANGE_CUES) and not cue.endswith("年前") for cue in result) and _GOAL_AFTER.search(plain))
+        and not (
+            all(cue.startswith(_CHANGE_CUES) and not cue.endswith("年前") for cue in result)
+            and _GOAL_AFTER.search(plain)
+        )
     ):
         return RESULT, result  # “累计开展培训100万人次以上”, “较2020年增长1倍以上”: a change still to reach
     if done := _found(_DONE_SHARE, plain):  # “计划选派1213人,已到岗1290人,完成106.35%”: a plan's progress
@@ -373,7 +386,9 @@ _RULE_CLAUSES = re.compile(
     r"给予奖补|给予补贴|须为|应主要|暂免|免征|扩展到|扩展至|优先|中产生|需先|须先|符合下列|申领|资格|不设上限|全部免除|待遇|自愿|强制|税费减免|推荐申报"
 )
 # Documents issued, named: “出台了《…》《…》等一系列文件”, “制定了《…》,现印发给你们”.
-_ISSUED = re.compile(r"制定本|出台了?《|制定了?《|印发了?《|下发了?《|印发给|等一系列文件|》[^《]{0,30}?(?:印发实施|审议通过)")
+_ISSUED = re.compile(
+    r"制定本|出台了?《|制定了?《|印发了?《|下发了?《|印发给|等一系列文件|》[^《]{0,30}?(?:印发实施|审议通过)"
+)
 
 
 def _strong_intent(text: str) -> bool:
