@@ -89,7 +89,7 @@ _RULE_WORDS = re.compile(
     r"从事[\u4e00-\u9fff]{0,8}工作[\u4e00-\u9fff]{0,4}\d++年以上|可按|按月份|全部免除|补助生活费|补贴范围|补贴金额|补贴月份|按相当于|"
     r"额度最高|最高为|贷款额度|每组[\u4e00-\u9fff]{0,4}金|参照实施|参照执行|放宽[到至]|可以?享受|"
     r"可根据|主要安置|[\u4e00-\u9fff]指在|满[\d一二三四五六七八九十]++个?[年月](?:及以上|以上)|返还比例|存储比例|按\d++(?:\.\d++)?%|"
-    r"可分别获得|一次性奖励|滚存结余|备付期限|原则上不超过|分别给予|给予[^,，;；。]{0,6}\d[\d.]*万?元|经费补助|上限为|按[^,，;；。]{0,20}的\d++(?:\.\d++)?%|"
+    r"每名[\u4e00-\u9fff]{0,10}应(?!届)|应当?具有|可分别获得|一次性奖励|滚存结余|备付期限|原则上不超过|分别给予|给予[^,，;；。]{0,6}\d[\d.]*万?元|经费补助|上限为|按[^,，;；。]{0,20}的\d++(?:\.\d++)?%|"
     r"免于|免予|每[两二三四五]年[^,，;；。]{0,10}?[一1]次|符合下列|下列条件|公示期|监督电话|咨询电话|修改为|调整为|(?<![\d.])\d++小时|[一二三四五六七八九十]小时"
 )
 # Numbers that name or scope: “12项专项计划”, “六大领域”, “三类群体”, “十项行动”, “以…为主要对象”.
@@ -222,7 +222,7 @@ def classify(text: str, *, heading: str = "") -> tuple[str, tuple[str, ...]]:
     if _only_quoted_numbers(plain):
         return NAME, ("引号或书名号中的数字",)
     if not _NUMBER.search(_NOT_QUANTITY.sub("", _unquoted(plain))):
-        return _without_quantity(plain, intent)
+        return _without_quantity(plain, intent, heading)
     if (names := _found(_NAME_WORDS, plain) + _found(_SCOPE_WORDS, plain)) and not _beyond_names(plain):
         return NAME, names  # “列为我市10件民生实事之一”, “七个方面,实施25项民生实事”: every number names
     if rule := _rule_clauses(plain):
@@ -358,7 +358,7 @@ def _rule_clauses(plain: str) -> tuple[str, ...]:
 _GOAL_CLAUSE = re.compile(r"每年|全年|年均|(?<!达)到20\d\d年|以上|不少于|不低于|力争|确保|培训|培养|新增")
 
 
-def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:
+def _without_quantity(plain: str, intent: bool, heading: str = "") -> tuple[str, tuple[str, ...]]:
     """A statement with no number is a milestone to reach, unless it reports (“目前已基本建成…”, “…以来”), sets a
     rule (“…优先”, “需先缴清”) or only tells which documents were issued (“出台了《…》等文件”)."""
     if issued := _found(_ISSUED, plain):
@@ -367,6 +367,9 @@ def _without_quantity(plain: str, intent: bool) -> tuple[str, tuple[str, ...]]:
         return RESULT, result
     if rule := _found(_RULE_WORDS, plain) + _found(_RULE_CLAUSES, plain):
         return RULE, rule
+    if not intent and not _TARGET_HEADINGS.search(heading):
+        if _RESULT_HEADINGS.search(heading) or _BACKGROUND_HEADINGS.search(heading):
+            return RESULT, (f"标题：{heading}",)  # “一、规划背景”: what the plan builds on, not what it asks
     if setting := _found(_SETTING, plain):
         return BACKGROUND, setting
     return TARGET, ("没有数量",)
@@ -379,7 +382,7 @@ _SETTING = re.compile(r"重要力量|基石|重要渠道|重要组成部分|之�
 # Without a figure, only a report's own words make a result: “近日…名单已公布”, “自2023年启动…以来”, “目前…已基本
 # 建成”, “普遍超额完成任务”; a measure's “对已经成功创业的人员” or “已有资金” stays what the plan asks.
 _PAST_MARKERS = re.compile(
-    r"^\d{1,2}月\d{1,2}日|^近年来|近日|以来|目前|截至|截止|已公布|已基本|超额完成|入选|开工|揭晓|获评|列入|从20[12]\d年起|获(?!奖)[\u4e00-\u9fff]{0,6}表彰|(?<![为除])了(?![解])"
+    r"十[一二三]五”?(?:期间|时期)|^\d{1,2}月\d{1,2}日|^近年来|近日|以来|目前|截至|截止|已公布|已基本|超额完成|入选|开工|揭晓|获评|列入|从20[12]\d年起|获(?!奖)[\u4e00-\u9fff]{0,6}表彰|(?<![为除])了(?![解])"
 )
 # Conditions and orders of precedence: “…优先”, “从…中产生”, “需先缴清”, “符合下列”.
 _RULE_CLAUSES = re.compile(
@@ -387,7 +390,7 @@ _RULE_CLAUSES = re.compile(
 )
 # Documents issued, named: “出台了《…》《…》等一系列文件”, “制定了《…》,现印发给你们”.
 _ISSUED = re.compile(
-    r"制定本|出台了?《|制定了?《|印发了?《|下发了?《|印发给|等一系列文件|》[^《]{0,30}?(?:印发实施|审议通过)"
+    r"制定本|发布了?《|出台了?《|制定了?《|印发了?《|下发了?《|印发给|等一系列文件|》[^《]{0,30}?(?:印发实施|审议通过)"
 )
 
 
