@@ -1,7 +1,7 @@
 """The labelled corpus (tests/plans/reading_corpus): its integrity, and the reader's score on each half.
 
 The thresholds are the scores reached, not the goal of issue #19 (95% overall, every class 90%): the test half
-(178 documents, 565 statements) reads 85.7% overall and 78.2% of roles; see the corpus README. A change that
+(465 documents, 1,498 statements) reads 79.4% overall and 76.0% of roles; see the corpus README. A change that
 lowers a score fails here.
 """
 
@@ -38,12 +38,12 @@ def test_the_split_is_by_document_and_the_issue_phrases_are_not_in_the_test_half
 
 def test_the_dev_half_reads_as_tuned():
     found = rates("dev")
-    assert found["overall"] >= 0.939
-    assert all(rate >= 0.909 for rate in found.values())
+    assert found["overall"] >= 0.915
+    assert all(rate >= 0.852 for rate in found.values())
 
 
-FLOORS = {"overall": 0.856, "role": 0.782, "value": 0.834, "range": 0.909, "unit": 0.899}
-FLOORS |= {"qualifier": 0.899, "kind": 0.875, "period": 0.880, "per-unit level": 0.899}
+FLOORS = {"overall": 0.794, "role": 0.760, "value": 0.736, "range": 0.857, "unit": 0.825}
+FLOORS |= {"qualifier": 0.830, "kind": 0.810, "period": 0.749, "per-unit level": 0.845}
 
 
 @pytest.mark.parametrize(("name", "floor"), FLOORS.items())
