@@ -204,7 +204,31 @@ def bench_throughput(ctx) -> None:
     print(f"  errors: {errors}", flush=True)
 
 
+def bench_reader(ctx) -> None:
+    """The plan reader (issue #19) over the whole labelled corpus, each statement read with its document as the
+    full-text import reads it, caches emptied before every pass; beside it, the same text only normalised."""
+    from plans import reading, role_model, roles
+    from tests.plans.corpus_score import _read_by_document, statements
+
+    items = statements("dev") + statements("test")
+    role_model.stored_model()
+
+    def cold() -> None:
+        for cached in (reading.prepared, reading._read_targets, reading._policy_parameters, roles._quantity_text):
+            cached.cache_clear()
+
+    def normalised() -> None:
+        cold()
+        for item in items:
+            reading.prepared(item["text"])
+
+    ours, base = paired(lambda: _read_by_document(items), normalised, prepare=cold, repeat=5)
+    report(f"reader: whole corpus, {len(items)} statements", ours, "text normalised only", base)
+    report(f"reader: whole corpus, {len(items)} statements", ours, "target", 1000.0)
+
+
 BENCHES = {
+    "reader": bench_reader,
     "overview": bench_overview,
     "pages": bench_pages,
     "grid": bench_grid,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 EXACT, AT_LEAST, ABOUT, AT_MOST, STRIVE = "exact", "at_least", "about", "at_most", "strive"
 FLOW, COUNT, STOCK, RATIO, MILESTONE = "flow", "count", "stock", "ratio", "milestone"
@@ -215,6 +216,7 @@ def normalise(text: str) -> str:
 _SPACED_NUMBER = re.compile(r"(?<=[\d.\u4e00-\u9fff]) ++(?=[\d.])|(?<=[\d.]) ++(?=[\u4e00-\u9fff%])")
 
 
+@lru_cache(maxsize=4096)
 def prepared(text: str) -> str:
     """The text as every reader sees it: normalised, pinyin and number spacing dropped, rates in digits."""
     text = _SPACED_NUMBER.sub("", without_pinyin(normalise(text)))
@@ -403,24 +405,35 @@ def _period(text: str) -> str | None:
 def read_targets(text: str) -> list[ReadTarget]:
     """Every target in a statement; a statement without a quantity is one milestone, and one whose only
     quantities are policy parameters (subsidy standards, money, rate rules) has no target at all."""
-    source = text.strip()
-    targets: list[ReadTarget] = []
-    for sentence in _fragment(prepared(source)).split(r"[。！？!?\n]"):
-        targets += _read_sentence(sentence, source)
-    if targets or policy_parameters(source):
-        return targets
-    return [_milestone(source)]
+    return list(_read_targets(text.strip()))
 
 
 def policy_parameters(text: str) -> list[str]:
     """The clauses of a statement that set a policy parameter (“给予每人1000元—5000元培训补贴”,
     “先行拨付50%”, “比例从50%提至70%”): text for the measure, never a target."""
+    return list(_policy_parameters(text.strip()))
+
+
+# The role reader asks for a statement's targets and parameters more than once (to decide, then to read): each
+# is read once. The results are immutable (tuples of frozen dataclasses and strings).
+@lru_cache(maxsize=4096)
+def _read_targets(source: str) -> tuple[ReadTarget, ...]:
+    targets: list[ReadTarget] = []
+    for sentence in _fragment(prepared(source)).split(r"[。！？!?\n]"):
+        targets += _read_sentence(sentence, source)
+    if targets or _policy_parameters(source):
+        return tuple(targets)
+    return (_milestone(source),)
+
+
+@lru_cache(maxsize=4096)
+def _policy_parameters(source: str) -> tuple[str, ...]:
     found = []
-    for sentence in _fragment(prepared(text.strip())).split(r"[。！？!?\n]"):
+    for sentence in _fragment(prepared(source)).split(r"[。！？!?\n]"):
         for clause in _clauses(sentence):
             if any(_is_policy(clause.mask, match) for match in _QUANTITY.finditer(clause.mask)):
                 found.append(clause.text.strip())
-    return found
+    return tuple(found)
 
 
 def _read_sentence(sentence: _Fragment, source: str) -> list[ReadTarget]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -28,17 +29,21 @@ _DIGITS = re.compile(r"\d++(?:\.\d++)?")
 
 def features(text: str, heading: str = "") -> dict[str, float]:
     """Character 1–3-grams of the prepared text (numbers as 0), and the heading's bigrams; each weighs 1/√n."""
-    plain = _DIGITS.sub("0", prepared(text))
-    grams = [plain[i : i + n] for n in (1, 2, 3) for i in range(len(plain) - n + 1)]
-    head = _DIGITS.sub("0", prepared(heading))
-    grams += ["h:" + head[i : i + 2] for i in range(len(head) - 1)]
-    if not grams:
+    counts = _grams(text, heading)
+    if not counts:
         return {}
-    weight = 1 / math.sqrt(len(grams))
-    found: dict[str, float] = {}
-    for gram in grams:
-        found[gram] = found.get(gram, 0.0) + weight
-    return found
+    weight = 1 / math.sqrt(counts.total())
+    return {gram: count * weight for gram, count in counts.items()}
+
+
+def _grams(text: str, heading: str) -> Counter:
+    plain = _DIGITS.sub("0", prepared(text))
+    head = _DIGITS.sub("0", prepared(heading))
+    counts = Counter(plain)
+    counts.update(plain[i : i + 2] for i in range(len(plain) - 1))
+    counts.update(plain[i : i + 3] for i in range(len(plain) - 2))
+    counts.update("h:" + head[i : i + 2] for i in range(len(head) - 1))
+    return counts
 
 
 def train(
@@ -84,8 +89,19 @@ def probabilities(text: str, heading: str = "", model: dict | None = None) -> di
     model = model if model is not None else stored_model()
     if not model:
         return {}
-    found = features(text, heading)
-    return dict(zip(model["roles"], _softmax(_scores(found, model["weights"], model["bias"])), strict=True))
+    counts = _grams(text, heading)
+    scores = list(model["bias"])
+    if counts:
+        # Σ weight·count per role, summed column by column (zip and sum run in C): the same scores as
+        # _scores(features(...)), a third faster.
+        get = model["weights"].get
+        rows = [w for gram, count in counts.items() if (w := get(gram)) is not None for _ in range(count)]
+        weight = 1 / math.sqrt(counts.total())
+        if rows:
+            scores = [
+                bias + weight * total for bias, total in zip(scores, map(sum, zip(*rows, strict=True)), strict=True)
+            ]
+    return dict(zip(model["roles"], _softmax(scores), strict=True))
 
 
 @cache
