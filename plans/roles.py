@@ -71,7 +71,6 @@ _FORECAST_WORDS = re.compile(
 )
 # A figure with a goal's qualifier: “规模以上工业增加值增长7%左右” is a goal about the economy, not background.
 _QUALIFIED_FIGURE = re.compile(r"\d(?:\.\d++)?%?[\u4e00-\u9fff]{0,2}(?:以上|左右|以内)")
-# A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
 # Words of the past that no plan uses of what it asks: a goal met early, a total already reached, a target beaten.
 _DECISIVE_PAST = re.compile(
     r"已经?(?:达到?|超过|突破|筹集|建成|累计)|提前完成|(?<!\d)20[012]\d年来|近[\d一二三四五六七八九十]++年来"
@@ -80,6 +79,7 @@ _DECISIVE_PAST = re.compile(
 _BEATEN = re.compile(r"(?:低于|高于|好于|优于)[\d.%]*[\u4e00-\u9fff]{0,6}(?:控制)?目标")
 # A total compared with a year of the past, told to the unit: “…达20.28万人,较2015年增长30%”.
 _PAST_COMPARISON = re.compile(r"较20[01]\d年(?:底)?(?:增长|提高|增加)")
+# A forecast or a gap is never a target, even with a year to come, unless it is stated as a goal.
 _FORECAST_ONLY = re.compile(r"缺口|需求量|据测算|调查显示|大概率|我们认为")
 _GOAL_WORDS = re.compile(r"力争|争取|确保|目标")
 _RULE_WORDS = re.compile(
