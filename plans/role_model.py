@@ -6,8 +6,10 @@ statement as a bag of character n-grams (numbers folded to 0) and gives a probab
 trained on the dev half of the labelled corpus (`tests/plans/reading_corpus`) only; `plans/role_model.json`
 records which documents, and a test holds that none of them is in the test half.
 
-`plans.roles` asks it only where its own grammar is unsure, and takes its answer only when it is confident
-(`OVERRIDE`); the preview then names the model as what decided. Retrain after the corpus changes:
+`plans.roles` asks it only where its own words are weak, and takes its role only when the model finds it at least
+`plans.roles.MODEL_ODDS` times as likely as the grammar's; the preview then names the model as what decided. The
+model is trained by `train` (multinomial logistic regression, AdaGrad, deterministic). Retrain after the corpus
+changes:
 
     .venv/bin/python -m tests.plans.train_role_model
 """
