@@ -49,3 +49,14 @@ FLOORS |= {"qualifier": 0.830, "kind": 0.810, "period": 0.749, "per-unit level":
 @pytest.mark.parametrize(("name", "floor"), FLOORS.items())
 def test_the_held_out_half_reads_at_least_as_measured(name, floor):
     assert rates("test")[name] >= floor
+
+
+def test_the_second_reading_is_of_dev_statements_only_and_complete():
+    from tests.plans.corpus_agreement import SECOND, agreement
+
+    second = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines()]
+    docs = {item["id"]: item["doc"] for item in ALL}
+    assert len(second) == 200 and all(docs[item["id"]] in SPLIT["dev"] for item in second)
+    assert {item["role"] for item in second} <= {"target", "result", "rule", "background", "name"}
+    right, checked = agreement()
+    assert checked["role"] == 200 and right["role"] == 180  # the figure the READMEs quote
