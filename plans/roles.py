@@ -7,7 +7,8 @@ something (a name: “实施12项专项计划”, “‘双百双千’培育工
 
 The role is decided from the statement's grammar (markers of the past and of completion, of forecasts, of
 rules, of intent) and from the heading it sits under (主要目标 / 目标任务 vs 工作成效 / 发展基础), and the words that
-decided it are kept so that the import preview can show them. Every pattern is a set of literal alternatives:
+decided it are kept so that the import preview can show them. Read with its document (`read_document`), a
+statement whose own words are weak is also put to a learned second opinion (`plans.role_model`). Every pattern is a set of literal alternatives:
 linear in the length of the text.
 """
 
@@ -153,7 +154,8 @@ def read_document(statements: list[tuple[str, str]]) -> list[Reading]:
     A statement that carries no cue of its own (no goal word, no qualifier, no target heading: “建成50个市域产教
     融合共同体”) is read as what the document states: in a report, whose statements with cues are results and
     none a firm target, it is a result too; in a plan, or a report that quotes a plan's goals, it stays a target
-    (a target misread as a result is lost to the import, a result misread as a target is only shown to correct)."""
+    (a target misread as a result is lost to the import, a result misread as a target is only shown to correct).
+    Before that, each statement's role is checked by the role model (`_second_opinion`)."""
     readings = [_second_opinion(read_statement(text, heading=heading), heading) for text, heading in statements]
     reported = sum(1 for reading in readings if reading.role == RESULT and not reading.cues[0].startswith("标题"))
     weak = [_uncued(text, heading) for text, heading in statements]
