@@ -8,8 +8,8 @@ something (a name: “实施12项专项计划”, “‘双百双千’培育工
 The role is decided from the statement's grammar (markers of the past and of completion, of forecasts, of
 rules, of intent) and from the heading it sits under (主要目标 / 目标任务 vs 工作成效 / 发展基础), and the words that
 decided it are kept so that the import preview can show them. Read with its document (`read_document`), a
-statement whose own words are weak is also put to a learned second opinion (`plans.role_model`). Every pattern is a set of literal alternatives:
-linear in the length of the text.
+statement whose own words are weak is also put to a learned second opinion (`plans.role_model`). Every pattern
+is a set of literal alternatives: linear in the length of the text.
 """
 
 from __future__ import annotations
