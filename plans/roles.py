@@ -156,9 +156,12 @@ def read_document(statements: list[tuple[str, str]]) -> list[Reading]:
     none a firm target, it is a result too; in a plan, or a report that quotes a plan's goals, it stays a target
     (a target misread as a result is lost to the import, a result misread as a target is only shown to correct).
     Before that, each statement's role is checked by the role model (`_second_opinion`)."""
-    readings = [_second_opinion(read_statement(text, heading=heading), heading) for text, heading in statements]
-    reported = sum(1 for reading in readings if reading.role == RESULT and not reading.cues[0].startswith("标题"))
     weak = [_uncued(text, heading) for text, heading in statements]
+    readings = [
+        _second_opinion(read_statement(text, heading=heading), heading, uncued=uncued)
+        for (text, heading), uncued in zip(statements, weak, strict=True)
+    ]
+    reported = sum(1 for reading in readings if reading.role == RESULT and not reading.cues[0].startswith("标题"))
     firm = sum(1 for reading, uncued in zip(readings, weak, strict=True) if reading.is_target and not uncued)
     if not reported or firm:
         return readings
@@ -176,14 +179,14 @@ MODEL_ODDS = 2.0
 _OWN_PAST = re.compile(r"已|累计|共|了")
 
 
-def _second_opinion(reading: Reading, heading: str) -> Reading:
+def _second_opinion(reading: Reading, heading: str, *, uncued: bool) -> Reading:
     """The grammar's role, unless the role model finds another one at least MODEL_ODDS times as likely.
 
     The grammar knows its words exactly and nothing beyond them; the model knows every phrasing of the dev half
     loosely. Read apart, each got about 71% of the roles of documents neither had seen; together, 77–79%."""
     if not _DIGIT.search(_quantity_text(prepared(reading.text))):
         return reading  # a sentence without a figure is a plan's measure or milestone unless its own words say not
-    if reading.role == TARGET and not _uncued(reading.text, heading):
+    if reading.role == TARGET and not uncued:
         return reading  # a goal word, a qualifier or a target heading: the plan's own words say so
     if reading.role == RESULT and any(_OWN_PAST.search(cue) for cue in reading.cues):
         return reading  # 已, 累计, 共, 了: the report's own words say so
@@ -363,7 +366,7 @@ def _rule_clauses(plain: str) -> tuple[str, ...]:
 _GOAL_CLAUSE = re.compile(r"每年|全年|年均|(?<!达)到20\d\d年|以上|不少于|不低于|力争|确保|培训|培养|新增")
 
 
-def _without_quantity(plain: str, intent: bool, heading: str = "") -> tuple[str, tuple[str, ...]]:
+def _without_quantity(plain: str, intent: bool, heading: str) -> tuple[str, tuple[str, ...]]:
     """A statement with no number is a milestone to reach, unless it reports (“目前已基本建成…”, “…以来”), sets a
     rule (“…优先”, “需先缴清”) or only tells which documents were issued (“出台了《…》等文件”)."""
     if issued := _found(_ISSUED, plain):

@@ -160,12 +160,17 @@ def test_a_reading_corrected_on_the_preview_is_imported_and_kept_with_the_plan(a
     assert "第1个目标数值：100000 → 60000" in page and "导入时更正 1 处" in page
 
 
+def _corrected_value(client, value: str) -> tuple[int, str, dict[str, str]]:
+    """The statement's index, its first reading's field prefix and the fields of a 更正读数 typing `value`."""
+    index = _index_of(client, "每年培训农民工10万人次以上")
+    prefix = f"reading-{index}-0-"
+    typed = {"value": value, "upper": "", "unit": "人次", "qualifier": "at_least", "kind": "flow", "period": "year"}
+    return index, prefix, {prefix + field: entry for field, entry in typed.items()} | {prefix + "per_unit_level": ""}
+
+
 def test_a_reading_that_is_no_number_keeps_the_preview_and_writes_nothing(admin_client):
     upload(admin_client)
-    index = _index_of(admin_client, "每年培训农民工10万人次以上")
-    prefix = f"reading-{index}-0-"
-    typed = {"value": "十来个", "upper": "", "unit": "人次", "qualifier": "at_least", "kind": "flow", "period": "year"}
-    fields = {prefix + field: value for field, value in typed.items()} | {prefix + "per_unit_level": ""}
+    index, prefix, fields = _corrected_value(admin_client, "十来个")
     response = admin_client.post(reverse("targets:plan_import_confirm"), fields | {"role-0": "target"})
     page = response.content.decode()
     assert response.status_code == 400 and not Plan.objects.filter(slug="draft-plan").exists()
@@ -178,10 +183,7 @@ def test_a_reading_that_is_no_number_keeps_the_preview_and_writes_nothing(admin_
 
 def test_a_reading_corrected_to_zero_is_kept_as_zero(admin_client):
     upload(admin_client)
-    index = _index_of(admin_client, "每年培训农民工10万人次以上")
-    prefix = f"reading-{index}-0-"
-    typed = {"value": "0", "upper": "", "unit": "人次", "qualifier": "at_least", "kind": "flow", "period": "year"}
-    fields = {prefix + field: value for field, value in typed.items()} | {prefix + "per_unit_level": ""}
+    _, _, fields = _corrected_value(admin_client, "0")
     assert admin_client.post(reverse("targets:plan_import_confirm"), fields).status_code == 302
     target = Plan.objects.get(slug="draft-plan").key_tasks.get(number=1).targets.get(source_text__contains="10万人次")
     assert target.value == 0 and target.value is not None
